@@ -1,0 +1,29 @@
+# Warnings, sanitizers and ccache, applied through one interface target so that every
+# netlab target opts in the same way and third-party headers stay quiet (-isystem).
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+
+add_library(netlab_warnings INTERFACE)
+if(MSVC)
+  target_compile_options(netlab_warnings INTERFACE /W4 /permissive- /utf-8)
+  if(NETLAB_WERROR)
+    target_compile_options(netlab_warnings INTERFACE /WX)
+  endif()
+else()
+  target_compile_options(netlab_warnings INTERFACE
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    # GCC 12 reports std::string appends as overlapping memcpy at -O2 (GCC bug 105651).
+    target_compile_options(netlab_warnings INTERFACE -Wno-restrict)
+  endif()
+  if(NETLAB_WERROR)
+    target_compile_options(netlab_warnings INTERFACE -Werror)
+  endif()
+endif()
+
+if(NETLAB_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

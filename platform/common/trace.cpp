@@ -1,0 +1,34 @@
+#include "netlab/platform/trace.hpp"
+
+#include <array>
+#include <atomic>
+
+namespace netlab::platform {
+namespace {
+
+// Set once before I/O starts, read from any thread afterwards.
+trace_sink& sink() {
+    static trace_sink s;
+    return s;
+}
+std::atomic<bool> enabled{false};
+
+constexpr std::array<std::string_view, 11> names{
+    "socket", "bind", "listen", "accept", "connect", "send", "recv", "sendfile", "shutdown", "close", "resolve"};
+
+}  // namespace
+
+std::string_view step_name(trace_step step) { return names[static_cast<std::size_t>(step)]; }
+
+void set_trace_sink(trace_sink s) {
+    sink() = std::move(s);
+    enabled.store(static_cast<bool>(sink()), std::memory_order_release);
+}
+
+bool tracing_enabled() { return enabled.load(std::memory_order_relaxed); }
+
+void emit_trace(const trace_record& record) {
+    if (tracing_enabled()) sink()(record);
+}
+
+}  // namespace netlab::platform

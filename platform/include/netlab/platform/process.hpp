@@ -1,0 +1,18 @@
+// Process-wide set-up and facts about the OS, done once at start-up.
+#pragma once
+
+#include <string_view>
+
+namespace netlab::platform {
+
+// Ignore SIGPIPE on POSIX (a write to a closed socket must fail with EPIPE, not kill us);
+// on Windows switch the console to UTF-8 output and ANSI (VT) escape processing.
+void init_process();
+
+// "linux", "macos", "windows", ...
+std::string_view os_name();
+
+// The readiness/completion mechanism asio uses here: "epoll", "kqueue", "IOCP", ...
+std::string_view io_backend();
+
+}  // namespace netlab::platform

@@ -1,0 +1,30 @@
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "netlab/platform/terminal.hpp"
+
+namespace netlab::platform {
+namespace {
+
+int fd_of(std_stream s) { return s == std_stream::out ? STDOUT_FILENO : STDERR_FILENO; }
+
+}  // namespace
+
+bool is_terminal(std_stream s) { return ::isatty(fd_of(s)) == 1; }
+
+std::optional<int> terminal_width(std_stream s) {
+    if (!is_terminal(s)) return std::nullopt;
+    winsize ws{};
+    if (::ioctl(fd_of(s), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return static_cast<int>(ws.ws_col);
+    if (const char* cols = std::getenv("COLUMNS")) {
+        const int n = std::atoi(cols);
+        if (n > 0) return n;
+    }
+    return 80;
+}
+
+bool enable_ansi(std_stream) { return true; }  // every POSIX terminal understands ANSI
+
+}  // namespace netlab::platform

@@ -1,0 +1,42 @@
+#include <winsock2.h>
+#include <mswsock.h>
+#include <ws2tcpip.h>
+
+#include "netlab/platform/socket_options.hpp"
+
+#ifndef SIO_UDP_CONNRESET
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#endif
+
+namespace netlab::platform {
+namespace {
+
+std::error_code set_int_option(native_socket s, int level, int name, int value) {
+    if (::setsockopt(static_cast<SOCKET>(s), level, name, reinterpret_cast<const char*>(&value),
+                     sizeof value) != 0)
+        return {::WSAGetLastError(), std::system_category()};
+    return {};
+}
+
+}  // namespace
+
+std::error_code set_server_address_reuse(native_socket s) {
+    // SO_REUSEADDR on Windows lets another socket bind the very same port (hijacking);
+    // exclusive use is the safe default, and Windows has no TIME_WAIT bind problem to solve.
+    return set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+}
+
+std::error_code set_ipv6_only(native_socket s, bool only) {
+    return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, only ? 1 : 0);
+}
+
+std::error_code disable_udp_connection_reset(native_socket s) {
+    BOOL report = FALSE;
+    DWORD returned = 0;
+    if (::WSAIoctl(static_cast<SOCKET>(s), SIO_UDP_CONNRESET, &report, sizeof report, nullptr, 0,
+                   &returned, nullptr, nullptr) != 0)
+        return {::WSAGetLastError(), std::system_category()};
+    return {};
+}
+
+}  // namespace netlab::platform

@@ -1,0 +1,29 @@
+// Exit codes common to every subcommand. Subcommands add their own (get keeps curl's
+// numbers, listed in its own table); README.md documents both.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace netlab::cli {
+
+namespace exit_code {
+inline constexpr int ok = 0;
+inline constexpr int failure = 1;
+inline constexpr int usage = 2;
+inline constexpr int interrupted = 130;  // 128 + SIGINT, as shells report it
+}  // namespace exit_code
+
+struct exit_code_doc {
+    int code;
+    std::string_view meaning;
+};
+
+inline constexpr std::array<exit_code_doc, 4> common_exit_codes{{
+    {exit_code::ok, "success"},
+    {exit_code::failure, "failure (network fault, file error, ...)"},
+    {exit_code::usage, "usage error: unknown subcommand or option, bad value"},
+    {exit_code::interrupted, "interrupted (Ctrl-C)"},
+}};
+
+}  // namespace netlab::cli

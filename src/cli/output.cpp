@@ -1,0 +1,105 @@
+#include "cli/output.hpp"
+
+#include <fmt/format.h>
+
+#include "netlab/platform/error.hpp"
+#include "netlab/platform/trace.hpp"
+
+namespace netlab::cli {
+namespace {
+
+std::string_view ansi(style s) {
+    switch (s) {
+        case style::bold: return "\x1b[1m";
+        case style::dim: return "\x1b[2m";
+        case style::red: return "\x1b[31m";
+        case style::green: return "\x1b[32m";
+        case style::yellow: return "\x1b[33m";
+        case style::blue: return "\x1b[34m";
+        case style::magenta: return "\x1b[35m";
+        case style::cyan: return "\x1b[36m";
+        case style::none: break;
+    }
+    return "";
+}
+
+}  // namespace
+
+output::output(const global_options& opts, std::FILE* out, std::FILE* err)
+    : opts_(opts),
+      out_(out),
+      err_(err),
+      color_out_(!opts.json && platform::should_color(opts.color, platform::std_stream::out)),
+      color_err_(platform::should_color(opts.color, platform::std_stream::err)) {}
+
+void output::write_line(std::FILE* f, std::string_view text) {
+    std::lock_guard lock(mutex_);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fputc('\n', f);
+    // Lines are events another program may be waiting for (tests read "listening").
+    std::fflush(f);
+}
+
+void output::event(const json_object& obj, std::string_view human) {
+    if (opts_.json) write_line(out_, obj.str());
+    else if (!opts_.quiet) write_line(out_, human);
+}
+
+void output::result(const json_object& obj, std::string_view human) {
+    if (opts_.json) write_line(out_, obj.str());
+    else write_line(out_, human);
+}
+
+void output::note(std::string_view text) {
+    if (!opts_.quiet && !opts_.json) write_line(err_, text);
+}
+
+void output::detail(int level, std::string_view text) {
+    if (opts_.verbose >= level) write_line(err_, text);
+}
+
+void output::error(std::string_view text) {
+    write_line(err_, fmt::format("netlab: {}", paint(text, style::red, true)));
+}
+
+void output::write_stdout(std::string_view bytes) {
+    std::lock_guard lock(mutex_);
+    std::fwrite(bytes.data(), 1, bytes.size(), out_);
+}
+
+void output::flush() {
+    std::lock_guard lock(mutex_);
+    std::fflush(out_);
+    std::fflush(err_);
+}
+
+std::string output::paint(std::string_view text, style s, bool for_stderr) const {
+    if (s == style::none || !(for_stderr ? color_err_ : color_out_)) return std::string(text);
+    return fmt::format("{}{}\x1b[0m", ansi(s), text);
+}
+
+void install_trace_printer(output& out) {
+    platform::set_trace_sink([&out](const platform::trace_record& r) {
+        if (out.json()) {
+            json_object o;
+            o.add("event", "trace").add("step", platform::step_name(r.step)).add("handle", r.handle);
+            if (!r.local.empty()) o.add("local", r.local);
+            if (!r.remote.empty()) o.add("remote", r.remote);
+            if (r.bytes >= 0) o.add("bytes", r.bytes);
+            if (!r.detail.empty()) o.add("detail", r.detail);
+            if (r.error) o.add("error", platform::kind_name(platform::classify(r.error)));
+            out.detail(0, o.str());
+            return;
+        }
+        std::string line = fmt::format("{} {:<8} handle={}", out.paint("trace", style::magenta, true),
+                                       platform::step_name(r.step), r.handle);
+        if (!r.local.empty()) line += fmt::format(" local={}", r.local);
+        if (!r.remote.empty()) line += fmt::format(" remote={}", r.remote);
+        if (r.bytes >= 0) line += fmt::format(" bytes={}", r.bytes);
+        if (!r.detail.empty()) line += fmt::format(" ({})", r.detail);
+        if (r.error) line += " " + out.paint(fmt::format("error: {}", platform::describe(r.error)), style::red, true);
+        out.detail(0, line);
+    });
+}
+
+}  // namespace netlab::cli

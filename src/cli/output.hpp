@@ -1,0 +1,61 @@
+// The one place that writes to the terminal. Every subcommand reports through it, so
+// human text and JSON lines come from the same events and --json, --color, NO_COLOR, -q
+// and -v mean the same everywhere. Safe to call from several threads.
+#pragma once
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "cli/global_options.hpp"
+#include "cli/json.hpp"
+
+namespace netlab::cli {
+
+enum class style { none, bold, dim, red, green, yellow, blue, magenta, cyan };
+
+class output {
+public:
+    explicit output(const global_options& opts, std::FILE* out = stdout, std::FILE* err = stderr);
+
+    bool json() const { return opts_.json; }
+    bool quiet() const { return opts_.quiet; }
+    int verbosity() const { return opts_.verbose; }
+    bool tracing() const { return opts_.trace; }
+
+    // An event or result: its JSON object (one line, stdout) with --json, else the human
+    // text (stdout) unless -q. `human` may span several lines; a newline is added.
+    void event(const json_object& obj, std::string_view human);
+    // Same, but the human text is printed even with -q (the result the user asked for).
+    void result(const json_object& obj, std::string_view human);
+
+    // Human-only remarks on stderr (progress, notes); silent with -q or --json.
+    void note(std::string_view text);
+    // Detail shown with -v (or more) on stderr.
+    void detail(int level, std::string_view text);
+    // "netlab: <text>" on stderr, always; one line.
+    void error(std::string_view text);
+
+    // Raw bytes for stdout (an HTTP body), binary-safe.
+    void write_stdout(std::string_view bytes);
+    void flush();
+
+    // `text` wrapped in ANSI colour when that stream may be coloured.
+    std::string paint(std::string_view text, style s, bool for_stderr = false) const;
+
+private:
+    void write_line(std::FILE* f, std::string_view text);
+
+    global_options opts_;
+    std::FILE* out_;
+    std::FILE* err_;
+    bool color_out_;
+    bool color_err_;
+    std::mutex mutex_;
+};
+
+// Installs the --trace sink: one line per socket-API step on stderr, human or JSON.
+void install_trace_printer(output& out);
+
+}  // namespace netlab::cli

@@ -1,0 +1,43 @@
+#include "cli/version.hpp"
+
+#include <CLI/Version.hpp>
+#include <asio/version.hpp>
+#include <fmt/format.h>
+
+#include "netlab/platform/process.hpp"
+
+#ifndef NETLAB_VERSION
+#define NETLAB_VERSION "0.0.0"
+#endif
+
+namespace netlab::cli {
+namespace {
+
+std::string asio_version() {
+    return fmt::format("{}.{}.{}", ASIO_VERSION / 100000, ASIO_VERSION / 100 % 1000, ASIO_VERSION % 100);
+}
+
+std::string fmt_version() {
+    return fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100);
+}
+
+}  // namespace
+
+std::string version_text() {
+    return fmt::format("netlab {} ({}, {})\nasio {}, CLI11 {}, fmt {}", NETLAB_VERSION, platform::os_name(),
+                       platform::io_backend(), asio_version(), CLI11_VERSION, fmt_version());
+}
+
+json_object version_json() {
+    json_object o;
+    o.add("event", "version")
+        .add("version", NETLAB_VERSION)
+        .add("os", platform::os_name())
+        .add("io_backend", platform::io_backend())
+        .add("asio", asio_version())
+        .add("cli11", CLI11_VERSION)
+        .add("fmt", fmt_version());
+    return o;
+}
+
+}  // namespace netlab::cli

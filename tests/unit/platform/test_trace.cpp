@@ -1,0 +1,35 @@
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "netlab/platform/trace.hpp"
+
+namespace pf = netlab::platform;
+
+TEST_CASE("trace records reach the installed sink and nothing else") {
+    std::vector<pf::trace_record> seen;
+    CHECK_FALSE(pf::tracing_enabled());
+    pf::emit_trace({});  // no sink: nothing happens
+    pf::set_trace_sink([&](const pf::trace_record& r) { seen.push_back(r); });
+    CHECK(pf::tracing_enabled());
+    pf::trace_record r;
+    r.step = pf::trace_step::connect;
+    r.handle = 7;
+    r.remote = "127.0.0.1:80";
+    pf::emit_trace(r);
+    pf::set_trace_sink({});
+    CHECK_FALSE(pf::tracing_enabled());
+    pf::emit_trace(r);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].step == pf::trace_step::connect);
+    CHECK(seen[0].handle == 7);
+    CHECK(seen[0].remote == "127.0.0.1:80");
+}
+
+TEST_CASE("trace steps have the socket API's names") {
+    CHECK(pf::step_name(pf::trace_step::socket) == "socket");
+    CHECK(pf::step_name(pf::trace_step::accept) == "accept");
+    CHECK(pf::step_name(pf::trace_step::recv) == "recv");
+    CHECK(pf::step_name(pf::trace_step::close) == "close");
+    CHECK(pf::step_name(pf::trace_step::resolve) == "resolve");
+}
