@@ -1,0 +1,57 @@
+// A file opened for reading by its OS handle, so that it can be sent with sendfile /
+// TransmitFile and read at an offset without a shared file position (several requests
+// may read one cached handle).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <system_error>
+
+namespace netlab::platform {
+
+// A file descriptor on POSIX, a HANDLE on Windows.
+using native_file = std::intptr_t;
+
+// What one stat() says about a path (symlinks followed). Cheap enough to call for every
+// request to check that a cached file has not changed.
+struct file_status {
+    bool exists = false;
+    bool is_directory = false;
+    bool is_regular = false;
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;   // nanoseconds since 1970-01-01 UTC
+    std::uint64_t identity = 0;  // inode (POSIX) / file index (Windows) where cheap; else 0
+};
+
+file_status stat_path(const std::filesystem::path& path, std::error_code& ec);
+
+class read_only_file {
+public:
+    read_only_file() = default;
+    ~read_only_file();
+    read_only_file(read_only_file&& other) noexcept;
+    read_only_file& operator=(read_only_file&& other) noexcept;
+    read_only_file(const read_only_file&) = delete;
+    read_only_file& operator=(const read_only_file&) = delete;
+
+    // Opens a regular file for reading; a folder or a missing file is an error.
+    static read_only_file open(const std::filesystem::path& path, std::error_code& ec);
+
+    bool is_open() const { return open_; }
+    native_file handle() const { return handle_; }
+    std::uint64_t size() const { return size_; }
+
+    // Reads up to `len` bytes at `offset` (pread / ReadFile with an offset); returns the
+    // count, 0 at end of file.
+    std::size_t read_at(std::uint64_t offset, void* buf, std::size_t len, std::error_code& ec) const;
+
+    void close();
+
+private:
+    native_file handle_ = 0;
+    bool open_ = false;
+    std::uint64_t size_ = 0;
+};
+
+}  // namespace netlab::platform

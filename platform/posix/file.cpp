@@ -1,0 +1,96 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "netlab/platform/file.hpp"
+
+namespace netlab::platform {
+
+read_only_file::~read_only_file() { close(); }
+
+read_only_file::read_only_file(read_only_file&& other) noexcept
+    : handle_(other.handle_), open_(std::exchange(other.open_, false)), size_(other.size_) {}
+
+read_only_file& read_only_file::operator=(read_only_file&& other) noexcept {
+    if (this != &other) {
+        close();
+        handle_ = other.handle_;
+        open_ = std::exchange(other.open_, false);
+        size_ = other.size_;
+    }
+    return *this;
+}
+
+read_only_file read_only_file::open(const std::filesystem::path& path, std::error_code& ec) {
+    read_only_file f;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) {
+        ec.assign(errno, std::system_category());
+        return f;
+    }
+    f.handle_ = fd;
+    f.open_ = true;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+        ec.assign(errno, std::system_category());
+        f.close();
+        return f;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        ec = std::make_error_code(S_ISDIR(st.st_mode) ? std::errc::is_a_directory : std::errc::invalid_argument);
+        f.close();
+        return f;
+    }
+    f.size_ = static_cast<std::uint64_t>(st.st_size);
+    ec.clear();
+    return f;
+}
+
+std::size_t read_only_file::read_at(std::uint64_t offset, void* buf, std::size_t len, std::error_code& ec) const {
+    for (;;) {
+        const ssize_t n = ::pread(static_cast<int>(handle_), buf, len, static_cast<off_t>(offset));
+        if (n >= 0) {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (errno != EINTR) {
+            ec.assign(errno, std::system_category());
+            return 0;
+        }
+    }
+}
+
+void read_only_file::close() {
+    if (open_) ::close(static_cast<int>(handle_));
+    open_ = false;
+}
+
+}  // namespace netlab::platform
+
+namespace netlab::platform {
+
+file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
+    file_status fs;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) {
+        ec.assign(errno, std::system_category());
+        return fs;
+    }
+    ec.clear();
+    fs.exists = true;
+    fs.is_directory = S_ISDIR(st.st_mode);
+    fs.is_regular = S_ISREG(st.st_mode);
+    fs.size = static_cast<std::uint64_t>(st.st_size);
+#if defined(__APPLE__)
+    fs.mtime_ns = static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+#else
+    fs.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+#endif
+    fs.identity = static_cast<std::uint64_t>(st.st_ino);
+    return fs;
+}
+
+}  // namespace netlab::platform

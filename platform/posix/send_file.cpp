@@ -1,0 +1,89 @@
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#if defined(__linux__)
+#include <sys/sendfile.h>
+#endif
+
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <cerrno>
+
+#include "netlab/platform/send_file.hpp"
+#include "netlab/platform/trace.hpp"
+
+namespace netlab::platform {
+namespace {
+
+// One non-blocking sendfile() call; returns bytes sent, 0 with `again` when the socket
+// buffer is full.
+std::uint64_t send_some(int sock, int fd, std::uint64_t offset, std::uint64_t count, bool& again,
+                        std::error_code& ec) {
+    again = false;
+    // Bounded per call so one big file cannot hold the thread from other connections.
+    constexpr std::uint64_t max_chunk = 1u << 20;
+    const std::uint64_t want = count < max_chunk ? count : max_chunk;
+#if defined(__linux__)
+    off_t off = static_cast<off_t>(offset);
+    const ssize_t n = ::sendfile(sock, fd, &off, static_cast<size_t>(want));
+    if (n >= 0) return static_cast<std::uint64_t>(n);
+    const int err = errno;
+    const std::uint64_t sent = 0;
+#else
+    // macOS/BSD: sendfile(file, socket, offset, &len, hdtr, flags); on EAGAIN `len`
+    // still says how much went out.
+    off_t len = static_cast<off_t>(want);
+    const int rc = ::sendfile(fd, sock, static_cast<off_t>(offset), &len, nullptr, 0);
+    if (rc == 0) return static_cast<std::uint64_t>(len);
+    const int err = errno;
+    const std::uint64_t sent = static_cast<std::uint64_t>(len);
+#endif
+    if (err == EAGAIN || err == EWOULDBLOCK || err == EINTR) {
+        again = true;
+        return sent;
+    }
+    ec.assign(err, std::system_category());
+    return sent;
+}
+
+}  // namespace
+
+asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const read_only_file& file,
+                                            std::uint64_t offset, std::uint64_t count) {
+    send_file_result result;
+    std::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec) {
+        result.error = ec;
+        co_return result;
+    }
+    const int sock = socket.native_handle();
+    const int fd = static_cast<int>(file.handle());
+    while (result.bytes < count) {
+        bool again = false;
+        const std::uint64_t n = send_some(sock, fd, offset + result.bytes, count - result.bytes, again, ec);
+        result.bytes += n;
+        if (ec) break;
+        if (n == 0 && !again) {
+            ec = std::make_error_code(std::errc::io_error);  // the file shrank under us
+            break;
+        }
+        if (again) {
+            co_await socket.async_wait(asio::socket_base::wait_write, asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) break;
+        }
+    }
+    result.error = ec;
+    if (tracing_enabled()) {
+        trace_record r;
+        r.step = trace_step::sendfile;
+        r.handle = static_cast<std::uint64_t>(sock);
+        r.bytes = static_cast<std::int64_t>(result.bytes);
+        r.error = ec;
+        r.detail = "zero-copy";
+        emit_trace(r);
+    }
+    co_return result;
+}
+
+}  // namespace netlab::platform

@@ -1,0 +1,104 @@
+#include <windows.h>
+
+#include <utility>
+
+#include "netlab/platform/file.hpp"
+
+namespace netlab::platform {
+namespace {
+
+HANDLE as_handle(native_file f) { return reinterpret_cast<HANDLE>(f); }
+
+}  // namespace
+
+read_only_file::~read_only_file() { close(); }
+
+read_only_file::read_only_file(read_only_file&& other) noexcept
+    : handle_(other.handle_), open_(std::exchange(other.open_, false)), size_(other.size_) {}
+
+read_only_file& read_only_file::operator=(read_only_file&& other) noexcept {
+    if (this != &other) {
+        close();
+        handle_ = other.handle_;
+        open_ = std::exchange(other.open_, false);
+        size_ = other.size_;
+    }
+    return *this;
+}
+
+read_only_file read_only_file::open(const std::filesystem::path& path, std::error_code& ec) {
+    read_only_file f;
+    // FILE_SHARE_DELETE so that a file being served can still be replaced or removed.
+    HANDLE h = ::CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                             nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, nullptr);
+    if (h == INVALID_HANDLE_VALUE) {
+        ec.assign(static_cast<int>(::GetLastError()), std::system_category());
+        return f;
+    }
+    f.handle_ = reinterpret_cast<native_file>(h);
+    f.open_ = true;
+    BY_HANDLE_FILE_INFORMATION info{};
+    if (!::GetFileInformationByHandle(h, &info)) {
+        ec.assign(static_cast<int>(::GetLastError()), std::system_category());
+        f.close();
+        return f;
+    }
+    if (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) {
+        ec = std::make_error_code(std::errc::is_a_directory);
+        f.close();
+        return f;
+    }
+    f.size_ = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
+    ec.clear();
+    return f;
+}
+
+std::size_t read_only_file::read_at(std::uint64_t offset, void* buf, std::size_t len, std::error_code& ec) const {
+    OVERLAPPED ov{};
+    ov.Offset = static_cast<DWORD>(offset & 0xFFFFFFFFu);
+    ov.OffsetHigh = static_cast<DWORD>(offset >> 32);
+    DWORD got = 0;
+    const DWORD want = len > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<DWORD>(len);
+    if (!::ReadFile(as_handle(handle_), buf, want, &got, &ov)) {
+        const DWORD err = ::GetLastError();
+        if (err == ERROR_HANDLE_EOF) {
+            ec.clear();
+            return 0;
+        }
+        ec.assign(static_cast<int>(err), std::system_category());
+        return 0;
+    }
+    ec.clear();
+    return got;
+}
+
+void read_only_file::close() {
+    if (open_) ::CloseHandle(as_handle(handle_));
+    open_ = false;
+}
+
+}  // namespace netlab::platform
+
+namespace netlab::platform {
+
+file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
+    file_status fs;
+    WIN32_FILE_ATTRIBUTE_DATA data{};
+    if (!::GetFileAttributesExW(path.c_str(), GetFileExInfoStandard, &data)) {
+        ec.assign(static_cast<int>(::GetLastError()), std::system_category());
+        return fs;
+    }
+    ec.clear();
+    fs.exists = true;
+    fs.is_directory = (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
+    fs.is_regular = !fs.is_directory && (data.dwFileAttributes & FILE_ATTRIBUTE_DEVICE) == 0;
+    fs.size = (static_cast<std::uint64_t>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
+    // FILETIME counts 100 ns ticks since 1601-01-01.
+    const std::uint64_t ticks =
+        (static_cast<std::uint64_t>(data.ftLastWriteTime.dwHighDateTime) << 32) | data.ftLastWriteTime.dwLowDateTime;
+    constexpr std::uint64_t ticks_1601_to_1970 = 116444736000000000ULL;
+    fs.mtime_ns = (static_cast<std::int64_t>(ticks) - static_cast<std::int64_t>(ticks_1601_to_1970)) * 100;
+    return fs;
+}
+
+}  // namespace netlab::platform

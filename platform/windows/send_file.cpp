@@ -1,0 +1,67 @@
+#include <winsock2.h>
+#include <mswsock.h>
+#include <windows.h>
+
+#include <asio/async_result.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/windows/overlapped_ptr.hpp>
+
+#include "netlab/platform/send_file.hpp"
+#include "netlab/platform/trace.hpp"
+
+namespace netlab::platform {
+namespace {
+
+// TransmitFile sends at most 2^31 - 2 bytes per call.
+constexpr std::uint64_t max_chunk = 0x7FFFFFFE;
+
+// One overlapped TransmitFile call, completed through the socket's IOCP (asio's
+// transmit_file example shows the pattern).
+template <class Token>
+auto async_transmit(asio::ip::tcp::socket& socket, HANDLE file, std::uint64_t offset, DWORD count, Token&& token) {
+    return asio::async_initiate<Token, void(std::error_code, std::size_t)>(
+        [&socket, file, offset, count](auto handler) {
+            asio::windows::overlapped_ptr op(socket.get_executor(), std::move(handler));
+            op.get()->Offset = static_cast<DWORD>(offset & 0xFFFFFFFFu);
+            op.get()->OffsetHigh = static_cast<DWORD>(offset >> 32);
+            const BOOL ok = ::TransmitFile(socket.native_handle(), file, count, 0, op.get(), nullptr, 0);
+            const DWORD err = ::GetLastError();
+            if (!ok && err != ERROR_IO_PENDING) {
+                op.complete(std::error_code(static_cast<int>(err), asio::system_category()), 0);
+            } else {
+                op.release();  // the completion arrives through the IOCP
+            }
+        },
+        token);
+}
+
+}  // namespace
+
+asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const read_only_file& file,
+                                            std::uint64_t offset, std::uint64_t count) {
+    send_file_result result;
+    std::error_code ec;
+    HANDLE h = reinterpret_cast<HANDLE>(file.handle());
+    while (result.bytes < count && !ec) {
+        const std::uint64_t left = count - result.bytes;
+        const DWORD chunk = static_cast<DWORD>(left < max_chunk ? left : max_chunk);
+        const std::size_t n = co_await async_transmit(socket, h, offset + result.bytes, chunk,
+                                                      asio::redirect_error(asio::use_awaitable, ec));
+        result.bytes += n;
+        if (!ec && n == 0) ec = std::make_error_code(std::errc::io_error);
+    }
+    result.error = ec;
+    if (tracing_enabled()) {
+        trace_record r;
+        r.step = trace_step::sendfile;
+        r.handle = static_cast<std::uint64_t>(socket.native_handle());
+        r.bytes = static_cast<std::int64_t>(result.bytes);
+        r.error = ec;
+        r.detail = "TransmitFile";
+        emit_trace(r);
+    }
+    co_return result;
+}
+
+}  // namespace netlab::platform

@@ -1,0 +1,145 @@
+#include "http/path.hpp"
+
+namespace netlab::http {
+namespace {
+
+constexpr int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// Strict UTF-8 (RFC 3629 §4): no overlong forms, no surrogates, nothing above U+10FFFF.
+// Overlong encodings are how "%C0%AE%C0%AE" once became ".." in other servers.
+bool valid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        std::size_t len = 0;
+        unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+        if (c < 0x80) { ++i; continue; }
+        if (c >= 0xc2 && c <= 0xdf) len = 2;
+        else if (c == 0xe0) { len = 3; lo = 0xa0; }
+        else if (c >= 0xe1 && c <= 0xec) len = 3;
+        else if (c == 0xed) { len = 3; hi = 0x9f; }
+        else if (c >= 0xee && c <= 0xef) len = 3;
+        else if (c == 0xf0) { len = 4; lo = 0x90; }
+        else if (c >= 0xf1 && c <= 0xf3) len = 4;
+        else if (c == 0xf4) { len = 4; hi = 0x8f; }
+        else return false;
+        if (s.size() - i < len) return false;
+        const auto c1 = static_cast<unsigned char>(s[i + 1]);
+        if (c1 < lo || c1 > hi) return false;
+        for (std::size_t k = 2; k < len; ++k) {
+            const auto ck = static_cast<unsigned char>(s[i + k]);
+            if (ck < 0x80 || ck > 0xbf) return false;
+        }
+        i += len;
+    }
+    return true;
+}
+
+// Decodes one raw segment into `out`; returns the first problem found.
+path_error decode_segment(std::string_view raw, std::string& out) {
+    out.clear();
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+        char c = raw[i];
+        if (c == '\\') return path_error::backslash;
+        if (c == '%') {
+            if (raw.size() - i < 3) return path_error::bad_encoding;
+            const int h = hex_value(raw[i + 1]), l = hex_value(raw[i + 2]);
+            if (h < 0 || l < 0) return path_error::bad_encoding;
+            c = static_cast<char>(h * 16 + l);
+            i += 2;
+            if (c == '\0') return path_error::nul_byte;
+            if (c == '/') return path_error::traversal;
+            if (c == '\\') return path_error::backslash;
+        }
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) return path_error::bad_encoding;
+        out.push_back(c);
+    }
+    return valid_utf8(out) ? path_error::none : path_error::bad_encoding;
+}
+
+// Names of only dots and spaces holding two or more dots ("...", ".. ", ". ."): Win32 trims
+// trailing dots and spaces from names, so some of these may reach the OS as "..". No real
+// file needs such a name; refusing them is cheaper than proving each one harmless.
+bool dot_dot_lookalike(std::string_view s) {
+    std::size_t dots = 0;
+    for (char c : s) {
+        if (c == '.') ++dots;
+        else if (c != ' ') return false;
+    }
+    return dots >= 2;
+}
+
+}  // namespace
+
+normalized_path normalize_target(std::string_view target) {
+    normalized_path result;
+    const auto fail = [](path_error e) {
+        normalized_path f;
+        f.error = e;
+        return f;
+    };
+    if (target.empty() || target.front() != '/') return fail(path_error::not_origin_form);
+    std::string_view rest = target.substr(0, target.find_first_of("?#"));
+    result.trailing_slash = rest.back() == '/';
+
+    std::string segment;
+    while (!rest.empty()) {
+        rest.remove_prefix(1);  // the '/' before this segment
+        const auto slash = rest.find('/');
+        const auto raw = rest.substr(0, slash);
+        rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+
+        if (const auto e = decode_segment(raw, segment); e != path_error::none) return fail(e);
+        if (segment.empty() || segment == ".") continue;
+        if (segment == ".." || dot_dot_lookalike(segment)) return fail(path_error::traversal);
+        if (segment.find(':') != std::string::npos) return fail(path_error::traversal);
+        if (segment.front() == '.') result.has_dot_segment_hidden = true;
+        if (!result.path.empty()) result.path.push_back('/');
+        result.path += segment;
+        result.segments.push_back(segment);
+    }
+    return result;
+}
+
+std::string percent_encode_path_segment(std::string_view raw) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(raw.size());
+    for (char c : raw) {
+        const auto u = static_cast<unsigned char>(c);
+        const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved) {
+            out.push_back(c);
+        } else {
+            out.push_back('%');
+            out.push_back(hex[u >> 4]);
+            out.push_back(hex[u & 0x0f]);
+        }
+    }
+    return out;
+}
+
+std::string html_escape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out.push_back(c);
+        }
+    }
+    return out;
+}
+
+}  // namespace netlab::http

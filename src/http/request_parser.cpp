@@ -1,0 +1,288 @@
+#include "http/request_parser.hpp"
+
+#include <array>
+#include <limits>
+
+namespace netlab::http {
+namespace {
+
+// tchar (RFC 9110 §5.6.2): the alphabet of methods, header names and codings.
+constexpr std::array<bool, 256> make_tchar_table() {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}
+constexpr auto tchar_table = make_tchar_table();
+
+constexpr bool is_tchar(char c) { return tchar_table[static_cast<unsigned char>(c)]; }
+
+// A request-target is visible ASCII; bytes >= 0x80 pass here (nginx does the same) and are
+// judged later by the path normalizer's UTF-8 check. SP, CTLs and DEL can never appear.
+constexpr bool is_target_char(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u != 0x7f;
+}
+
+constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
+constexpr request_parse_result bad(int status, std::string_view why) {
+    return {parse_status::bad, status, why};
+}
+
+constexpr request_parse_result good() { return {parse_status::complete, 0, {}}; }
+
+constexpr std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+// Calls fn(element) for each comma-separated element, trimmed (RFC 9110 §5.6.1).
+// fn returns false to stop early; for_each_element then returns false too.
+template <typename Fn>
+constexpr bool for_each_element(std::string_view list, Fn&& fn) {
+    for (;;) {
+        const auto comma = list.find(',');
+        if (!fn(trim_ows(list.substr(0, comma)))) return false;
+        if (comma == std::string_view::npos) return true;
+        list.remove_prefix(comma + 1);
+    }
+}
+
+// 1*DIGIT without sign, space or overflow; anything else is framing we cannot trust.
+constexpr bool parse_u64(std::string_view s, std::uint64_t& v) {
+    if (s.empty()) return false;
+    std::uint64_t r = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        const auto d = static_cast<std::uint64_t>(c - '0');
+        if (r > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
+        r = r * 10 + d;
+    }
+    v = r;
+    return true;
+}
+
+// Content-Length (RFC 9112 §6.3 item 5): every value on every line must be the same number.
+request_parse_result derive_content_length(request_head& h) {
+    for (const auto& f : h.headers) {
+        if (!iequals(f.name, "content-length")) continue;
+        const bool ok = for_each_element(f.value, [&](std::string_view e) {
+            std::uint64_t v = 0;
+            if (!parse_u64(e, v)) return false;
+            if (h.has_content_length && v != h.content_length) return false;
+            h.content_length = v;
+            h.has_content_length = true;
+            return true;
+        });
+        if (!ok) return bad(400, "invalid Content-Length");
+    }
+    return good();
+}
+
+bool is_known_coding(std::string_view c) {
+    // The registered transfer codings (RFC 9112 §7); "identity" was removed in RFC 7230.
+    for (std::string_view k : {"chunked", "gzip", "x-gzip", "deflate", "compress", "x-compress"})
+        if (iequals(c, k)) return true;
+    return false;
+}
+
+// Transfer-Encoding (RFC 9112 §6.1, §6.3): the codings of all lines in order; chunked exactly
+// once and last, or the body length is unknowable for a request.
+request_parse_result derive_transfer_encoding(request_head& h) {
+    bool seen = false, unknown = false, malformed = false;
+    int chunked_count = 0;
+    bool last_is_chunked = false;
+    for (const auto& f : h.headers) {
+        if (!iequals(f.name, "transfer-encoding")) continue;
+        seen = true;
+        for_each_element(f.value, [&](std::string_view e) {
+            if (e.empty()) return true;  // empty list elements are ignored (RFC 9110 §5.6.1.2)
+            const auto semi = e.find(';');
+            const auto name = trim_ows(e.substr(0, semi));
+            bool token = !name.empty();
+            for (char c : name) token = token && is_tchar(c);
+            const bool is_chunked = iequals(name, "chunked");
+            // chunked has no parameters (RFC 9112 §7.1).
+            if (!token || (is_chunked && semi != std::string_view::npos)) malformed = true;
+            else if (!is_known_coding(name)) unknown = true;
+            if (is_chunked) ++chunked_count;
+            last_is_chunked = is_chunked;
+            return true;
+        });
+    }
+    if (!seen) return good();
+    if (h.version_minor == 0) return bad(400, "Transfer-Encoding in HTTP/1.0 request");
+    if (h.has_content_length) return bad(400, "both Content-Length and Transfer-Encoding");
+    if (malformed) return bad(400, "malformed Transfer-Encoding");
+    if (unknown) return bad(501, "unsupported transfer coding");
+    if (!last_is_chunked || chunked_count != 1) return bad(400, "Transfer-Encoding must end in chunked");
+    h.chunked = true;
+    return good();
+}
+
+// Host (RFC 9112 §3.2): exactly one on 1.1; its value may be empty but never a list,
+// a path or userinfo — those only serve to confuse virtual hosting and logs.
+request_parse_result derive_host(request_head& h) {
+    int count = 0;
+    for (const auto& f : h.headers) {
+        if (!iequals(f.name, "host")) continue;
+        if (++count > 1) return bad(400, "more than one Host header");
+        for (char c : f.value)
+            if (is_ows(c) || c == ',' || c == '/' || c == '\\' || c == '?' || c == '#' || c == '@')
+                return bad(400, "invalid Host header");
+        h.host = f.value;
+    }
+    if (count == 0 && h.version_minor == 1) return bad(400, "missing Host header");
+    return good();
+}
+
+// Connection (RFC 9112 §9.3) and Expect (RFC 9110 §10.1.1).
+void derive_connection_and_expect(request_head& h) {
+    bool close = false, keep_alive = false;
+    for (const auto& f : h.headers) {
+        if (iequals(f.name, "connection")) {
+            for_each_element(f.value, [&](std::string_view e) {
+                close = close || iequals(e, "close");
+                keep_alive = keep_alive || iequals(e, "keep-alive");
+                return true;
+            });
+        } else if (iequals(f.name, "expect") && h.version_minor == 1) {
+            // A server MUST ignore 100-continue from an HTTP/1.0 client (RFC 9110 §10.1.1).
+            h.expect_continue = h.expect_continue || iequals(f.value, "100-continue");
+        }
+    }
+    h.keep_alive = !close && (h.version_minor == 1 || keep_alive);
+}
+
+void reset(request_head& h) {
+    h.method = h.target = h.host = {};
+    h.version_major = h.version_minor = 1;
+    h.headers.count = 0;
+    h.content_length = 0;
+    h.has_content_length = h.chunked = h.expect_continue = false;
+    h.keep_alive = true;
+    h.head_size = 0;
+}
+
+}  // namespace
+
+request_parse_result parse_request(std::string_view buffer, request_head& out,
+                                   const request_limits& limits) {
+    reset(out);
+    // Only the first max_head_bytes can belong to an acceptable head; running out of them
+    // is 431 rather than "incomplete", so a slow drip of header bytes cannot grow a buffer.
+    const bool truncated = buffer.size() > limits.max_head_bytes;
+    const std::string_view b = truncated ? buffer.substr(0, limits.max_head_bytes) : buffer;
+    const std::size_t n = b.size();
+    const auto more = [&]() -> request_parse_result {
+        if (truncated) return bad(431, "request head too large");
+        return {parse_status::incomplete, 0, {}};
+    };
+    std::size_t i = 0;
+
+    // At b[i] == CR or LF: CRLF or bare LF ends a line (RFC 9112 §2.2); a bare CR never does.
+    enum class eol { ok, need_more, bare_cr };
+    const auto end_line = [&]() {
+        if (b[i] == '\n') { ++i; return eol::ok; }
+        if (i + 1 == n) return eol::need_more;
+        if (b[i + 1] != '\n') return eol::bare_cr;
+        i += 2;
+        return eol::ok;
+    };
+
+    // Empty lines before the request line are tolerated (RFC 9112 §2.2).
+    for (;;) {
+        if (i == n) return more();
+        if (b[i] != '\r' && b[i] != '\n') break;
+        const auto e = end_line();
+        if (e == eol::need_more) return more();
+        if (e == eol::bare_cr) return bad(400, "bare CR");
+    }
+
+    // request-line = method SP request-target SP HTTP-version (RFC 9112 §3), one SP each.
+    std::size_t start = i;
+    while (i < n && is_tchar(b[i])) ++i;
+    if (i == n) return more();
+    if (i == start || b[i] != ' ') return bad(400, "malformed method");
+    out.method = b.substr(start, i - start);
+
+    start = ++i;
+    while (i < n && is_target_char(b[i])) {
+        if (++i - start > limits.max_target_bytes) return bad(414, "request target too long");
+    }
+    if (i == n) return more();
+    if (i == start || b[i] != ' ') return bad(400, "malformed request target");
+    out.target = b.substr(start, i - start);
+    ++i;
+
+    // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 §2.3).
+    for (char c : std::string_view("HTTP/")) {
+        if (i == n) return more();
+        if (b[i++] != c) return bad(400, "malformed HTTP version");
+    }
+    const auto digit = [&](int& v) {
+        if (b[i] < '0' || b[i] > '9') return false;
+        v = b[i++] - '0';
+        return true;
+    };
+    if (i == n) return more();
+    if (!digit(out.version_major)) return bad(400, "malformed HTTP version");
+    if (i == n) return more();
+    if (b[i++] != '.') return bad(400, "malformed HTTP version");
+    if (i == n) return more();
+    if (!digit(out.version_minor)) return bad(400, "malformed HTTP version");
+    if (i == n) return more();
+    if (b[i] != '\r' && b[i] != '\n') return bad(400, "malformed HTTP version");
+    if (const auto e = end_line(); e != eol::ok) return e == eol::need_more ? more() : bad(400, "bare CR");
+    if (out.version_major != 1 || out.version_minor > 1)
+        return bad(505, "HTTP version not supported");
+
+    // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5).
+    for (;;) {
+        if (i == n) return more();
+        if (b[i] == '\r' || b[i] == '\n') {
+            if (const auto e = end_line(); e != eol::ok)
+                return e == eol::need_more ? more() : bad(400, "bare CR");
+            break;
+        }
+        // A line starting with whitespace is obs-fold (§5.2), or whitespace between the
+        // start-line and the first field (§2.2): both rejected, never unfolded.
+        if (is_ows(b[i])) return bad(400, "obsolete line folding");
+        start = i;
+        while (i < n && is_tchar(b[i])) ++i;
+        if (i == n) return more();
+        if (i == start) return bad(400, "empty header name");
+        // No whitespace between name and colon (§5.1): it is how smuggling hides a header.
+        if (b[i] != ':') return bad(400, "invalid header name");
+        if (out.headers.count == max_header_fields) return bad(431, "too many header fields");
+        const auto name = b.substr(start, i - start);
+        ++i;
+        while (i < n && is_ows(b[i])) ++i;
+        const std::size_t value_start = i;
+        std::size_t value_end = i;
+        for (;; ++i) {
+            if (i == n) return more();
+            const auto u = static_cast<unsigned char>(b[i]);
+            if (u == '\r' || u == '\n') break;
+            // field-value allows HTAB, SP, VCHAR and obs-text (RFC 9110 §5.5); CTLs never.
+            if ((u < 0x20 && u != '\t') || u == 0x7f) return bad(400, "control character in header value");
+            if (!is_ows(b[i])) value_end = i + 1;
+        }
+        if (const auto e = end_line(); e != eol::ok)
+            return e == eol::need_more ? more() : bad(400, "bare CR in header value");
+        out.headers.fields[out.headers.count++] = {name, b.substr(value_start, value_end - value_start)};
+    }
+    out.head_size = i;
+
+    if (auto r = derive_host(out); r.status == parse_status::bad) return r;
+    if (auto r = derive_content_length(out); r.status == parse_status::bad) return r;
+    if (auto r = derive_transfer_encoding(out); r.status == parse_status::bad) return r;
+    derive_connection_and_expect(out);
+    return good();
+}
+
+}  // namespace netlab::http

@@ -1,0 +1,56 @@
+// HTTP/1.1 request head parser (RFC 9112), written as a pure function in the manner of
+// picohttpparser: bytes in, "complete / incomplete / bad + why" out. It never allocates
+// and never does I/O; every view it fills points into the caller's buffer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "http/message.hpp"
+
+namespace netlab::http {
+
+// Every buffer has a limit (DESIGN habit 4); these are the two a request head needs.
+struct request_limits {
+    std::size_t max_head_bytes = 16 * 1024;   // request line + headers + final CRLF
+    std::size_t max_target_bytes = 8 * 1024;  // request-target alone
+};
+
+struct request_head {
+    std::string_view method, target;
+    int version_major = 1, version_minor = 1;
+    header_list headers;
+    // derived from headers by the parser:
+    std::uint64_t content_length = 0;
+    bool has_content_length = false;
+    bool chunked = false;          // Transfer-Encoding ends in chunked
+    bool keep_alive = true;        // 1.1 default on unless "Connection: close"; 1.0 only with "Connection: keep-alive"
+    bool expect_continue = false;  // "Expect: 100-continue" (1.1 only, RFC 9110 §10.1.1)
+    std::string_view host;
+    std::size_t head_size = 0;     // bytes of request line + headers + final CRLF
+};
+
+struct request_parse_result {
+    parse_status status;
+    int error_status = 0;    // when bad: 400, 414, 431, 501 or 505
+    std::string_view error;  // when bad: a short human reason (a static string)
+};
+
+// Parses the request head at the start of `buffer`.
+// complete:   `out` is filled and out.head_size bytes were consumed; the body (if any)
+//             follows, framed by out.chunked / out.content_length.
+// incomplete: read more bytes and call again with the whole buffer. Errors that are already
+//             visible (a bad byte, a target over max_target_bytes -> 414, a buffer over
+//             max_head_bytes without a complete head -> 431) are reported at once instead.
+// bad:        answer error_status and close; the bytes can never become a valid request.
+// Rejects, rather than guesses at, everything RFC 9112 lets a server reject, because each
+// guess is a request-smuggling or cache-poisoning opening (§6.3, §11.2):
+// obs-fold (§5.2), whitespace before the colon (§5.1), CL with TE (§6.1), TE on 1.0 (§6.1),
+// TE not ending in chunked (§6.3), conflicting Content-Length (§6.3), missing or repeated
+// Host on 1.1 (RFC 9110 §7.2, RFC 9112 §3.2). Accepts bare LF line ends (§2.2) and skips
+// empty lines before the request line (§2.2). `out` is meaningful only when complete.
+request_parse_result parse_request(std::string_view buffer, request_head& out,
+                                   const request_limits& limits = {});
+
+}  // namespace netlab::http

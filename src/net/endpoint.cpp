@@ -1,0 +1,24 @@
+#include "net/endpoint.hpp"
+
+#include <fmt/format.h>
+
+namespace netlab::net {
+
+asio::ip::address unmapped(const asio::ip::address& a) {
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+    return a;
+}
+
+std::string to_string(const asio::ip::address& a) { return unmapped(a).to_string(); }
+
+std::string to_string(const asio::ip::tcp::endpoint& ep) {
+    const auto a = unmapped(ep.address());
+    if (a.is_v6()) return fmt::format("[{}]:{}", a.to_string(), ep.port());
+    return fmt::format("{}:{}", a.to_string(), ep.port());
+}
+
+std::string http_url(const asio::ip::address& a, unsigned short port) {
+    return fmt::format("http://{}/", to_string(asio::ip::tcp::endpoint(a, port)));
+}
+
+}  // namespace netlab::net

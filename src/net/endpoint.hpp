@@ -1,0 +1,16 @@
+// Endpoints as people read them: "127.0.0.1:8080", "[::1]:8080". An IPv4 client that
+// reached a dual-stack listener shows as its IPv4 address, not ::ffff:a.b.c.d.
+#pragma once
+
+#include <asio/ip/tcp.hpp>
+#include <string>
+
+namespace netlab::net {
+
+asio::ip::address unmapped(const asio::ip::address& a);
+std::string to_string(const asio::ip::address& a);
+std::string to_string(const asio::ip::tcp::endpoint& ep);
+// "http://127.0.0.1:8080/", "http://[::1]:8080/".
+std::string http_url(const asio::ip::address& a, unsigned short port);
+
+}  // namespace netlab::net
