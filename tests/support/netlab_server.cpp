@@ -1,0 +1,36 @@
+#include "support/netlab_server.hpp"
+
+#include <stdexcept>
+
+namespace netlab::test {
+
+std::string netlab_server::url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port) + path;
+}
+
+nlohmann::json netlab_server::next_event(std::chrono::milliseconds timeout) {
+    const auto line = process.read_line(timeout);
+    if (!line) return nullptr;
+    return nlohmann::json::parse(*line, nullptr, false);
+}
+
+netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args) {
+    auto argv = netlab_command();
+    for (const char* a : {"--json", "serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
+    argv.push_back(root);
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    netlab_server s;
+    s.process = child::start(argv);
+    const auto line = s.process.read_line(20s);
+    if (!line) {
+        s.process.wait(2s);
+        throw std::runtime_error("serve-http did not report listening; stderr: " + s.process.stderr_text());
+    }
+    s.listening = nlohmann::json::parse(*line, nullptr, false);
+    if (!s.listening.is_object() || s.listening.value("event", "") != "listening")
+        throw std::runtime_error("unexpected first line from serve-http: " + *line);
+    s.port = s.listening.at("port").get<unsigned short>();
+    return s;
+}
+
+}  // namespace netlab::test

@@ -1,0 +1,26 @@
+// Starts `netlab serve-http --json --port 0 ...` and reads the port from its own
+// "listening" event: never a guessed or fixed port.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace netlab::test {
+
+struct netlab_server {
+    child process;
+    unsigned short port = 0;
+    nlohmann::json listening;  // the whole "listening" event
+    std::string url(const std::string& path = "/") const;
+    // Next JSON line printed by the server (access log, dump, ...), or null on timeout.
+    nlohmann::json next_event(std::chrono::milliseconds timeout = 5s);
+};
+
+// Throws (failing the test with its message) if the server does not report listening
+// within the deadline.
+netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args = {});
+
+}  // namespace netlab::test

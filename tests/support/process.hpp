@@ -1,0 +1,90 @@
+// Running real programs from end-to-end tests: the built netlab binary and the peers we
+// did not write (curl, python3, nginx, nc, ...). Every wait has a deadline; a child still
+// running when its handle goes away is killed by its PID, never by name.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace netlab::test {
+
+using namespace std::chrono_literals;
+
+struct run_result {
+    int exit_code = -1;  // -1 when killed by a signal or on timeout
+    std::string out;
+    std::string err;
+    bool timed_out = false;
+};
+
+// The netlab command line to start: $NETLAB_EMULATOR (e.g. "wine") if set, then
+// $NETLAB_BIN or the binary this build produced.
+std::vector<std::string> netlab_command();
+
+// Runs a program to completion (killing it at the deadline), feeding `input` on stdin.
+run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s,
+               std::string_view input = {});
+
+// Runs netlab with these arguments.
+run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 30s,
+                      std::string_view input = {});
+
+// True if a program is on PATH (peers are installed by scripts/test; a developer
+// without one sees the test skipped with a message, CI never does).
+bool have_program(const std::string& name);
+
+// A long-running child with its stdout read line by line and stderr collected.
+class child {
+public:
+    static child start(const std::vector<std::string>& argv);
+    child() = default;
+    child(child&& other) noexcept;
+    child& operator=(child&& other) noexcept;
+    child(const child&) = delete;
+    child& operator=(const child&) = delete;
+    ~child();
+
+    pid_t pid() const { return pid_; }
+    // Next stdout line (without '\n'), or nullopt at EOF or when the deadline passes.
+    std::optional<std::string> read_line(std::chrono::milliseconds timeout = 10s);
+    // Sends a signal to this child's PID.
+    void send_signal(int sig);
+    // Waits for exit; kills it (SIGKILL) if the deadline passes. Returns the exit code,
+    // or -1 if it was killed. Collects the rest of stdout and stderr.
+    int wait(std::chrono::milliseconds timeout = 10s);
+    const std::string& stderr_text() const { return err_; }
+    const std::string& stdout_rest() const { return out_; }
+
+private:
+    void pump(std::chrono::milliseconds timeout);  // reads whatever is ready from both pipes
+    void close_pipes();
+    pid_t pid_ = -1;
+    int out_fd_ = -1;
+    int err_fd_ = -1;
+    std::string out_;
+    std::string err_;
+    bool exited_ = false;
+    int status_ = 0;
+};
+
+// A temporary folder, removed with everything in it when the object goes away.
+class temp_dir {
+public:
+    temp_dir();
+    ~temp_dir();
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    const std::string& path() const { return path_; }
+    // Writes a file (creating parent folders); returns its full path.
+    std::string write(const std::string& relative, std::string_view content) const;
+
+private:
+    std::string path_;
+};
+
+}  // namespace netlab::test
