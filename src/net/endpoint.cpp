@@ -22,3 +22,13 @@ std::string http_url(const asio::ip::address& a, unsigned short port) {
 }
 
 }  // namespace netlab::net
+
+namespace netlab::net {
+
+bool is_ip_address(const std::string& text) {
+    std::error_code ec;
+    asio::ip::make_address(text, ec);
+    return !ec;
+}
+
+}  // namespace netlab::net

@@ -14,3 +14,10 @@ std::string to_string(const asio::ip::tcp::endpoint& ep);
 std::string http_url(const asio::ip::address& a, unsigned short port);
 
 }  // namespace netlab::net
+
+namespace netlab::net {
+
+// True for a numeric IPv4 or IPv6 address (for validating --bind before any socket opens).
+bool is_ip_address(const std::string& text);
+
+}  // namespace netlab::net

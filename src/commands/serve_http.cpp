@@ -1,0 +1,157 @@
+// netlab serve-http: serve a folder over HTTP/1.1 and show each request.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "cli/exit_codes.hpp"
+#include "cli/output.hpp"
+#include "commands/registry.hpp"
+#include "http/http_date.hpp"
+#include "http/listing.hpp"
+#include "net/endpoint.hpp"
+#include "netlab/platform/error.hpp"
+#include "server/server.hpp"
+
+namespace netlab::commands {
+namespace {
+
+using cli::json_object;
+using cli::style;
+
+struct serve_options {
+    server::server_config config;
+    std::string root = ".";
+    double header_timeout_s = 10;
+    double idle_timeout_s = 60;
+};
+
+std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(static_cast<long long>(s * 1000)); }
+
+style status_style(int status) {
+    if (status >= 500) return style::red;
+    if (status >= 400) return style::yellow;
+    if (status >= 300) return style::cyan;
+    return style::green;
+}
+
+std::string iso_time_ms(std::int64_t unix_ms) {
+    const std::string base = http::format_iso8601_utc(unix_ms / 1000);  // "2026-11-25T14:30:00Z"
+    return fmt::format("{}.{:03}Z", base.substr(0, base.size() - 1), unix_ms % 1000);
+}
+
+server::server_events make_events(cli::output& out) {
+    server::server_events ev;
+    ev.on_listening = [&out](const server::listening_info& info) {
+        json_object o;
+        o.add("event", "listening")
+            .add("address", info.address)
+            .add("port", static_cast<unsigned>(info.port))
+            .add("dual_stack", info.dual_stack)
+            .add_raw("urls", cli::json_string_array(info.urls.data(), info.urls.data() + info.urls.size()))
+            .add("root", info.root)
+            .add("threads", info.threads);
+        std::string human = fmt::format("Serving {} on:", out.paint(info.root, style::bold));
+        for (const auto& u : info.urls) human += "\n  " + out.paint(u, style::cyan);
+        human += "\nPress Ctrl-C to stop.";
+        out.event(o, human);
+    };
+    ev.on_request = [&out](const server::request_record& r) {
+        json_object o;
+        o.add("event", "request")
+            .add("time", iso_time_ms(r.unix_ms))
+            .add("client", r.client)
+            .add("method", r.method)
+            .add("target", r.target)
+            .add("version", r.version)
+            .add("status", r.status)
+            .add("bytes", r.bytes)
+            .add("duration_ms", r.duration_ms);
+        out.event(o, fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
+                                 r.target, r.version, out.paint(std::to_string(r.status), status_style(r.status)),
+                                 r.bytes, r.duration_ms));
+    };
+    ev.on_dump = [&out](const server::dump_record& d) {
+        json_object o;
+        o.add("event", "dump").add("client", d.client).add("head", d.head).add("body_bytes", d.body_bytes);
+        std::string text;
+        for (char c : d.head)
+            if (c != '\r') text += c;
+        out.result(o, fmt::format("{}\n{}{}", out.paint(fmt::format("--- request from {} ---", d.client), style::dim),
+                                  text, out.paint(fmt::format("(body: {} bytes)", d.body_bytes), style::dim)));
+    };
+    ev.on_notice = [&out](std::string_view text) { out.note(text); };
+    return ev;
+}
+
+int report_start_error(cli::output& out, const serve_options& o, const std::error_code& ec) {
+    const auto kind = platform::classify(ec);
+    const std::string where = fmt::format("{}:{}", o.config.bind_address.empty() ? "*" : o.config.bind_address, o.config.port);
+    std::string hint;
+    if (kind == platform::error_kind::address_in_use) hint = " (something else listens there; --port 0 picks a free port)";
+    if (kind == platform::error_kind::access_denied) hint = " (ports below 1024 need privileges; try --port 8080)";
+    if (kind == platform::error_kind::address_not_available) hint = " (--bind must be an address of this host)";
+    out.error(fmt::format("cannot listen on {}: {}{}", where, platform::describe(ec), hint));
+    return cli::exit_code::failure;
+}
+
+int run(cli::output& out, serve_options& o) {
+    o.config.root = o.root;
+    o.config.header_timeout = seconds(o.header_timeout_s);
+    o.config.idle_timeout = seconds(o.idle_timeout_s);
+    o.config.access_log = out.json() || !out.quiet();
+    server::server srv(o.config, make_events(out));
+    if (const auto ec = srv.start()) return report_start_error(out, o, ec);
+    const auto s = srv.run();
+    json_object sum;
+    sum.add("event", "summary")
+        .add("requests", s.requests)
+        .add("bytes", s.bytes)
+        .add("connections", s.connections)
+        .add("client_errors", s.client_errors)
+        .add("server_errors", s.server_errors)
+        .add("timeouts", s.timeouts)
+        .add("uptime_s", s.uptime_s);
+    out.event(sum, fmt::format("Stopped after {:.1f} s: {} requests, {} sent, {} connections, {} errors ({} client, {} "
+                               "server), {} timeouts",
+                               s.uptime_s, s.requests, http::human_size(s.bytes), s.connections,
+                               s.client_errors + s.server_errors, s.client_errors, s.server_errors, s.timeouts));
+    return cli::exit_code::ok;
+}
+
+}  // namespace
+
+void add_serve_http(CLI::App& app, runner& chosen) {
+    auto opts = std::make_shared<serve_options>();
+    auto& c = opts->config;
+    c.threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+    auto* sub = app.add_subcommand("serve-http", "Serve a folder over HTTP/1.1 and show each request");
+    sub->add_option("dir", opts->root, "Folder to serve (default: the current folder)")->check(CLI::ExistingDirectory);
+    sub->add_option("-p,--port", c.port, "TCP port; 0 picks a free one")->check(CLI::Range(0, 65535))->capture_default_str();
+    sub->add_option("-b,--bind", c.bind_address, "Address to listen on (default: all, IPv6 and IPv4)")
+        ->check(CLI::Validator(
+            [](std::string& v) { return net::is_ip_address(v) || v == "localhost" ? std::string{} : "'" + v + "' is not an IP address"; },
+            "ADDR"));
+    sub->add_option("--threads", c.threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
+    sub->add_flag("--echo", c.echo, "Answer every request with the request itself, as text");
+    sub->add_flag("--dump", c.dump, "Print each request head exactly as received");
+    sub->add_flag("--no-listing", [&c](std::int64_t) { c.listing = false; }, "No HTML listing for folders without index.html");
+    sub->add_flag("--hidden", c.hidden, "Serve and list dotfiles (.git, .env, ...)");
+    sub->add_flag("--follow-symlinks", c.follow_symlinks, "Serve symlinks that lead outside the folder");
+    sub->add_flag("--cors", c.cors, "Allow cross-origin requests (Access-Control-Allow-Origin: *)");
+    sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head")
+        ->check(CLI::Range(0.05, 3600.0))->capture_default_str();
+    sub->add_option("--idle-timeout", opts->idle_timeout_s, "Seconds a keep-alive connection may stay idle")
+        ->check(CLI::Range(0.05, 86400.0))->capture_default_str();
+    sub->add_option("--max-connections", c.max_connections, "Open connections at most (503 beyond)")
+        ->check(CLI::Range(1, 1'000'000))->capture_default_str();
+    sub->footer(
+        "Examples:\n"
+        "  netlab serve-http                 serve the current folder on port 8080\n"
+        "  netlab serve-http ~/site -p 0     any free port\n"
+        "  netlab serve-http --echo --dump   show what clients really send");
+    sub->callback([opts, &chosen] { chosen = [opts](cli::output& out) { return run(out, *opts); }; });
+}
+
+}  // namespace netlab::commands

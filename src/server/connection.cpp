@@ -1,0 +1,281 @@
+#include "server/connection.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <array>
+#include <cstring>
+
+#include "http/request_parser.hpp"
+#include "net/endpoint.hpp"
+#include "net/socket_trace.hpp"
+#include "netlab/platform/send_file.hpp"
+#include "server/worker.hpp"
+
+namespace netlab::server {
+namespace {
+
+using asio::redirect_error;
+using asio::use_awaitable;
+using clock = std::chrono::steady_clock;
+using platform::trace_step;
+
+constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
+// A huge file is sent in pieces so the send deadline can move on between them.
+constexpr std::uint64_t send_file_piece = 16 * 1024 * 1024;
+
+std::int64_t unix_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string_view version_text(const http::request_head& req) {
+    return req.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+}
+
+}  // namespace
+
+connection::connection(asio::ip::tcp::socket socket, worker& owner) : socket_(std::move(socket)), owner_(owner) {
+    std::error_code ec;
+    const auto peer = socket_.remote_endpoint(ec);
+    client_ = ec ? "unknown" : net::to_string(peer);
+    // Each response goes out in one write; without Nagle it leaves at once.
+    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    owner_.connections.insert(this);
+    owner_.counters.active.fetch_add(1, std::memory_order_relaxed);
+}
+
+connection::~connection() {
+    owner_.connections.erase(this);
+    owner_.counters.active.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void connection::start() {
+    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->serve(); }, asio::detached);
+}
+
+void connection::set_deadline(clock::duration from_now) { deadline_ = clock::now() + from_now; }
+
+void connection::drain() {
+    draining_ = true;
+    std::error_code ec;
+    if (idle_) socket_.cancel(ec);  // wakes the wait for a request; serve() then ends
+}
+
+void connection::expire_if_late(clock::time_point now) {
+    if (now < deadline_ || !socket_.is_open()) return;
+    timed_out_ = true;
+    owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
+    net::trace_socket(trace_step::close, socket_, -1, {}, idle_ ? "idle timeout" : "timeout");
+    std::error_code ec;
+    socket_.close(ec);  // the pending operation in serve() ends with operation_aborted
+}
+
+asio::awaitable<void> connection::serve() {
+    std::unique_ptr<request_state> st;
+    try {
+        for (;;) {
+            if (!st || st->used == 0) {
+                // Between requests: hold no buffers while waiting for the next one.
+                if (st) owner_.release_state(std::move(st));
+                if (draining_ || owner_.draining) break;
+                idle_ = true;
+                set_deadline(owner_.config.idle_timeout);
+                std::error_code ec;
+                co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
+                idle_ = false;
+                if (ec || draining_) break;
+                st = owner_.acquire_state();
+            }
+            if (!co_await handle_one(*st)) break;
+        }
+    } catch (const std::exception&) {
+        // A bug must cost one connection, never the server.
+        owner_.counters.server_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (st) owner_.release_state(std::move(st));
+    net::traced_close(socket_);
+}
+
+asio::awaitable<bool> connection::handle_one(request_state& st) {
+    const auto& cfg = owner_.config;
+    const http::request_limits limits{cfg.max_head_bytes, cfg.max_target_bytes};
+    set_deadline(cfg.header_timeout);
+    std::error_code ec;
+
+    // The head: parse what is there, read more while it is incomplete.
+    http::request_parse_result parsed;
+    for (;;) {
+        parsed = http::parse_request({st.buffer.data(), st.used}, st.req, limits);
+        if (parsed.status != http::parse_status::incomplete) break;
+        if (st.used == st.buffer.size()) {  // cannot happen while buffer > head limit
+            parsed = {http::parse_status::bad, 431, "request head too large"};
+            break;
+        }
+        const std::size_t n = co_await socket_.async_read_some(
+            asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
+        net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
+        if (ec) co_return false;  // closed, reset or timed out: nobody to answer
+        st.used += n;
+    }
+    const auto started = clock::now();
+    response& res = st.res;
+    res.reset();
+    if (parsed.status == http::parse_status::bad) {
+        stock_reply(res, parsed.error_status, false);
+        res.close = true;
+        st.req = {};
+        st.req.head_size = st.used;  // nothing after a bad head can be trusted
+        st.req.method = "-";
+        co_await send(st);
+        co_return false;
+    }
+
+    st.body_bytes = 0;
+    st.echo_body.clear();
+    if (!co_await read_body(st)) co_return false;
+
+    if (cfg.dump && owner_.events.on_dump)
+        owner_.events.on_dump({client_, std::string_view(st.buffer.data(), st.req.head_size), st.body_bytes});
+
+    if (res.status != 413) {
+        if (cfg.echo) {
+            res.owned_body.assign(st.buffer.data(), st.req.head_size);
+            res.owned_body += st.echo_body;
+            res.body = res.owned_body;
+            res.status = 200;
+            head_builder(res.head, 200)
+                .field("Content-Type", "text/plain; charset=utf-8")
+                .field("Content-Length", static_cast<std::uint64_t>(res.body.size()))
+                .field("Cache-Control", "no-store");
+        } else {
+            owner_.site.respond(st.req, owner_.cache, res);
+        }
+    }
+    const bool keep_alive = st.req.keep_alive && !res.close && !draining_ && !owner_.draining;
+    res.close = !keep_alive;
+    if (cfg.cors) res.head.append("Access-Control-Allow-Origin: *\r\n");
+    finish_head(res.head, res.close, keep_alive && st.req.version_minor == 0);
+
+    const bool sent = co_await send(st);
+    if (owner_.events.on_request && cfg.access_log) {
+        request_record rec;
+        rec.unix_ms = unix_ms_now();
+        rec.client = client_;
+        rec.method = st.req.method;
+        rec.target = st.req.target;
+        rec.version = version_text(st.req);
+        rec.status = res.status;
+        rec.bytes = res.head_only ? 0 : res.body_size();
+        rec.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+        owner_.events.on_request(rec);
+    }
+    if (!sent || res.close) co_return false;
+
+    // Pipelining: whatever follows this request stays for the next round.
+    const std::size_t rest = st.used - st.req.head_size;
+    std::memmove(st.buffer.data(), st.buffer.data() + st.req.head_size, rest);
+    st.used = rest;
+    co_return true;
+}
+
+// Reads the request body (Content-Length or chunked) and keeps it for --echo or drops
+// it. Body bytes are removed from the buffer; the head stays in place, and bytes of a
+// pipelined next request are kept after it.
+asio::awaitable<bool> connection::read_body(request_state& st) {
+    const auto& cfg = owner_.config;
+    const auto& req = st.req;
+    if (!req.chunked && req.content_length == 0) co_return true;
+    const std::uint64_t limit = cfg.echo ? cfg.max_echo_body : cfg.max_discarded_body;
+    if (req.has_content_length && req.content_length > limit) {
+        stock_reply(st.res, 413, false);
+        st.res.close = true;  // the body is not read, so the connection cannot continue
+        co_return true;
+    }
+    std::error_code ec;
+    const std::size_t head = req.head_size;
+    std::size_t pos = head;  // first unconsumed byte after the head
+    std::uint64_t remaining = req.content_length;
+    bool done = false;
+    bool bad = false;
+    st.chunked.reset();
+    const auto keep = [&](std::string_view data) {
+        st.body_bytes += data.size();
+        if (cfg.echo && st.echo_body.size() + data.size() <= limit) st.echo_body.append(data);
+    };
+    const auto take = [&](std::string_view avail) -> std::size_t {
+        if (!req.chunked) {
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(avail.size(), remaining));
+            keep(avail.substr(0, n));
+            remaining -= n;
+            done = remaining == 0;
+            return n;
+        }
+        const auto r = st.chunked.feed(avail, keep);
+        done = r.done;
+        bad = r.bad;
+        return r.consumed;
+    };
+    bool asked_continue = false;
+    for (;;) {
+        if (pos < st.used) pos += take({st.buffer.data() + pos, st.used - pos});
+        if (done || bad || st.body_bytes > limit) break;
+        if (pos == st.used) st.used = pos = head;  // consumed body bytes are no longer needed
+        if (req.expect_continue && !asked_continue) {
+            // The client waits for this before it sends the body (RFC 9110 §10.1.1).
+            asked_continue = true;
+            co_await asio::async_write(socket_, asio::buffer(continue_line), redirect_error(use_awaitable, ec));
+            if (ec) co_return false;
+        }
+        set_deadline(cfg.idle_timeout);
+        const std::size_t n = co_await socket_.async_read_some(
+            asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
+        net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
+        if (ec) co_return false;
+        st.used += n;
+    }
+    if (bad || st.body_bytes > limit) {
+        stock_reply(st.res, bad ? 400 : 413, false);
+        st.res.close = true;
+        co_return true;
+    }
+    // Close the gap the body left, so the next request follows the head directly.
+    std::memmove(st.buffer.data() + head, st.buffer.data() + pos, st.used - pos);
+    st.used = head + (st.used - pos);
+    co_return true;
+}
+
+asio::awaitable<bool> connection::send(request_state& st) {
+    response& res = st.res;
+    std::error_code ec;
+    set_deadline(owner_.config.idle_timeout);
+    std::uint64_t sent_body = 0;
+    if (res.file && !res.head_only) {
+        const std::size_t n = co_await asio::async_write(socket_, asio::buffer(res.head), redirect_error(use_awaitable, ec));
+        net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+        while (!ec && sent_body < res.file_length) {
+            set_deadline(owner_.config.idle_timeout);
+            const auto piece = std::min(send_file_piece, res.file_length - sent_body);
+            const auto r = co_await platform::send_file(socket_, *res.file, res.file_offset + sent_body, piece);
+            sent_body += r.bytes;
+            ec = r.error;
+        }
+    } else {
+        // Head and body leave in one gather write (writev).
+        const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head),
+                                                      asio::buffer(res.head_only ? std::string_view{} : res.body)};
+        const std::size_t n = co_await asio::async_write(socket_, parts, redirect_error(use_awaitable, ec));
+        net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+        if (!ec && !res.head_only) sent_body = res.body.size();
+    }
+    auto& c = owner_.counters;
+    c.requests.fetch_add(1, std::memory_order_relaxed);
+    c.bytes.fetch_add(sent_body, std::memory_order_relaxed);
+    if (res.status >= 500) c.server_errors.fetch_add(1, std::memory_order_relaxed);
+    else if (res.status >= 400) c.client_errors.fetch_add(1, std::memory_order_relaxed);
+    co_return !ec;
+}
+
+}  // namespace netlab::server

@@ -1,0 +1,49 @@
+// One client connection: a coroutine that reads request heads, answers them in order
+// (pipelined or not), and keeps the connection alive as HTTP/1.1 allows. Each phase sets
+// a deadline that the worker's reaper enforces, so a slow or silent client cannot hold a
+// connection, and an idle one holds no buffers (they return to the worker's pool).
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace netlab::server {
+
+class worker;
+struct request_state;
+
+class connection : public std::enable_shared_from_this<connection> {
+public:
+    connection(asio::ip::tcp::socket socket, worker& owner);
+    ~connection();
+
+    // Starts the request loop on the socket's executor.
+    void start();
+
+    // Shutdown: close now if waiting for a request, else after the current response.
+    void drain();
+
+    // Called by the reaper: closes the connection if its deadline has passed.
+    void expire_if_late(std::chrono::steady_clock::time_point now);
+
+private:
+    asio::awaitable<void> serve();
+    // Reads, answers and consumes one request; false when the connection must end.
+    asio::awaitable<bool> handle_one(request_state& st);
+    asio::awaitable<bool> read_body(request_state& st);
+    asio::awaitable<bool> send(request_state& st);
+    void set_deadline(std::chrono::steady_clock::duration from_now);
+
+    asio::ip::tcp::socket socket_;
+    std::chrono::steady_clock::time_point deadline_;
+    worker& owner_;
+    std::string client_;   // "ip:port", rendered once
+    bool idle_ = true;     // waiting for the first byte of a request
+    bool draining_ = false;
+    bool timed_out_ = false;
+};
+
+}  // namespace netlab::server

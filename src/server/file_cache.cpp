@@ -1,0 +1,74 @@
+#include "server/file_cache.hpp"
+
+#include <fmt/format.h>
+
+#include "http/http_date.hpp"
+#include "http/mime_types.hpp"
+
+namespace netlab::server {
+namespace {
+
+bool same_file(const platform::file_status& a, const platform::file_status& b) {
+    return a.size == b.size && a.mtime_ns == b.mtime_ns && a.identity == b.identity && a.is_regular == b.is_regular;
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+}  // namespace
+
+std::shared_ptr<const cached_file> file_cache::lookup(std::string_view key) {
+    const auto it = entries_.find(key);
+    if (it == entries_.end()) return nullptr;
+    std::error_code ec;
+    const auto now = platform::stat_path(it->second->fs_path, ec);
+    if (ec || !same_file(now, it->second->status)) {
+        if (it->second->in_memory) total_bytes_ -= it->second->content.size();
+        entries_.erase(it);
+        return nullptr;
+    }
+    return it->second;
+}
+
+std::shared_ptr<const cached_file> file_cache::insert(std::string_view key, const std::filesystem::path& path,
+                                                      const platform::file_status& status, std::error_code& ec) {
+    auto entry = std::make_shared<cached_file>();
+    entry->fs_path = path;
+    entry->status = status;
+    entry->mtime_s = floor_div(status.mtime_ns, 1'000'000'000);
+    entry->etag = fmt::format("\"{:x}-{:x}\"", status.size, static_cast<std::uint64_t>(status.mtime_ns));
+    entry->last_modified = http::format_http_date(entry->mtime_s);
+    const auto name = path.filename().u8string();
+    const std::string_view type = http::mime_type_for(std::string_view(reinterpret_cast<const char*>(name.data()), name.size()));
+    entry->headers = fmt::format("Content-Type: {}\r\nLast-Modified: {}\r\nETag: {}\r\nAccept-Ranges: bytes\r\n", type,
+                                 entry->last_modified, entry->etag);
+    if (status.size <= file_limit_) {
+        auto file = platform::read_only_file::open(path, ec);
+        if (ec) return nullptr;
+        entry->content.resize(static_cast<std::size_t>(file.size()));
+        std::size_t got = 0;
+        while (got < entry->content.size()) {
+            const auto n = file.read_at(got, entry->content.data() + got, entry->content.size() - got, ec);
+            if (ec) return nullptr;
+            if (n == 0) break;
+            got += n;
+        }
+        // Changed between stat and read: serve what is there now, never stale validators.
+        if (got != status.size || file.size() != status.size) {
+            ec = std::make_error_code(std::errc::resource_unavailable_try_again);
+            return nullptr;
+        }
+        entry->in_memory = true;
+    }
+    // A crude bound: when the budget is spent, start again empty.
+    if (entry->in_memory && total_bytes_ + entry->content.size() > total_limit_) {
+        entries_.clear();
+        total_bytes_ = 0;
+    }
+    if (entry->in_memory) total_bytes_ += entry->content.size();
+    auto& slot = entries_[std::string(key)];
+    if (slot && slot->in_memory) total_bytes_ -= slot->content.size();
+    slot = std::move(entry);
+    return slot;
+}
+
+}  // namespace netlab::server

@@ -1,0 +1,14 @@
+// Every status netlab answers with, its reason phrase and a short canned body: one table
+// (asio's reply::stock_reply in the HTTP server example).
+#pragma once
+
+#include <string_view>
+
+namespace netlab::server {
+
+std::string_view reason_phrase(int status);
+
+// A small HTML page for an error status ("404 Not Found" and one sentence).
+std::string_view stock_body(int status);
+
+}  // namespace netlab::server

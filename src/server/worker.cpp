@@ -1,0 +1,57 @@
+#include "server/worker.hpp"
+
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <vector>
+
+#include "server/connection.hpp"
+
+namespace netlab::server {
+namespace {
+
+// How often deadlines are checked: timeouts are enforced to within this.
+constexpr std::chrono::milliseconds reap_interval{200};
+// Spare request states kept for reuse; more are freed.
+constexpr std::size_t max_spare_states = 64;
+
+}  // namespace
+
+std::unique_ptr<request_state> worker::acquire_state() {
+    if (spare_states_.empty()) {
+        // Room for the largest allowed head plus a window for body bytes behind it.
+        return std::make_unique<request_state>(config.max_head_bytes + 16 * 1024);
+    }
+    auto st = std::move(spare_states_.back());
+    spare_states_.pop_back();
+    return st;
+}
+
+void worker::release_state(std::unique_ptr<request_state> st) {
+    st->used = 0;
+    st->res.reset();
+    if (spare_states_.size() < max_spare_states) spare_states_.push_back(std::move(st));
+}
+
+asio::awaitable<void> worker::reap() {
+    asio::steady_timer timer(io);
+    std::vector<connection*> snapshot;
+    while (!draining || !connections.empty()) {
+        timer.expires_after(reap_interval);
+        std::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        const auto now = std::chrono::steady_clock::now();
+        // Closing a socket never destroys a connection synchronously, but copy anyway so
+        // the set may change under us.
+        snapshot.assign(connections.begin(), connections.end());
+        for (auto* c : snapshot) c->expire_if_late(now);
+    }
+}
+
+void worker::drain() {
+    draining = true;
+    std::vector<connection*> snapshot(connections.begin(), connections.end());
+    for (auto* c : snapshot) c->drain();
+}
+
+}  // namespace netlab::server

@@ -1,0 +1,76 @@
+// One thread's share of the server: its own io_context (no locks between threads), its
+// file cache, and the connections it owns.
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/io_context.hpp>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "http/chunked.hpp"
+#include "http/request_parser.hpp"
+
+#include "server/config.hpp"
+#include "server/events.hpp"
+#include "server/file_cache.hpp"
+#include "server/static_site.hpp"
+
+namespace netlab::server {
+
+class connection;
+
+// What a connection needs only while a request is in flight: the read buffer, the parsed
+// head and the response. Pooled per worker, so idle keep-alive connections hold none.
+struct request_state {
+    explicit request_state(std::size_t buffer_size) : buffer(buffer_size) {}
+    std::vector<char> buffer;
+    std::size_t used = 0;         // bytes in buffer
+    http::request_head req;
+    std::uint64_t body_bytes = 0;  // request body bytes read (and echoed or dropped)
+    std::string echo_body;
+    http::chunked_decoder chunked;
+    response res;
+};
+
+// Counters shared by all workers.
+struct shared_counters {
+    std::atomic<std::uint64_t> connections{0};
+    std::atomic<std::uint64_t> active{0};
+    std::atomic<std::uint64_t> requests{0};
+    std::atomic<std::uint64_t> bytes{0};
+    std::atomic<std::uint64_t> client_errors{0};
+    std::atomic<std::uint64_t> server_errors{0};
+    std::atomic<std::uint64_t> timeouts{0};
+};
+
+class worker {
+public:
+    worker(const server_config& cfg, const server_events& ev, const static_site& files, shared_counters& totals)
+        : config(cfg), events(ev), site(files), counters(totals), cache(cfg.cache_file_limit, cfg.cache_total_limit) {}
+
+    asio::io_context io{1};  // one thread runs it: asio may skip its internal locking
+    const server_config& config;
+    const server_events& events;
+    const static_site& site;
+    shared_counters& counters;
+    file_cache cache;
+    std::unordered_set<connection*> connections;  // touched only on this worker's thread
+    bool draining = false;
+
+    std::unique_ptr<request_state> acquire_state();
+    void release_state(std::unique_ptr<request_state> st);
+
+    // Enforces connection deadlines a few times a second; ends when the worker drains.
+    asio::awaitable<void> reap();
+
+    // Closes idle connections and lets busy ones finish (runs on this worker's thread).
+    void drain();
+
+private:
+    std::vector<std::unique_ptr<request_state>> spare_states_;
+};
+
+}  // namespace netlab::server
