@@ -55,7 +55,7 @@ server::server_events make_events(cli::output& out) {
         std::string human = fmt::format("Serving {} on:", out.paint(info.root, style::bold));
         for (const auto& u : info.urls) human += "\n  " + out.paint(u, style::cyan);
         human += "\nPress Ctrl-C to stop.";
-        out.event(o, human);
+        out.result(o, human);  // where to connect is the output asked for, even with -q
     };
     ev.on_request = [&out](const server::request_record& r) {
         json_object o;
@@ -100,7 +100,7 @@ int run(cli::output& out, serve_options& o) {
     o.config.root = o.root;
     o.config.header_timeout = seconds(o.header_timeout_s);
     o.config.idle_timeout = seconds(o.idle_timeout_s);
-    o.config.access_log = out.json() || !out.quiet();
+    o.config.access_log = !out.quiet();
     server::server srv(o.config, make_events(out));
     if (const auto ec = srv.start()) return report_start_error(out, o, ec);
     const auto s = srv.run();
