@@ -1,0 +1,299 @@
+// serve-http over time: header and idle timeouts, --max-connections, Ctrl-C with its
+// grace period and summary, and the start-up errors.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/http_peers.hpp"
+#include "support/loopback.hpp"
+#include "support/netlab_server.hpp"
+
+using namespace netlab::test;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+double seconds_since(clock_type::time_point t) {
+    return std::chrono::duration<double>(clock_type::now() - t).count();
+}
+
+std::string get(const std::string& target, const std::string& extra = {}) {
+    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
+}
+
+void require_curl() {
+    if (!have_program("curl")) FAIL("curl is not installed (scripts/test installs it)");
+}
+
+// Every JSON event left on the server's stdout after it exited.
+std::vector<nlohmann::json> remaining_events(netlab_server& s) {
+    std::vector<nlohmann::json> out;
+    while (const auto line = s.process.read_line(1s)) out.push_back(nlohmann::json::parse(*line, nullptr, false));
+    return out;
+}
+
+nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind) {
+    for (const auto& e : events)
+        if (e.is_object() && e.value("event", "") == kind) return e;
+    return nullptr;
+}
+
+std::uintmax_t size_or_zero(const std::string& path) {
+    std::error_code ec;
+    const auto n = std::filesystem::file_size(path, ec);
+    return ec ? 0 : n;
+}
+
+}  // namespace
+
+TEST_CASE("a client that stops mid request line is cut off after --header-timeout while others are served") {
+    require_curl();
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    raw_connection slow(s.port);
+    const auto started = clock_type::now();
+    slow.send("GET /a.t");
+    std::this_thread::sleep_for(300ms);
+    // Meanwhile another client is served at once.
+    const auto t = clock_type::now();
+    const auto other = curl({s.url("/a.txt")});
+    CHECK(other.response.status == 200);
+    CHECK(other.response.body == "a\n");
+    CHECK(seconds_since(t) < 1.0);
+
+    CHECK(slow.closed_by_peer(5s));
+    const double took = seconds_since(started);
+    CHECK(took >= 0.8);
+    CHECK(took <= 3.0);
+}
+
+TEST_CASE("a client that sends headers one byte at a time is cut off after --header-timeout") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    raw_connection slow(s.port);
+    const auto started = clock_type::now();
+    const std::string head = get("/a.txt", "X-Long: " + std::string(200, 'x') + "\r\n");
+    bool closed = false;
+    for (std::size_t i = 0; i < head.size() && seconds_since(started) < 6.0; ++i) {
+        try {
+            slow.send(head.substr(i, 1));
+        } catch (const std::exception&) {
+            closed = true;
+            break;
+        }
+        if (slow.closed_by_peer(100ms)) {
+            closed = true;
+            break;
+        }
+    }
+    CHECK(closed);
+    CHECK(seconds_since(started) <= 3.0);
+}
+
+TEST_CASE("an idle keep-alive connection is closed after --idle-timeout") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--idle-timeout", "1"});
+    raw_connection c(s.port);
+    c.send(get("/a.txt"));
+    CHECK(parse_response(c.read_response()).body == "a\n");
+    const auto idle_from = clock_type::now();
+    CHECK_FALSE(c.closed_by_peer(500ms));
+    CHECK(c.closed_by_peer(5s));
+    const double took = seconds_since(idle_from);
+    CHECK(took >= 0.8);
+    CHECK(took <= 3.0);
+}
+
+TEST_CASE("an idle connection that never sends anything is closed after --idle-timeout") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--idle-timeout", "1", "--header-timeout", "30"});
+    raw_connection c(s.port);
+    const auto started = clock_type::now();
+    CHECK(c.closed_by_peer(5s));
+    CHECK(seconds_since(started) <= 3.0);
+}
+
+TEST_CASE("--max-connections 2: a third concurrent connection gets 503") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--max-connections", "2"});
+    raw_connection one(s.port), two(s.port);
+    // Both are served (so the server holds them) and stay open.
+    one.send(get("/a.txt"));
+    two.send(get("/a.txt"));
+    REQUIRE(parse_response(one.read_response()).status == 200);
+    REQUIRE(parse_response(two.read_response()).status == 200);
+
+    raw_connection three(s.port);
+    three.send(get("/a.txt"));
+    const auto busy = parse_response(three.read_response());
+    CHECK(busy.status == 503);
+    CHECK(three.closed_by_peer(3s));
+
+    // The first two still work.
+    one.send(get("/a.txt"));
+    CHECK(parse_response(one.read_response()).status == 200);
+}
+
+TEST_CASE("after a connection under --max-connections closes, a new one is served") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--max-connections", "1"});
+    {
+        raw_connection one(s.port);
+        one.send(get("/a.txt", "Connection: close\r\n"));
+        REQUIRE(parse_response(one.read_response()).status == 200);
+        CHECK(one.closed_by_peer(3s));
+    }
+    int status = 0;
+    const auto deadline = clock_type::now() + 3s;
+    while (status != 200 && clock_type::now() < deadline) {
+        raw_connection next(s.port);
+        next.send(get("/a.txt"));
+        status = parse_response(next.read_response()).status;
+        if (status != 200) std::this_thread::sleep_for(100ms);
+    }
+    CHECK(status == 200);
+}
+
+TEST_CASE("SIGINT stops the server with exit 0 and a summary counting the requests") {
+    require_curl();
+    temp_dir dir;
+    dir.write("a.txt", "0123456789");
+    auto s = start_server(dir.path());
+    CHECK(curl({s.url("/a.txt")}).response.status == 200);
+    CHECK(curl({s.url("/a.txt")}).response.status == 200);
+    CHECK(curl({s.url("/missing")}).response.status == 404);
+    const auto started = clock_type::now();
+    s.process.send_signal(SIGINT);
+    CHECK(s.process.wait(10s) == 0);
+    CHECK(seconds_since(started) < 3.0);
+    const auto events = remaining_events(s);
+    const auto summary = find_event(events, "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["requests"] == 3);
+    CHECK(summary["connections"] == 3);
+    CHECK(summary["client_errors"] == 1);
+    CHECK(summary["server_errors"] == 0);
+    CHECK(summary["bytes"].get<std::uint64_t>() >= 20);
+    CHECK(summary["uptime_s"].get<double>() > 0);
+    CHECK(summary.contains("timeouts"));
+}
+
+TEST_CASE("SIGINT closes idle keep-alive connections and exits promptly") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path());
+    raw_connection c(s.port);
+    c.send(get("/a.txt"));
+    REQUIRE(parse_response(c.read_response()).status == 200);
+    const auto started = clock_type::now();
+    s.process.send_signal(SIGINT);
+    CHECK(c.closed_by_peer(3s));
+    CHECK(s.process.wait(10s) == 0);
+    CHECK(seconds_since(started) < 3.0);
+    const auto summary = find_event(remaining_events(s), "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["requests"] == 1);
+}
+
+TEST_CASE("SIGTERM also stops the server cleanly with exit 0") {
+    temp_dir dir;
+    auto s = start_server(dir.path());
+    s.process.send_signal(SIGTERM);
+    CHECK(s.process.wait(10s) == 0);
+    CHECK(find_event(remaining_events(s), "summary").is_object());
+}
+
+TEST_CASE("a download in flight at SIGINT completes when it fits in the grace period") {
+    require_curl();
+    temp_dir dir;
+    constexpr std::size_t size = 20 * 1024 * 1024;
+    const auto content = random_bytes(size, 7);
+    dir.write("site/big.bin", content);
+    auto s = start_server(dir.path() + "/site");
+    const auto out = dir.path() + "/download.bin";
+    // About 2.5 s at 8 MiB/s: longer than the wait before SIGINT, shorter than the 5 s grace.
+    auto download = child::start({"curl", "-sS", "--noproxy", "*", "--max-time", "30", "--limit-rate", "8M", "-o", out,
+                                  s.url("/big.bin")});
+    const auto deadline = clock_type::now() + 5s;
+    while (size_or_zero(out) == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(20ms);
+    REQUIRE(size_or_zero(out) > 0);
+    CHECK(size_or_zero(out) < size);  // still in flight
+
+    const auto signalled = clock_type::now();
+    s.process.send_signal(SIGINT);
+    CHECK(download.wait(20s) == 0);
+    CHECK(s.process.wait(10s) == 0);
+    CHECK(seconds_since(signalled) < 5.5);
+    CHECK(size_or_zero(out) == size);
+    CHECK(read_file(out) == content);
+    const auto summary = find_event(remaining_events(s), "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["requests"] == 1);
+    CHECK(summary["bytes"] == size);
+}
+
+TEST_CASE("a download too slow for the grace period is cut off and the server still exits 0") {
+    require_curl();
+    temp_dir dir;
+    constexpr std::size_t size = 20 * 1024 * 1024;
+    dir.write("site/big.bin", random_bytes(size, 8));
+    auto s = start_server(dir.path() + "/site");
+    const auto out = dir.path() + "/download.bin";
+    // 1 MiB/s: twenty seconds, far beyond the 5 s grace.
+    auto download = child::start({"curl", "-sS", "--noproxy", "*", "--max-time", "30", "--limit-rate", "1M", "-o", out,
+                                  s.url("/big.bin")});
+    const auto deadline = clock_type::now() + 5s;
+    while (size_or_zero(out) == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(20ms);
+    REQUIRE(size_or_zero(out) > 0);
+
+    const auto signalled = clock_type::now();
+    s.process.send_signal(SIGINT);
+    CHECK(s.process.wait(15s) == 0);
+    const double took = seconds_since(signalled);
+    CHECK(took >= 4.0);
+    CHECK(took < 8.0);
+    CHECK(download.wait(30s) != 0);  // curl reports the transfer as incomplete
+    CHECK(size_or_zero(out) < size);
+}
+
+TEST_CASE("serve-http of a folder that does not exist is a one-line usage error with exit 2") {
+    const auto r = run_netlab({"serve-http", "--port", "0", "/no/such/dir"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("/no/such/dir") != std::string::npos);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+    CHECK(r.out.empty());
+}
+
+TEST_CASE("--port 70000 is a one-line usage error with exit 2") {
+    temp_dir dir;
+    const auto r = run_netlab({"serve-http", "--port", "70000", dir.path()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("70000") != std::string::npos);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+}
+
+TEST_CASE("--bind with something that is not an address is a usage error with exit 2") {
+    temp_dir dir;
+    const auto r = run_netlab({"serve-http", "--port", "0", "--bind", "not-an-address", dir.path()});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("not-an-address") != std::string::npos);
+}
+
+TEST_CASE("a port already in use exits 1 with address already in use") {
+    temp_dir dir;
+    auto first = start_server(dir.path());
+    const auto r = run_netlab({"serve-http", "--port", std::to_string(first.port), "--bind", "127.0.0.1", dir.path()}, 10s);
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("address already in use") != std::string::npos);
+    CHECK(r.err.find(std::to_string(first.port)) != std::string::npos);
+    // The first server is unharmed.
+    CHECK(parse_response(exchange(first.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).status == 200);
+}
