@@ -10,6 +10,8 @@ void init_process() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
+std::vector<int> stop_signals() { return {SIGINT, SIGTERM}; }
+
 std::string_view os_name() {
 #if defined(__APPLE__)
     return "macos";

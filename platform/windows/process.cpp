@@ -1,5 +1,7 @@
 #include <windows.h>
 
+#include <csignal>
+
 #include "netlab/platform/process.hpp"
 #include "netlab/platform/terminal.hpp"
 
@@ -11,6 +13,8 @@ void init_process() {
     enable_ansi(std_stream::out);
     enable_ansi(std_stream::err);
 }
+
+std::vector<int> stop_signals() { return {SIGINT, SIGTERM, SIGBREAK}; }
 
 std::string_view os_name() { return "windows"; }
 

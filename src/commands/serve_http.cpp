@@ -68,9 +68,12 @@ server::server_events make_events(cli::output& out) {
             .add("status", r.status)
             .add("bytes", r.bytes)
             .add("duration_ms", r.duration_ms);
-        out.event(o, fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
-                                 r.target, r.version, out.paint(std::to_string(r.status), status_style(r.status)),
-                                 r.bytes, r.duration_ms));
+        if (!r.error.empty()) o.add("error", r.error);
+        std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
+                                       r.target, r.version, out.paint(std::to_string(r.status), status_style(r.status)),
+                                       r.bytes, r.duration_ms);
+        if (!r.error.empty()) line += fmt::format(" ({})", r.error);
+        out.event(o, line);
     };
     ev.on_dump = [&out](const server::dump_record& d) {
         json_object o;

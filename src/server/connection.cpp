@@ -125,12 +125,13 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     res.reset();
     if (parsed.status == http::parse_status::bad) {
         stock_reply(res, parsed.error_status, false);
-        res.close = true;
-        st.req = {};
-        st.req.head_size = st.used;  // nothing after a bad head can be trusted
-        st.req.method = "-";
+        finish_head(res.head, true, false);
         co_await send(st);
-        co_return false;
+        // The head is unusable; log what can be said of it.
+        st.req = {};
+        st.req.method = st.req.target = "-";
+        log_request(st, started, parsed.error);
+        co_return false;  // nothing after a bad head can be trusted
     }
 
     st.body_bytes = 0;
@@ -160,18 +161,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     finish_head(res.head, res.close, keep_alive && st.req.version_minor == 0);
 
     const bool sent = co_await send(st);
-    if (owner_.events.on_request && cfg.access_log) {
-        request_record rec;
-        rec.unix_ms = unix_ms_now();
-        rec.client = client_;
-        rec.method = st.req.method;
-        rec.target = st.req.target;
-        rec.version = version_text(st.req);
-        rec.status = res.status;
-        rec.bytes = res.head_only ? 0 : res.body_size();
-        rec.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
-        owner_.events.on_request(rec);
-    }
+    log_request(st, started);
     if (!sent || res.close) co_return false;
 
     // Pipelining: whatever follows this request stays for the next round.
@@ -245,6 +235,21 @@ asio::awaitable<bool> connection::read_body(request_state& st) {
     std::memmove(st.buffer.data() + head, st.buffer.data() + pos, st.used - pos);
     st.used = head + (st.used - pos);
     co_return true;
+}
+
+void connection::log_request(const request_state& st, clock::time_point started, std::string_view error) const {
+    if (!owner_.events.on_request || !owner_.config.access_log) return;
+    request_record rec;
+    rec.unix_ms = unix_ms_now();
+    rec.client = client_;
+    rec.method = st.req.method;
+    rec.target = st.req.target;
+    rec.version = version_text(st.req);
+    rec.status = st.res.status;
+    rec.bytes = st.res.head_only ? 0 : st.res.body_size();
+    rec.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
+    rec.error = error;
+    owner_.events.on_request(rec);
 }
 
 asio::awaitable<bool> connection::send(request_state& st) {

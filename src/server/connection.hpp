@@ -36,6 +36,8 @@ private:
     asio::awaitable<bool> read_body(request_state& st);
     asio::awaitable<bool> send(request_state& st);
     void set_deadline(std::chrono::steady_clock::duration from_now);
+    void log_request(const request_state& st, std::chrono::steady_clock::time_point started,
+                     std::string_view error = {}) const;
 
     asio::ip::tcp::socket socket_;
     std::chrono::steady_clock::time_point deadline_;

@@ -28,6 +28,7 @@ struct request_record {
     int status = 0;
     std::uint64_t bytes = 0;   // body bytes sent
     double duration_ms = 0;    // from complete head to response sent
+    std::string_view error;    // why a malformed request was refused; empty otherwise
 };
 
 struct dump_record {

@@ -10,7 +10,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-#include <csignal>
 #include <thread>
 
 #include "net/endpoint.hpp"
@@ -19,6 +18,7 @@
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/interfaces.hpp"
 #include "netlab/platform/limits.hpp"
+#include "netlab/platform/process.hpp"
 #include "server/connection.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
@@ -217,7 +217,8 @@ server_stats server::run() {
     d.started = clock::now();
     platform::raise_open_file_limit(d.config.max_connections + 64);
 
-    d.signals = std::make_unique<asio::signal_set>(d.main_io(), SIGINT, SIGTERM);
+    d.signals = std::make_unique<asio::signal_set>(d.main_io());
+    for (const int sig : platform::stop_signals()) d.signals->add(sig);
     std::function<void(std::error_code, int)> on_signal = [&](std::error_code ec, int) {
         if (ec) return;
         d.begin_shutdown();

@@ -2,12 +2,17 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 namespace netlab::platform {
 
 // Ignore SIGPIPE on POSIX (a write to a closed socket must fail with EPIPE, not kill us);
 // on Windows switch the console to UTF-8 output and ANSI (VT) escape processing.
 void init_process();
+
+// The signals that ask a server to stop: SIGINT and SIGTERM; on Windows also SIGBREAK
+// (Ctrl-Break), since console control events arrive as these through the C runtime.
+std::vector<int> stop_signals();
 
 // "linux", "macos", "windows", ...
 std::string_view os_name();
