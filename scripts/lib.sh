@@ -32,4 +32,7 @@ setup_wine() {
         mkdir -p "$WINEPREFIX"
         wineboot --init >/dev/null 2>&1 || true
     fi
+    # Keep one wineserver up between test processes (it exits 30 s after the last one):
+    # every wine start otherwise pays for a new one.
+    wineserver -p30 >/dev/null 2>&1 || true
 }
