@@ -205,10 +205,27 @@ TEST_CASE("SIGINT closes idle keep-alive connections and exits promptly") {
 
 TEST_CASE("SIGTERM also stops the server cleanly with exit 0") {
     temp_dir dir;
+    dir.write("a.txt", "a\n");
     auto s = start_server(dir.path());
+    CHECK(parse_response(netlab::test::exchange(s.port, get("/a.txt", "Connection: close\r\n"))).status == 200);
     s.process.send_signal(SIGTERM);
     CHECK(s.process.wait(10s) == 0);
-    CHECK(find_event(remaining_events(s), "summary").is_object());
+    const auto summary = find_event(remaining_events(s), "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["requests"] == 1);
+}
+
+TEST_CASE("a signal sent as soon as the listening event appears already stops the server cleanly") {
+    // Scripts wait for "listening" and may stop the server at once: by then Ctrl-C and
+    // SIGTERM must already lead to the clean stop, not the default (killed, no summary).
+    temp_dir dir;
+    for (int i = 0; i < 5; ++i) {
+        CAPTURE(i);
+        auto s = start_server(dir.path());
+        s.process.send_signal(i % 2 == 0 ? SIGTERM : SIGINT);
+        CHECK(s.process.wait(10s) == 0);
+        CHECK(find_event(remaining_events(s), "summary").is_object());
+    }
 }
 
 TEST_CASE("a download in flight at SIGINT completes when it fits in the grace period") {

@@ -21,6 +21,7 @@ public:
         std::filesystem::create_directories(root_ / "www");
     }
     ~site_fixture() {
+        res_.reset();  // close files being "sent" before removing them (Windows)
         std::error_code ec;
         std::filesystem::remove_all(root_, ec);
     }
@@ -29,7 +30,8 @@ public:
 
     // Writes a file under the served folder ("www") or, with a leading "../", beside it.
     void write(const std::string& relative, const std::string& content) {
-        const auto p = root_ / "www" / std::filesystem::path(relative);
+        // The names are UTF-8; a plain std::string path would mean the ANSI code page on Windows.
+        const auto p = root_ / "www" / std::filesystem::path(std::u8string(relative.begin(), relative.end()));
         std::filesystem::create_directories(p.parent_path());
         std::ofstream(p, std::ios::binary) << content;
     }
