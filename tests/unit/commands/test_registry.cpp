@@ -1,0 +1,48 @@
+// The subcommands' option tables, checked without running them: what each accepts and
+// what it refuses before any socket opens.
+#include <doctest/doctest.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "commands/registry.hpp"
+
+namespace {
+
+// Parses `args` (after the program name) with every registered subcommand; returns
+// whether a runner was chosen, throwing CLI11's error on bad input.
+bool parse(std::vector<std::string> args) {
+    CLI::App app{"test", "netlab"};
+    app.require_subcommand(0, 1);
+    netlab::commands::runner chosen;
+    for (const auto& c : netlab::commands::all()) c.add(app, chosen);
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
+    return static_cast<bool>(chosen);
+}
+
+}  // namespace
+
+TEST_CASE("the registry lists serve-http") {
+    bool found = false;
+    for (const auto& c : netlab::commands::all()) found = found || std::string(c.name) == "serve-http";
+    CHECK(found);
+}
+
+TEST_CASE("serve_http accepts its documented options") {
+    CHECK(parse({"serve-http", ".", "--port", "0", "--bind", "127.0.0.1", "--threads", "2", "--echo", "--dump",
+                 "--no-listing", "--hidden", "--follow-symlinks", "--cors", "--header-timeout", "1.5",
+                 "--idle-timeout", "30", "--max-connections", "10"}));
+    CHECK(parse({"serve-http"}));
+}
+
+TEST_CASE("serve_http refuses bad values before any socket opens") {
+    CHECK_THROWS_AS(parse({"serve-http", "--port", "70000"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"serve-http", "--port", "http"}), CLI::ParseError);
+    CHECK_THROWS_AS(parse({"serve-http", "--bind", "not-an-address"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"serve-http", "/no/such/folder/anywhere"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"serve-http", "--threads", "0"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"serve-http", "--header-timeout", "-1"}), CLI::ValidationError);
+}
