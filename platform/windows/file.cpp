@@ -1,6 +1,5 @@
 #include <windows.h>
 
-#include <utility>
 
 #include "netlab/platform/file.hpp"
 
@@ -10,21 +9,6 @@ namespace {
 HANDLE as_handle(native_file f) { return reinterpret_cast<HANDLE>(f); }
 
 }  // namespace
-
-read_only_file::~read_only_file() { close(); }
-
-read_only_file::read_only_file(read_only_file&& other) noexcept
-    : handle_(other.handle_), open_(std::exchange(other.open_, false)), size_(other.size_) {}
-
-read_only_file& read_only_file::operator=(read_only_file&& other) noexcept {
-    if (this != &other) {
-        close();
-        handle_ = other.handle_;
-        open_ = std::exchange(other.open_, false);
-        size_ = other.size_;
-    }
-    return *this;
-}
 
 read_only_file read_only_file::open(const std::filesystem::path& path, std::error_code& ec) {
     read_only_file f;
