@@ -51,7 +51,6 @@ public:
     worker(const server_config& cfg, const server_events& ev, const static_site& files, shared_counters& totals)
         : config(cfg), events(ev), site(files), counters(totals), cache(cfg.cache_file_limit, cfg.cache_total_limit) {}
 
-    asio::io_context io{1};  // one thread runs it: asio may skip its internal locking
     const server_config& config;
     const server_events& events;
     const static_site& site;
@@ -71,6 +70,11 @@ public:
 
 private:
     std::vector<std::unique_ptr<request_state>> spare_states_;
+
+public:
+    // Declared last so it is destroyed first: destroying it frees the connections still
+    // suspended in it, and they unregister from the members above.
+    asio::io_context io{1};  // one thread runs it: asio may skip its internal locking
 };
 
 }  // namespace netlab::server
