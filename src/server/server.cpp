@@ -70,6 +70,13 @@ struct server::impl {
     asio::awaitable<void> refuse(tcp::socket socket);
     asio::awaitable<void> shutdown();
     void begin_shutdown();
+    void wait_for_signal() {
+        signals->async_wait([this](std::error_code ec, int) {
+            if (ec) return;
+            begin_shutdown();
+            wait_for_signal();
+        });
+    }
 };
 
 server::server(server_config config, server_events events) : impl_(std::make_unique<impl>()) {
@@ -93,6 +100,11 @@ std::error_code server::start() {
     for (unsigned i = 0; i < d.config.threads; ++i)
         d.workers.push_back(std::make_unique<worker>(d.config, d.events, *d.site, d.counters));
     if ((ec = d.listen())) return ec;
+    // Catch stop signals before anyone learns where we listen: a client (or a test) may
+    // send one the moment it reads the listening event.
+    d.signals = std::make_unique<asio::signal_set>(d.main_io());
+    for (const int sig : platform::stop_signals()) d.signals->add(sig);
+    d.wait_for_signal();
     if (d.events.on_listening) d.events.on_listening(d.describe());
     return {};
 }
@@ -217,14 +229,6 @@ server_stats server::run() {
     d.started = clock::now();
     platform::raise_open_file_limit(d.config.max_connections + 64);
 
-    d.signals = std::make_unique<asio::signal_set>(d.main_io());
-    for (const int sig : platform::stop_signals()) d.signals->add(sig);
-    std::function<void(std::error_code, int)> on_signal = [&](std::error_code ec, int) {
-        if (ec) return;
-        d.begin_shutdown();
-        d.signals->async_wait(on_signal);
-    };
-    d.signals->async_wait(on_signal);
 
     for (auto& a : d.acceptors) asio::co_spawn(d.main_io(), d.accept_loop(a), asio::detached);
     for (auto& w : d.workers) {
