@@ -64,6 +64,8 @@ int run(int argc, const char* const* argv) {
     CLI::App app{"netlab: network diagnostics from the socket API up", "netlab"};
     app.footer(exit_code_footer());
     app.fallthrough();           // global options also after the subcommand
+    // The same syntax on every OS: CLI11 would otherwise read "/tmp/x" as an option on Windows.
+    app.allow_windows_style_options(false);
     app.require_subcommand(0, 1);
 
     global_options globals;
