@@ -1,5 +1,7 @@
 #include "http/chunked.hpp"
 
+#include "http/grammar.hpp"
+
 namespace netlab::http {
 namespace {
 
@@ -10,17 +12,7 @@ constexpr int hex_value(char c) {
     return -1;
 }
 
-// tchar (RFC 9110 §5.6.2), the alphabet of trailer field names.
-constexpr bool is_tchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
+using grammar::is_tchar;
 
 // Control bytes other than HTAB never belong in an extension or a field value; CR is
 // handled by the caller because it may start a line end.

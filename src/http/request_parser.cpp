@@ -1,23 +1,14 @@
 #include "http/request_parser.hpp"
 
+#include "http/grammar.hpp"
+
 #include <array>
 #include <limits>
 
 namespace netlab::http {
 namespace {
 
-// tchar (RFC 9110 §5.6.2): the alphabet of methods, header names and codings.
-constexpr std::array<bool, 256> make_tchar_table() {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-}
-constexpr auto tchar_table = make_tchar_table();
-
-constexpr bool is_tchar(char c) { return tchar_table[static_cast<unsigned char>(c)]; }
+using grammar::is_tchar;
 
 // A request-target is visible ASCII; bytes >= 0x80 pass here (nginx does the same) and are
 // judged later by the path normalizer's UTF-8 check. SP, CTLs and DEL can never appear.

@@ -1,21 +1,13 @@
 #include "http/response_parser.hpp"
 
+#include "http/grammar.hpp"
+
 namespace netlab::http {
 namespace {
 
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using grammar::is_digit;
 
-// tchar (RFC 9110 §5.6.2)
-constexpr bool is_tchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c)) return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
+using grammar::is_tchar;
 
 // field-vchar / SP / HTAB, obs-text included (RFC 9110 §5.5); used for values and reasons.
 constexpr bool is_text(char ch) {
