@@ -9,6 +9,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/parsing_rules.hpp"
 #include "cli/version.hpp"
 #include "commands/registry.hpp"
 
@@ -63,10 +64,7 @@ std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
 int run(int argc, const char* const* argv) {
     CLI::App app{"netlab: network diagnostics from the socket API up", "netlab"};
     app.footer(exit_code_footer());
-    app.fallthrough();           // global options also after the subcommand
-    // The same syntax on every OS: CLI11 would otherwise read "/tmp/x" as an option on Windows.
-    app.allow_windows_style_options(false);
-    app.require_subcommand(0, 1);
+    apply_parsing_rules(app);
 
     global_options globals;
     std::string color = "auto";

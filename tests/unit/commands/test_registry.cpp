@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/parsing_rules.hpp"
 #include "commands/registry.hpp"
 
 namespace {
@@ -15,7 +16,7 @@ namespace {
 // whether a runner was chosen, throwing CLI11's error on bad input.
 bool parse(std::vector<std::string> args) {
     CLI::App app{"test", "netlab"};
-    app.require_subcommand(0, 1);
+    netlab::cli::apply_parsing_rules(app);
     netlab::commands::runner chosen;
     for (const auto& c : netlab::commands::all()) c.add(app, chosen);
     std::reverse(args.begin(), args.end());
