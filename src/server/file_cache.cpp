@@ -12,6 +12,10 @@ bool same_file(const platform::file_status& a, const platform::file_status& b) {
     return a.size == b.size && a.mtime_ns == b.mtime_ns && a.identity == b.identity && a.is_regular == b.is_regular;
 }
 
+// Entries kept at most per thread (each holds a path and header lines even when the
+// file's bytes are not cached).
+constexpr std::size_t max_entries = 16 * 1024;
+
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
@@ -59,8 +63,8 @@ std::shared_ptr<const cached_file> file_cache::insert(std::string_view key, cons
         }
         entry->in_memory = true;
     }
-    // A crude bound: when the budget is spent, start again empty.
-    if (entry->in_memory && total_bytes_ + entry->content.size() > total_limit_) {
+    // A crude bound on bytes and on entries: when either is spent, start again empty.
+    if ((entry->in_memory && total_bytes_ + entry->content.size() > total_limit_) || entries_.size() >= max_entries) {
         entries_.clear();
         total_bytes_ = 0;
     }
