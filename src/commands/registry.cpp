@@ -4,8 +4,12 @@
 
 namespace netlab::commands {
 
+void add_get(CLI::App& app, runner& chosen);
+
 std::span<const command_entry> all() {
-    static const std::array<command_entry, 0> table{};
+    static const std::array<command_entry, 1> table{{
+        {"get", add_get},
+    }};
     return table;
 }
 
