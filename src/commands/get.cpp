@@ -118,6 +118,9 @@ private:
         if (file_ == nullptr && !failed_) {
             file_ = platform::open_output_file(file_name_);
             failed_ = file_ == nullptr;
+            // Body data comes in large blocks; stdio's small buffer would split each into
+            // two write calls.
+            if (file_ != nullptr) std::setvbuf(file_, nullptr, _IONBF, 0);
         }
         return file_ != nullptr;
     }
@@ -199,7 +202,10 @@ int run_get_command(cli::output& out, const get_args& a) {
         file = client::remote_file_name(a.url);
         if (file.empty()) return report(get_error::write_error, "remote file name has no length (use -o FILE)");
     }
-    if (file.empty() && !out.json()) platform::set_binary_stdout();
+    if (file.empty() && !out.json()) {
+        platform::set_binary_stdout();
+        std::setvbuf(stdout, nullptr, _IONBF, 0);  // as for files: one write per block
+    }
     body_sink sink(out, file, out.json() && file.empty());
 
     const bool head_to_stdout = (a.include || a.head) && !out.json();
