@@ -62,15 +62,26 @@ void output::error(std::string_view text) {
     write_line(err_, fmt::format("netlab: {}", paint(text, style::red, true)));
 }
 
-void output::write_stdout(std::string_view bytes) {
+bool output::write_stdout(std::string_view bytes) {
     std::lock_guard lock(mutex_);
-    std::fwrite(bytes.data(), 1, bytes.size(), out_);
+    return std::fwrite(bytes.data(), 1, bytes.size(), out_) == bytes.size();
 }
 
-void output::flush() {
+void output::status_line(std::string_view text) {
+    if (opts_.quiet || opts_.json) return;
     std::lock_guard lock(mutex_);
-    std::fflush(out_);
+    // "\r" back to column 0, the text, then erase to the end of the line.
+    std::fputc('\r', err_);
+    std::fwrite(text.data(), 1, text.size(), err_);
+    std::fputs("\x1b[K", err_);
     std::fflush(err_);
+}
+
+bool output::flush() {
+    std::lock_guard lock(mutex_);
+    const bool ok = std::fflush(out_) == 0 && std::ferror(out_) == 0;
+    std::fflush(err_);
+    return ok;
 }
 
 std::string output::paint(std::string_view text, style s, bool for_stderr) const {

@@ -37,9 +37,14 @@ public:
     // "netlab: <text>" on stderr, always; one line.
     void error(std::string_view text);
 
-    // Raw bytes for stdout (an HTTP body), binary-safe.
-    void write_stdout(std::string_view bytes);
-    void flush();
+    // Raw bytes for stdout (an HTTP body), binary-safe; false when they could not all
+    // be written (a closed pipe, a full disk).
+    bool write_stdout(std::string_view bytes);
+    // A line on stderr that is redrawn in place (a progress bar), for terminals only;
+    // silent with -q or --json. An empty text ends it (clears the line).
+    void status_line(std::string_view text);
+    // Flushes both streams; false when stdout could not be written.
+    bool flush();
 
     // `text` wrapped in ANSI colour when that stream may be coloured.
     std::string paint(std::string_view text, style s, bool for_stderr = false) const;

@@ -322,3 +322,21 @@ TEST_CASE("keep-alive: HTTP/1.0 persists only with Connection: keep-alive") {
     CHECK(keeps_alive("HTTP/1.0 200 OK\r\nConnection: foo, keep-alive\r\n\r\n"));
     CHECK_FALSE(keeps_alive("HTTP/1.0 200 OK\r\nConnection: keep-alive, close\r\n\r\n"));
 }
+
+TEST_CASE("an interim 1xx head parses on its own and the final head follows it in the same buffer") {
+    const std::string text = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                             "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    std::string_view rest = text;
+    int statuses[3] = {};
+    for (int& s : statuses) {
+        response_head head;
+        REQUIRE(parse_response(rest, head).status == parse_status::complete);
+        s = head.status;
+        if (s < 200) CHECK(body_framing_for("GET", head).framing == body_framing::none);
+        rest.remove_prefix(head.head_size);
+    }
+    CHECK(statuses[0] == 100);
+    CHECK(statuses[1] == 103);
+    CHECK(statuses[2] == 200);
+    CHECK(rest == "ok");
+}

@@ -413,3 +413,13 @@ TEST_CASE("base64_encode gives RFC 7617's Basic credentials and handles high byt
     CHECK(base64_encode("\xff\xfe") == "//4=");
     CHECK(base64_encode("\xfb\xff\xbf") == "+/+/");
 }
+
+TEST_CASE("userinfo, IPv6 literal, port and encoded query together") {
+    const auto r = parse_url("http://u%40x:p%3Aw@[::1]:8080/a%2Fb?q=%20#frag");
+    REQUIRE(r.error == url_error::none);
+    CHECK(r.value.userinfo == "u%40x:p%3Aw");
+    CHECK(r.value.host == "::1");
+    CHECK(r.value.port == 8080);
+    CHECK(r.value.target == "/a%2Fb?q=%20");
+    CHECK(r.value.to_string() == "http://[::1]:8080/a%2Fb?q=%20");
+}

@@ -1,0 +1,201 @@
+#include "client/connect.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/this_coro.hpp>
+#include <asio/use_awaitable.hpp>
+#include <memory>
+
+#include "net/socket_trace.hpp"
+
+namespace netlab::client {
+namespace {
+
+using asio::ip::tcp;
+using platform::trace_step;
+
+bool wanted(const asio::ip::address& a, ip_family family) {
+    if (family == ip_family::v4) return a.is_v4();
+    if (family == ip_family::v6) return a.is_v6();
+    return true;
+}
+
+// The shared state of one connection race. Attempts are separate coroutines that may
+// finish after the race is decided, so they hold it by shared_ptr.
+struct race {
+    explicit race(const asio::any_io_executor& ex) : wake(ex) {}
+    asio::steady_timer wake;       // the deciding coroutine sleeps here
+    std::vector<std::unique_ptr<tcp::socket>> sockets;
+    int in_flight = 0;
+    int failures_unseen = 0;       // failures the deciding coroutine has not acted on
+    bool decided = false;
+    int winner = -1;
+    std::error_code last_error;
+};
+
+asio::awaitable<void> attempt(std::shared_ptr<race> r, int index, tcp::endpoint ep, const connect_events* events) {
+    auto& s = *r->sockets[static_cast<std::size_t>(index)];
+    std::error_code ec;
+    co_await s.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+    --r->in_flight;
+    if (r->decided) co_return;  // lost, or the race was given up; the socket is closed
+    net::trace_socket(trace_step::connect, s, -1, ec);
+    if (!ec) {
+        r->decided = true;
+        r->winner = index;
+    } else {
+        r->last_error = ec;
+        ++r->failures_unseen;
+        if (events->failed) events->failed(ep, ec);
+        net::traced_close(s);
+    }
+    r->wake.cancel();
+}
+
+}  // namespace
+
+std::vector<tcp::endpoint> order_for_happy_eyeballs(const std::vector<tcp::endpoint>& endpoints) {
+    std::vector<tcp::endpoint> v6, v4, out;
+    for (const auto& ep : endpoints) {
+        auto& list = ep.address().is_v6() ? v6 : v4;
+        bool seen = false;
+        for (const auto& e : list) seen = seen || e == ep;
+        if (!seen) list.push_back(ep);
+    }
+    for (std::size_t i = 0; i < v6.size() || i < v4.size(); ++i) {
+        if (i < v6.size()) out.push_back(v6[i]);
+        if (i < v4.size()) out.push_back(v4[i]);
+    }
+    return out;
+}
+
+asio::awaitable<resolve_outcome> resolve(std::string host, std::uint16_t port, ip_family family,
+                                         clock::time_point deadline) {
+    resolve_outcome out;
+    std::vector<tcp::endpoint> found;
+    std::error_code ec;
+    const auto literal = asio::ip::make_address(host, ec);
+    if (!ec) {
+        found.emplace_back(literal, port);
+    } else if (host == "localhost" || host == "localhost.") {
+        found.emplace_back(asio::ip::address_v6::loopback(), port);
+        found.emplace_back(asio::ip::address_v4::loopback(), port);
+    } else {
+        const auto ex = co_await asio::this_coro::executor;
+        tcp::resolver resolver(ex);
+        asio::steady_timer timer(ex, deadline);
+        auto expired = std::make_shared<bool>(false);
+        auto done = std::make_shared<bool>(false);
+        timer.async_wait([&resolver, expired, done](const std::error_code& tec) {
+            if (tec || *done) return;
+            *expired = true;
+            resolver.cancel();
+        });
+        const auto proto = family == ip_family::v4 ? tcp::v4() : tcp::v6();
+        ec.clear();
+        tcp::resolver::results_type results;
+        if (family == ip_family::any)
+            results = co_await resolver.async_resolve(host, std::to_string(port), tcp::resolver::numeric_service,
+                                                      asio::redirect_error(asio::use_awaitable, ec));
+        else
+            results = co_await resolver.async_resolve(proto, host, std::to_string(port),
+                                                      tcp::resolver::numeric_service,
+                                                      asio::redirect_error(asio::use_awaitable, ec));
+        *done = true;
+        timer.cancel();
+        if (*expired) {
+            out.timed_out = true;
+            out.error = std::make_error_code(std::errc::timed_out);
+            co_return out;
+        }
+        if (ec) {
+            out.error = ec;
+            co_return out;
+        }
+        for (const auto& r : results) found.push_back(r.endpoint());
+    }
+    for (const auto& ep : found)
+        if (wanted(ep.address(), family)) out.endpoints.push_back(ep);
+    out.endpoints = order_for_happy_eyeballs(out.endpoints);
+    if (out.endpoints.empty()) out.error = asio::error::host_not_found;
+    co_return out;
+}
+
+asio::awaitable<connect_outcome> connect_any(tcp::socket& out, const std::vector<tcp::endpoint>& endpoints,
+                                             clock::time_point deadline, const connect_events& events,
+                                             std::chrono::milliseconds attempt_delay) {
+    const auto ex = co_await asio::this_coro::executor;
+    auto r = std::make_shared<race>(ex);
+    connect_outcome result;
+    std::size_t next = 0;
+    bool delay_passed = false;
+
+    auto start_next = [&] {
+        const auto& ep = endpoints[next];
+        auto s = std::make_unique<tcp::socket>(ex);
+        std::error_code ec;
+        s->open(ep.protocol(), ec);
+        const int index = static_cast<int>(r->sockets.size());
+        r->sockets.push_back(std::move(s));
+        ++next;
+        ++result.attempts;
+        if (events.trying) events.trying(ep);
+        if (ec) {
+            r->last_error = ec;
+            ++r->failures_unseen;
+            if (events.failed) events.failed(ep, ec);
+            return;
+        }
+        net::trace_socket(trace_step::socket, *r->sockets.back(), -1, {}, ep.address().is_v6() ? "AF_INET6" : "AF_INET");
+        ++r->in_flight;
+        asio::co_spawn(ex, attempt(r, index, ep, &events), asio::detached);
+    };
+
+    while (true) {
+        // RFC 8305 §5: a new attempt when the last one failed or the delay has passed.
+        int starts = r->failures_unseen + (delay_passed ? 1 : 0);
+        r->failures_unseen = 0;
+        if (r->in_flight == 0 && starts == 0) starts = 1;
+        while (starts-- > 0 && next < endpoints.size() && !r->decided) start_next();
+        if (r->failures_unseen > 0) continue;  // an attempt failed at once (socket())
+
+        if (r->decided) break;
+        if (r->in_flight == 0 && next >= endpoints.size()) break;  // all failed
+        const auto now = clock::now();
+        if (now >= deadline) {
+            result.timed_out = true;
+            break;
+        }
+        const auto wake_at = next < endpoints.size() ? std::min(deadline, now + attempt_delay) : deadline;
+        r->wake.expires_at(wake_at);
+        std::error_code ec;
+        co_await r->wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        delay_passed = !ec && clock::now() < deadline;
+        if (!ec && !delay_passed && !r->decided) {
+            result.timed_out = true;
+            break;
+        }
+    }
+
+    const bool won = r->winner >= 0;
+    r->decided = true;  // attempts still running lose
+    for (std::size_t i = 0; i < r->sockets.size(); ++i) {
+        if (won && static_cast<int>(i) == r->winner) continue;
+        net::traced_close(*r->sockets[i]);
+    }
+    if (won) {
+        auto& s = *r->sockets[static_cast<std::size_t>(r->winner)];
+        result.endpoint = endpoints[static_cast<std::size_t>(r->winner)];
+        out = std::move(s);
+        result.error.clear();
+        result.timed_out = false;
+    } else {
+        result.error = result.timed_out ? std::make_error_code(std::errc::timed_out) : r->last_error;
+        if (!result.error) result.error = asio::error::host_not_found;
+    }
+    co_return result;
+}
+
+}  // namespace netlab::client

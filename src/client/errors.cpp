@@ -1,0 +1,34 @@
+#include "client/errors.hpp"
+
+#include <array>
+
+namespace netlab::client {
+namespace {
+
+// curl's numbers (curl/include/curl/curl.h, CURLcode), so scripts written for curl work.
+constexpr std::array<get_error_info, 12> table{{
+    {get_error::ok, 0, "ok", "success"},
+    {get_error::unsupported_protocol, 1, "unsupported_protocol", "unsupported protocol (only http:// in this build)"},
+    {get_error::malformed_url, 3, "malformed_url", "URL malformed"},
+    {get_error::cannot_resolve, 6, "cannot_resolve", "could not resolve host"},
+    {get_error::cannot_connect, 7, "cannot_connect", "failed to connect"},
+    {get_error::partial_file, 18, "partial_file", "transfer closed with data remaining to read"},
+    {get_error::http_error, 22, "http_error", "HTTP status 400 or above (with --fail)"},
+    {get_error::write_error, 23, "write_error", "failure writing output"},
+    {get_error::timed_out, 28, "timed_out", "operation timed out"},
+    {get_error::too_many_redirects, 47, "too_many_redirects", "too many redirects"},
+    {get_error::empty_reply, 52, "empty_reply", "empty reply from server"},
+    {get_error::recv_error, 56, "recv_error", "failure receiving data"},
+}};
+
+}  // namespace
+
+std::span<const get_error_info> get_error_table() { return table; }
+
+const get_error_info& info(get_error e) {
+    for (const auto& row : table)
+        if (row.error == e) return row;
+    return table.back();
+}
+
+}  // namespace netlab::client

@@ -1,0 +1,490 @@
+#include "client/fetch.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/read.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+#include <array>
+#include <cstring>
+#include <exception>
+#include <fmt/format.h>
+
+#include "client/redirect.hpp"
+#include "http/chunked.hpp"
+#include "http/response_parser.hpp"
+#include "http/url.hpp"
+#include "net/endpoint.hpp"
+#include "net/socket_trace.hpp"
+#include "netlab/platform/error.hpp"
+
+namespace netlab::client {
+namespace {
+
+using asio::ip::tcp;
+using platform::trace_step;
+
+double seconds(clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+response_info copy_head(const http::response_head& h, std::string_view raw) {
+    response_info info;
+    info.status = h.status;
+    info.version_major = h.version_major;
+    info.version_minor = h.version_minor;
+    info.reason = std::string(h.reason);
+    info.raw = std::string(raw.substr(0, h.head_size));
+    info.headers.reserve(h.headers.size());
+    for (const auto& f : h.headers) info.headers.emplace_back(std::string(f.name), std::string(f.value));
+    return info;
+}
+
+std::optional<std::uint64_t> parse_length(const std::string* text) {
+    if (text == nullptr || text->empty()) return std::nullopt;
+    std::uint64_t v = 0;
+    for (const char c : *text) {
+        if (c < '0' || c > '9' || v > (UINT64_MAX - 9) / 10) return std::nullopt;
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    return v;
+}
+
+// One transfer, possibly over several requests (redirects). Lives on the caller's stack
+// while its io_context runs, so handlers may refer to it.
+class transfer {
+public:
+    transfer(asio::io_context& ctx, const get_options& options, const get_events& events)
+        : ctx_(ctx), opt_(options), ev_(events), sock_(ctx), watchdog_(ctx), buf_(recv_buffer_bytes) {}
+
+    asio::awaitable<void> run();
+    // After run: the last socket closed, the deadline timer stopped, the total time set.
+    void finish();
+    get_result result;
+
+private:
+    enum class outcome { ok, failed, retry };
+
+    void fail(get_error e, std::string message) {
+        if (result.error != get_error::ok) return;  // the first failure is the one reported
+        result.error = e;
+        result.message = std::move(message);
+    }
+    bool failed() const { return result.error != get_error::ok; }
+    double now() const { return seconds(clock::now() - t0_); }
+    void fail_io(const std::error_code& ec, std::string_view doing);
+    void close();
+
+    asio::awaitable<bool> connect(const http::url& u, clock::time_point hop_start);
+    asio::awaitable<outcome> exchange(const http::url& u, const std::string& head, const std::string* body,
+                                      bool reused, response_info& final_head, http::framing_result& framing);
+    asio::awaitable<std::error_code> read_more();
+    asio::awaitable<void> read_body(const http::framing_result& framing, bool deliver);
+    bool emit(std::string_view data, bool deliver);
+
+    asio::io_context& ctx_;
+    const get_options& opt_;
+    const get_events& ev_;
+    tcp::socket sock_;
+    asio::steady_timer watchdog_;
+    std::vector<char> buf_;
+    std::size_t beg_ = 0, end_ = 0;  // unread bytes are buf_[beg_, end_)
+    clock::time_point t0_ = clock::now();
+    std::optional<clock::time_point> overall_deadline_;
+    bool overall_expired_ = false;
+    std::string conn_host_;
+    std::uint16_t conn_port_ = 0;
+    bool reusable_ = false;
+    std::uint64_t received_this_response_ = 0;
+    bool first_byte_seen_ = false;
+    clock::time_point last_progress_{};
+    bool write_failed_ = false;
+};
+
+void transfer::finish() {
+    watchdog_.cancel();
+    net::traced_close(sock_);
+    if (failed() || result.times.total == 0) result.times.total = now();
+}
+
+void transfer::close() {
+    net::traced_close(sock_);
+    reusable_ = false;
+    beg_ = end_ = 0;
+}
+
+void transfer::fail_io(const std::error_code& ec, std::string_view doing) {
+    if (overall_expired_) {
+        fail(get_error::timed_out,
+             fmt::format("operation timed out after {} ms with {} bytes received",
+                         std::chrono::duration_cast<std::chrono::milliseconds>(*opt_.max_time).count(),
+                         result.size_download));
+        return;
+    }
+    fail(get_error::recv_error, fmt::format("{}: {}", doing, platform::describe(ec)));
+}
+
+asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point hop_start) {
+    auto deadline = hop_start + opt_.connect_timeout;
+    const bool overall_first = overall_deadline_ && *overall_deadline_ < deadline;
+    if (overall_first) deadline = *overall_deadline_;
+    const auto timeout_message = [&] {
+        if (overall_first)
+            return fmt::format("operation timed out after {} ms",
+                               std::chrono::duration_cast<std::chrono::milliseconds>(*opt_.max_time).count());
+        return fmt::format("connection to {} port {} timed out after {} ms", u.host, u.port, opt_.connect_timeout.count());
+    };
+
+    const auto resolved = co_await resolve(u.host, u.port, opt_.family, deadline);
+    result.times.namelookup = now();
+    if (resolved.timed_out) {
+        fail(get_error::timed_out, "resolving " + u.host + ": " + timeout_message());
+        co_return false;
+    }
+    if (resolved.error) {
+        fail(get_error::cannot_resolve, fmt::format("could not resolve host: {}", u.host));
+        co_return false;
+    }
+
+    connect_events ce{ev_.trying, ev_.attempt_failed};
+    const auto c = co_await connect_any(sock_, resolved.endpoints, deadline, ce);
+    result.times.connect = now();
+    if (c.timed_out) {
+        fail(get_error::timed_out, timeout_message());
+        co_return false;
+    }
+    if (c.error) {
+        fail(get_error::cannot_connect,
+             fmt::format("failed to connect to {} port {} after {} ms: {}", u.host, u.port,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - hop_start).count(),
+                         platform::describe(c.error)));
+        co_return false;
+    }
+    std::error_code ignored;
+    sock_.set_option(tcp::no_delay(true), ignored);
+    conn_host_ = u.host;
+    conn_port_ = u.port;
+    result.remote = net::to_string(c.endpoint);
+    if (ev_.connected) ev_.connected(u.host, c.endpoint, false);
+    co_return true;
+}
+
+asio::awaitable<std::error_code> transfer::read_more() {
+    if (end_ == buf_.size()) {
+        std::memmove(buf_.data(), buf_.data() + beg_, end_ - beg_);
+        end_ -= beg_;
+        beg_ = 0;
+    }
+    std::error_code ec;
+    const std::size_t n = co_await sock_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
+                                                         asio::redirect_error(asio::use_awaitable, ec));
+    net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n),
+                      ec == asio::error::eof ? std::error_code{} : ec, ec == asio::error::eof ? "end of stream" : "");
+    end_ += n;
+    received_this_response_ += n;
+    if (n > 0 && !first_byte_seen_) {
+        first_byte_seen_ = true;
+        result.times.starttransfer = now();
+    }
+    co_return ec;
+}
+
+// Sends one request and reads heads until the final (non-1xx) one. `retry` means a
+// reused connection turned out to be closed before it answered: try a fresh one.
+asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const std::string& head,
+                                                      const std::string* body, bool reused,
+                                                      response_info& final_head, http::framing_result& framing) {
+    const std::array<asio::const_buffer, 2> out{asio::buffer(head),
+                                                body ? asio::buffer(*body) : asio::const_buffer()};
+    std::error_code ec;
+    const std::size_t sent = co_await asio::async_write(sock_, out, asio::redirect_error(asio::use_awaitable, ec));
+    net::trace_socket(trace_step::send, sock_, static_cast<std::int64_t>(sent), ec);
+    if (ec) {
+        if (reused && !overall_expired_) co_return outcome::retry;
+        fail_io(ec, "send failure");
+        co_return outcome::failed;
+    }
+    result.size_upload = body ? body->size() : 0;
+    result.times.pretransfer = now();
+    if (ev_.request_sent) ev_.request_sent(head);
+
+    received_this_response_ = end_ - beg_;
+    first_byte_seen_ = false;
+    const std::string_view method(head.data(), head.find(' '));
+    int interim = 0;
+    http::response_head parsed;
+    while (true) {
+        if (end_ > beg_) {
+            const std::string_view pending(buf_.data() + beg_, end_ - beg_);
+            const auto r = http::parse_response(pending, parsed, http::response_limits{max_response_head_bytes});
+            if (r.status == http::parse_status::bad) {
+                fail(get_error::recv_error, fmt::format("malformed response from {}: {}", u.host, r.error));
+                co_return outcome::failed;
+            }
+            if (r.status == http::parse_status::complete) {
+                auto info = copy_head(parsed, pending);
+                beg_ += parsed.head_size;
+                if (parsed.status >= 100 && parsed.status < 200) {
+                    if (ev_.response) ev_.response(info, true, false);
+                    if (++interim > max_interim_responses) {
+                        fail(get_error::recv_error,
+                             fmt::format("more than {} interim (1xx) responses", max_interim_responses));
+                        co_return outcome::failed;
+                    }
+                    continue;
+                }
+                framing = http::body_framing_for(method, parsed);
+                if (framing.bad) {
+                    fail(get_error::recv_error, fmt::format("bad response framing: {}", framing.error));
+                    co_return outcome::failed;
+                }
+                reusable_ = http::response_keeps_alive(parsed) && framing.framing != http::body_framing::until_close;
+                final_head = std::move(info);
+                co_return outcome::ok;
+            }
+        }
+        ec = co_await read_more();
+        if (!ec) continue;
+        if (received_this_response_ == 0 && reused && !overall_expired_) co_return outcome::retry;
+        if (ec == asio::error::eof) {
+            if (received_this_response_ == 0)
+                fail(get_error::empty_reply, fmt::format("empty reply from server {}", result.remote));
+            else
+                fail(get_error::recv_error, "connection closed in the middle of the response head");
+        } else {
+            fail_io(ec, "recv failure");
+        }
+        co_return outcome::failed;
+    }
+}
+
+bool transfer::emit(std::string_view data, bool deliver) {
+    if (!deliver || data.empty()) return true;
+    result.size_download += data.size();
+    if (ev_.body && !ev_.body(data)) {
+        fail(get_error::write_error, "failure writing output to destination");
+        write_failed_ = true;
+        return false;
+    }
+    if (ev_.on_progress) {
+        const auto t = clock::now();
+        if (t - last_progress_ >= progress_interval) {
+            last_progress_ = t;
+            ev_.on_progress(progress{result.size_download, result.content_length, now() - result.times.pretransfer});
+        }
+    }
+    return true;
+}
+
+asio::awaitable<void> transfer::read_body(const http::framing_result& framing, bool deliver) {
+    using http::body_framing;
+    switch (framing.framing) {
+        case body_framing::none: co_return;
+        case body_framing::content_length: {
+            std::uint64_t remaining = framing.length;
+            while (remaining > 0) {
+                if (end_ > beg_) {
+                    const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, end_ - beg_));
+                    if (!emit(std::string_view(buf_.data() + beg_, take), deliver)) co_return;
+                    beg_ += take;
+                    remaining -= take;
+                    continue;
+                }
+                beg_ = end_ = 0;
+                const auto ec = co_await read_more();
+                if (ec == asio::error::eof) {
+                    fail(get_error::partial_file,
+                         fmt::format("transfer closed with {} bytes remaining to read", remaining));
+                    co_return;
+                }
+                if (ec) {
+                    fail_io(ec, "recv failure");
+                    co_return;
+                }
+            }
+            co_return;
+        }
+        case body_framing::chunked: {
+            http::chunked_decoder decoder;
+            while (true) {
+                if (end_ > beg_) {
+                    const auto r = decoder.feed(std::string_view(buf_.data() + beg_, end_ - beg_),
+                                                [&](std::string_view data) {
+                                                    if (!write_failed_) emit(data, deliver);
+                                                });
+                    beg_ += r.consumed;
+                    if (write_failed_) co_return;
+                    if (r.bad) {
+                        fail(get_error::recv_error, fmt::format("bad chunked encoding: {}", r.error));
+                        co_return;
+                    }
+                    if (r.done) co_return;
+                }
+                if (beg_ == end_) beg_ = end_ = 0;
+                const auto ec = co_await read_more();
+                if (ec == asio::error::eof) {
+                    fail(get_error::partial_file, "transfer closed with outstanding chunked data remaining to read");
+                    co_return;
+                }
+                if (ec) {
+                    fail_io(ec, "recv failure");
+                    co_return;
+                }
+            }
+        }
+        case body_framing::until_close: {
+            while (true) {
+                if (end_ > beg_ && !emit(std::string_view(buf_.data() + beg_, end_ - beg_), deliver)) co_return;
+                beg_ = end_ = 0;
+                const auto ec = co_await read_more();
+                if (ec == asio::error::eof) co_return;
+                if (ec) {
+                    fail_io(ec, "recv failure");
+                    co_return;
+                }
+            }
+        }
+    }
+}
+
+asio::awaitable<void> transfer::run() {
+    const auto parsed = http::parse_url(opt_.url);
+    if (parsed.error != http::url_error::none) {
+        fail(parsed.error == http::url_error::unsupported_scheme ? get_error::unsupported_protocol
+                                                                 : get_error::malformed_url,
+             parsed.message);
+        co_return;
+    }
+    if (opt_.max_time) {
+        overall_deadline_ = t0_ + *opt_.max_time;
+        watchdog_.expires_at(*overall_deadline_);
+        watchdog_.async_wait([this](const std::error_code& ec) {
+            if (ec) return;
+            overall_expired_ = true;
+            net::traced_close(sock_);  // every pending read or write ends at once
+        });
+    }
+
+    http::url current = parsed.value;
+    const http::url original = parsed.value;
+    request_spec spec;
+    spec.method = !opt_.method.empty() ? opt_.method : opt_.head_only ? "HEAD" : opt_.body ? "POST" : "GET";
+    spec.headers = opt_.headers;
+    spec.user_agent = opt_.user_agent;
+    spec.body = opt_.body;
+    spec.form_content_type = opt_.form_content_type;
+
+    while (true) {
+        const auto hop_start = clock::now();
+        if (result.redirects > 0) result.times.redirect = now();
+        result.effective_url = current.to_string();
+
+        response_info head;
+        http::framing_result framing{};
+        outcome o = outcome::retry;
+        for (int tries = 0; o == outcome::retry && tries < 2; ++tries) {
+            bool reused = sock_.is_open() && reusable_ && conn_host_ == current.host && conn_port_ == current.port;
+            if (reused) {
+                result.times.namelookup = result.times.connect = now();
+                std::error_code ignored;
+                if (ev_.connected) ev_.connected(current.host, sock_.remote_endpoint(ignored), true);
+            } else {
+                close();
+                if (!co_await connect(current, hop_start)) co_return;
+            }
+            const std::string request = build_request_head(current, spec);
+            o = co_await exchange(current, request, spec.body ? &*spec.body : nullptr, reused, head, framing);
+            if (o == outcome::retry) close();
+        }
+        if (o != outcome::ok) co_return;
+
+        result.status = head.status;
+        result.content_type = head.header("Content-Type") ? *head.header("Content-Type") : "";
+        result.content_length = framing.framing == http::body_framing::content_length
+                                    ? std::optional<std::uint64_t>(framing.length)
+                                    : std::nullopt;
+        const std::string* location = head.header("Location");
+        const bool redirect = opt_.follow_redirects && location != nullptr && is_followed_redirect(head.status);
+        if (ev_.response) ev_.response(head, false, redirect);
+
+        if (redirect) {
+            if (opt_.max_redirects >= 0 && result.redirects >= opt_.max_redirects) {
+                fail(get_error::too_many_redirects, fmt::format("maximum ({}) redirects followed", opt_.max_redirects));
+                co_return;
+            }
+            auto next = http::resolve_reference(current, *location);
+            if (next.error != http::url_error::none) {
+                fail(next.error == http::url_error::unsupported_scheme ? get_error::unsupported_protocol
+                                                                       : get_error::malformed_url,
+                     "redirect to " + next.message);
+                co_return;
+            }
+            // Drain a small body to keep the connection; otherwise start afresh.
+            const bool same = next.value.host == current.host && next.value.port == current.port;
+            const auto declared = parse_length(head.header("Content-Length"));
+            if (same && reusable_ && (framing.framing == http::body_framing::none ||
+                                      (declared && *declared <= max_drained_redirect_body))) {
+                co_await read_body(framing, false);
+                if (failed()) co_return;
+            } else {
+                close();
+            }
+            const auto step = next_after_redirect(head.status, spec.method);
+            spec.method = step->method;
+            if (!step->keep_body) spec.body.reset();
+            // Credentials go only to the host they were given for (curl's rule), or
+            // with the new URL's own userinfo.
+            spec.send_credentials = !next.value.userinfo.empty() ||
+                                    (next.value.host == original.host && next.value.port == original.port);
+            current = std::move(next.value);
+            ++result.redirects;
+            continue;
+        }
+
+        if (opt_.fail_on_http_error && head.status >= 400) {
+            fail(get_error::http_error, fmt::format("the requested URL returned error: {}", head.status));
+            co_return;
+        }
+        last_progress_ = clock::now();
+        co_await read_body(framing, true);
+        result.times.total = now();
+        if (!first_byte_seen_) result.times.starttransfer = result.times.total;
+        if (ev_.on_progress && !failed())
+            ev_.on_progress(progress{result.size_download, result.content_length, now() - result.times.pretransfer});
+        co_return;
+    }
+}
+
+}  // namespace
+
+const std::string* response_info::header(std::string_view name) const {
+    for (const auto& [n, v] : headers)
+        if (http::iequals(n, name)) return &v;
+    return nullptr;
+}
+
+get_result run_get(const get_options& options, const get_events& events) {
+    asio::io_context ctx(1);
+    transfer t(ctx, options, events);
+    std::exception_ptr failure;
+    asio::co_spawn(ctx, t.run(), [&](std::exception_ptr e) {
+        failure = e;
+        t.finish();
+    });
+    ctx.run();
+    if (failure) std::rethrow_exception(failure);
+    return std::move(t.result);
+}
+
+std::string remote_file_name(std::string_view text) {
+    const auto parsed = http::parse_url(text);
+    if (parsed.error != http::url_error::none) return {};
+    std::string_view path = parsed.value.target;
+    path = path.substr(0, path.find('?'));
+    const auto slash = path.rfind('/');
+    const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    if (name.empty() || name == "." || name == ".." || name.find_first_of("\\:") != std::string_view::npos) return {};
+    return std::string(name);
+}
+
+}  // namespace netlab::client

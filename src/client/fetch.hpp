@@ -1,0 +1,93 @@
+// The `get` transfer: resolve, connect, send one request, read the response with its
+// framing, follow redirects when asked. Never prints: what happens is reported through
+// get_events and the outcome is returned as a value with a get_error.
+#pragma once
+
+#include <asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "client/connect.hpp"
+#include "client/errors.hpp"
+#include "client/progress.hpp"
+#include "client/request.hpp"
+#include "client/timing.hpp"
+
+namespace netlab::client {
+
+// Limits (DESIGN habit 4).
+// One fixed buffer per transfer. 128 KiB measured best on loopback (bench/get.sh):
+// 64 KiB costs more recv calls, 512 KiB left the sender idle longer.
+inline constexpr std::size_t recv_buffer_bytes = 128 * 1024;
+inline constexpr std::size_t max_response_head_bytes = 64 * 1024;
+inline constexpr int max_interim_responses = 20;               // 1xx before the final one
+inline constexpr std::uint64_t max_drained_redirect_body = 1024 * 1024;  // else reconnect
+inline constexpr std::chrono::seconds default_connect_timeout{300};       // curl's
+
+struct get_options {
+    std::string url;
+    std::string method;  // empty: GET, POST with a body, HEAD with head_only
+    bool head_only = false;
+    std::vector<user_header> headers;
+    std::optional<std::string> body;
+    bool form_content_type = true;
+    std::string user_agent;
+    bool follow_redirects = false;
+    int max_redirects = 50;  // -1: no limit
+    bool fail_on_http_error = false;
+    ip_family family = ip_family::any;
+    std::chrono::milliseconds connect_timeout = default_connect_timeout;
+    std::optional<std::chrono::milliseconds> max_time;
+};
+
+// A response head, copied out of the receive buffer.
+struct response_info {
+    int status = 0;
+    int version_major = 1, version_minor = 1;
+    std::string reason;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string raw;  // the head as received, status line to empty line
+    const std::string* header(std::string_view name) const;
+};
+
+struct get_events {
+    std::function<void(const asio::ip::tcp::endpoint&)> trying;
+    std::function<void(const asio::ip::tcp::endpoint&, const std::error_code&)> attempt_failed;
+    std::function<void(const std::string& host, const asio::ip::tcp::endpoint&, bool reused)> connected;
+    std::function<void(std::string_view head)> request_sent;
+    // Every head received: interim (1xx), redirects that are followed, the final one.
+    std::function<void(const response_info&, bool interim, bool followed)> response;
+    // Body bytes of the final response; returning false stops with write_error.
+    std::function<bool(std::string_view)> body;
+    // At most every progress_interval while the final body arrives.
+    std::function<void(const progress&)> on_progress;
+};
+
+struct get_result {
+    get_error error = get_error::ok;
+    std::string message;  // one line; empty when ok
+    int status = 0;       // of the last response (0 if none)
+    std::string effective_url;
+    int redirects = 0;
+    std::uint64_t size_download = 0;  // body bytes of the last response
+    std::uint64_t size_upload = 0;
+    std::optional<std::uint64_t> content_length;
+    std::string content_type;
+    std::string remote;  // "127.0.0.1:8080" of the last connection
+    timings times;
+};
+
+// Runs the whole transfer on its own io_context and returns when it is over.
+get_result run_get(const get_options& options, const get_events& events);
+
+// The -O file name: the URL path's last segment, without query; empty when there is
+// none or it could name something other than a plain file ("..", a backslash).
+std::string remote_file_name(std::string_view url);
+
+}  // namespace netlab::client

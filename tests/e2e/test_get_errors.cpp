@@ -1,0 +1,211 @@
+// Every exit code of netlab get, each with its one-line message (curl's numbers).
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "support/process.hpp"
+#include "support/scripted_server.hpp"
+
+using namespace netlab::test;
+
+namespace {
+
+bool one_line(const std::string& err) { return !err.empty() && err.find('\n') == err.size() - 1; }
+
+}  // namespace
+
+TEST_CASE("exit 1: https and other schemes are unsupported in this build") {
+    for (const char* u : {"https://127.0.0.1/", "ftp://127.0.0.1/x"}) {
+        const auto r = run_netlab({"get", u});
+        CHECK(r.exit_code == 1);
+        CHECK(one_line(r.err));
+        CHECK(r.err.find("(1)") != std::string::npos);
+        CHECK(r.err.find("only http://") != std::string::npos);
+    }
+}
+
+TEST_CASE("exit 3: a malformed URL") {
+    for (const char* u : {"http://[::1/", "http://host:99999/", "http://a b/", "http://"}) {
+        const auto r = run_netlab({"get", u});
+        CHECK_MESSAGE(r.exit_code == 3, u);
+        CHECK(one_line(r.err));
+    }
+}
+
+TEST_CASE("exit 6: a host that cannot be resolved") {
+    // A 70-character label can never be sent to DNS (RFC 1035 §2.3.4 allows 63), so the
+    // resolver fails at once without any traffic leaving the machine.
+    const std::string host(70, 'a');
+    const auto r = run_netlab({"get", "-m", "10", "http://" + host + ".invalid/"});
+    CHECK(r.exit_code == 6);
+    CHECK(one_line(r.err));
+    CHECK(r.err.find("could not resolve host") != std::string::npos);
+}
+
+TEST_CASE("exit 6: -6 with an IPv4 literal leaves nothing to connect to") {
+    const auto r = run_netlab({"get", "-6", "http://127.0.0.1:1/"});
+    CHECK(r.exit_code == 6);
+}
+
+TEST_CASE("exit 7: nothing listens on the port") {
+    const auto r = run_netlab({"get", "-m", "10", "http://127.0.0.1:" + std::to_string(unused_port()) + "/"});
+    CHECK(r.exit_code == 7);
+    CHECK(one_line(r.err));
+    CHECK(r.err.find("connection refused") != std::string::npos);
+}
+
+TEST_CASE("exit 18: the body is shorter than Content-Length announced") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")});
+    const auto r = run_netlab({"get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 18);
+    CHECK(r.out == "only this");  // what did arrive is kept, as curl does
+    CHECK(r.err.find("91 bytes remaining") != std::string::npos);
+    CHECK(one_line(r.err));
+}
+
+TEST_CASE("exit 18: a chunked body that stops before its last chunk") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")});
+    const auto r = run_netlab({"get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 18);
+    CHECK(r.out == "hello");
+}
+
+TEST_CASE("exit 22: --fail with a status of 400 or more, and no body printed") {
+    scripted_server srv({reply("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")});
+    auto r = run_netlab({"get", "-f", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 22);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("404") != std::string::npos);
+    CHECK(one_line(r.err));
+    r = run_netlab({"get", "-m", "10", srv.url()});  // without --fail it is a success
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "not found");
+}
+
+TEST_CASE("exit 23: the output file cannot be written") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
+    temp_dir dir;
+    const auto r = run_netlab({"get", "-m", "10", "-o", dir.path() + "/no/such/folder/file", srv.url()});
+    CHECK(r.exit_code == 23);
+    CHECK(one_line(r.err));
+}
+
+TEST_CASE("exit 23: -O with a URL that names no file") {
+    const auto r = run_netlab({"get", "-O", "http://127.0.0.1:1/"});
+    CHECK(r.exit_code == 23);
+}
+
+TEST_CASE("exit 28: the server accepts but never answers (--max-time)") {
+    scripted_server srv({{hold()}});
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_netlab({"get", "-m", "0.5", srv.url()}, 20s);
+    const auto took = std::chrono::steady_clock::now() - start;
+    CHECK(r.exit_code == 28);
+    CHECK(took < 5s);
+    CHECK(r.err.find("timed out") != std::string::npos);
+    CHECK(one_line(r.err));
+}
+
+TEST_CASE("exit 28: the body stalls halfway (--max-time)") {
+    scripted_server srv({{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"), hold()}});
+    const auto r = run_netlab({"get", "-m", "0.5", srv.url()}, 20s);
+    CHECK(r.exit_code == 28);
+    CHECK(r.out == "abc");
+    CHECK(r.err.find("3 bytes received") != std::string::npos);
+}
+
+TEST_CASE("exit 28: the connection is never accepted (--connect-timeout)") {
+    full_backlog_listener silent;
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_netlab({"get", "--connect-timeout", "0.4", "http://127.0.0.1:" + std::to_string(silent.port()) + "/"}, 20s);
+    CHECK(r.exit_code == 28);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(r.err.find("timed out") != std::string::npos);
+}
+
+TEST_CASE("exit 47: a redirect loop stops at --max-redirs") {
+    scripted_server srv({reply("HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")});
+    const auto r = run_netlab({"get", "-L", "--max-redirs", "3", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 47);
+    CHECK(r.err.find("maximum (3) redirects") != std::string::npos);
+    CHECK(srv.requests().size() == 4);  // the first request and three redirects
+}
+
+TEST_CASE("exit 52: the server closes without a byte") {
+    scripted_server srv({{read_request(), close_connection()}});
+    const auto r = run_netlab({"get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 52);
+    CHECK(r.err.find("empty reply") != std::string::npos);
+    CHECK(one_line(r.err));
+}
+
+TEST_CASE("exit 56: garbage instead of HTTP") {
+    scripted_server srv({reply("SSH-2.0-OpenSSH_9.2\r\n")});
+    const auto r = run_netlab({"get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 56);
+    CHECK(r.err.find("malformed response") != std::string::npos);
+    CHECK(one_line(r.err));
+}
+
+TEST_CASE("exit 56: a response head beyond the 64 KiB limit") {
+    std::string head = "HTTP/1.1 200 OK\r\n";
+    while (head.size() < 80 * 1024) head += "X-Filler: " + std::string(1000, 'x') + "\r\n";
+    scripted_server srv({{read_request(), send(head), hold()}});
+    const auto r = run_netlab({"get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 56);
+    CHECK(r.err.find("65536") != std::string::npos);
+}
+
+TEST_CASE("exit 56: the connection is reset in the middle of the body") {
+    scripted_server srv({{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial"), pause(100ms),
+                          reset_connection()}});
+    const auto r = run_netlab({"get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 56);
+    CHECK(r.err.find("reset") != std::string::npos);
+}
+
+TEST_CASE("exit 56: broken chunked framing") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n")});
+    const auto r = run_netlab({"get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 56);
+    CHECK(r.err.find("chunked") != std::string::npos);
+}
+
+TEST_CASE("-s silences the error message, -S brings it back, the exit code stays") {
+    const std::string url = "http://127.0.0.1:" + std::to_string(unused_port()) + "/";
+    auto r = run_netlab({"get", "-s", url});
+    CHECK(r.exit_code == 7);
+    CHECK(r.err.empty());
+    r = run_netlab({"get", "-s", "-S", url});
+    CHECK(r.exit_code == 7);
+    CHECK(one_line(r.err));
+}
+
+TEST_CASE("with --json a failure is still one JSON object with the exit code and error name") {
+    const auto r = run_netlab({"--json", "get", "http://127.0.0.1:" + std::to_string(unused_port()) + "/"});
+    CHECK(r.exit_code == 7);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["ok"] == false);
+    CHECK(j["exit_code"] == 7);
+    CHECK(j["error"] == "cannot_connect");
+}
+
+TEST_CASE("exit 2: bad option values are usage errors before any connection") {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"get", "--max-redirs", "x", "http://127.0.0.1/"},
+             {"get", "-H", "no colon", "http://127.0.0.1/"},
+             {"get", "-H", "X: a\r\nY: b", "http://127.0.0.1/"},
+             {"get", "-X", "GET /evil", "http://127.0.0.1/"},
+             {"get", "-4", "-6", "http://127.0.0.1/"},
+             {"get", "-m", "-1", "http://127.0.0.1/"},
+             {"get", "-I", "-d", "x", "http://127.0.0.1/"},
+             {"get"},
+         }) {
+        const auto r = run_netlab(args);
+        const std::string what = args.size() > 1 ? args[1] : "no url";
+        CHECK_MESSAGE(r.exit_code == 2, what);
+        CHECK(one_line(r.err));
+    }
+}
