@@ -32,7 +32,14 @@ setup_wine() {
         mkdir -p "$WINEPREFIX"
         wineboot --init >/dev/null 2>&1 || true
     fi
-    # Keep one wineserver up between test processes (it exits 30 s after the last one):
-    # every wine start otherwise pays for a new one.
-    wineserver -p30 >/dev/null 2>&1 || true
+    # Let the prefix's first-time setup finish before any test starts a process in it.
+    wineserver -w >/dev/null 2>&1 || true
+    # One wineserver for the whole run: every wine start otherwise pays for a new one, and
+    # two tests starting at once could race to create it. Stopped by stop_wine.
+    wineserver -p >/dev/null 2>&1 || true
+}
+
+# Stops the wineserver of our own prefix (started by setup_wine).
+stop_wine() {
+    [ -n "${WINEPREFIX:-}" ] && wineserver -k >/dev/null 2>&1 || true
 }

@@ -34,6 +34,7 @@ TEST_CASE("--help lists the exit codes") {
 
 TEST_CASE("an unknown subcommand is a one-line usage error with exit 2") {
     const auto r = run_netlab({"bogus"});
+    INFO("stderr: " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("unknown subcommand 'bogus'") != std::string::npos);
     CHECK(r.err.find('\n') == r.err.size() - 1);
@@ -42,6 +43,7 @@ TEST_CASE("an unknown subcommand is a one-line usage error with exit 2") {
 
 TEST_CASE("an unknown option is a one-line usage error with exit 2") {
     const auto r = run_netlab({"--no-such-option"});
+    INFO("stderr: " << r.err);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("--no-such-option") != std::string::npos);
     CHECK(r.err.find('\n') == r.err.size() - 1);
