@@ -23,8 +23,14 @@ using clock = std::chrono::steady_clock;
 using platform::trace_step;
 
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-// A huge file is sent in pieces so the send deadline can move on between them.
-constexpr std::uint64_t send_file_piece = 16 * 1024 * 1024;
+// A big file is sent in pieces and the send deadline moves on after each, so a slow
+// but steady client (down to piece / idle timeout: 8 KiB/s with the defaults) is served.
+constexpr std::uint64_t send_file_piece = 512 * 1024;
+// After refusing a request whose bytes were not all read, keep reading (and dropping)
+// for a while before closing: closing with unread data sends RST, and the client would
+// lose the error reply (nginx's lingering_close).
+constexpr std::chrono::seconds linger_time{2};
+constexpr std::size_t linger_bytes = 1024 * 1024;
 
 std::int64_t unix_ms_now() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -37,7 +43,8 @@ std::string_view version_text(const http::request_head& req) {
 
 }  // namespace
 
-connection::connection(asio::ip::tcp::socket socket, worker& owner) : socket_(std::move(socket)), owner_(owner) {
+connection::connection(asio::ip::tcp::socket socket, worker& owner)
+    : socket_(std::move(socket)), deadline_(clock::now() + owner.config.header_timeout), owner_(owner) {
     std::error_code ec;
     const auto peer = socket_.remote_endpoint(ec);
     client_ = ec ? "unknown" : net::to_string(peer);
@@ -66,7 +73,6 @@ void connection::drain() {
 
 void connection::expire_if_late(clock::time_point now) {
     if (now < deadline_ || !socket_.is_open()) return;
-    timed_out_ = true;
     owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
     net::trace_socket(trace_step::close, socket_, -1, {}, idle_ ? "idle timeout" : "timeout");
     std::error_code ec;
@@ -96,7 +102,18 @@ asio::awaitable<void> connection::serve() {
         owner_.counters.server_errors.fetch_add(1, std::memory_order_relaxed);
     }
     if (st) owner_.release_state(std::move(st));
+    if (linger_) co_await lingering_close();
     net::traced_close(socket_);
+}
+
+asio::awaitable<void> connection::lingering_close() {
+    std::error_code ec;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    net::trace_socket(trace_step::shutdown, socket_, -1, ec, "lingering close");
+    set_deadline(linger_time);
+    char sink[4096];
+    for (std::size_t dropped = 0; !ec && dropped < linger_bytes;)
+        dropped += co_await socket_.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
 }
 
 asio::awaitable<bool> connection::handle_one(request_state& st) {
@@ -126,6 +143,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     if (parsed.status == http::parse_status::bad) {
         stock_reply(res, parsed.error_status, false);
         finish_head(res.head, true, false);
+        linger_ = true;
         co_await send(st);
         // The head is unusable; log what can be said of it.
         st.req = {};
@@ -136,24 +154,18 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
 
     st.body_bytes = 0;
     st.echo_body.clear();
-    if (!co_await read_body(st)) co_return false;
+    const auto body = co_await read_body(st);
+    if (body == body_result::failed) co_return false;
 
     if (cfg.dump && owner_.events.on_dump)
         owner_.events.on_dump({client_, std::string_view(st.buffer.data(), st.req.head_size), st.body_bytes});
 
-    if (res.status != 413) {
-        if (cfg.echo) {
-            res.owned_body.assign(st.buffer.data(), st.req.head_size);
-            res.owned_body += st.echo_body;
-            res.body = res.owned_body;
-            res.status = 200;
-            head_builder(res.head, 200)
-                .field("Content-Type", "text/plain; charset=utf-8")
-                .field("Content-Length", static_cast<std::uint64_t>(res.body.size()))
-                .field("Cache-Control", "no-store");
-        } else {
-            owner_.site.respond(st.req, owner_.cache, res);
-        }
+    if (body == body_result::rejected) {
+        linger_ = true;  // the reply (400/413) is set; the body was not all read
+    } else if (cfg.echo) {
+        echo(st);
+    } else {
+        owner_.site.respond(st.req, owner_.cache, res);
     }
     const bool keep_alive = st.req.keep_alive && !res.close && !draining_ && !owner_.draining;
     res.close = !keep_alive;
@@ -174,15 +186,15 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
 // Reads the request body (Content-Length or chunked) and keeps it for --echo or drops
 // it. Body bytes are removed from the buffer; the head stays in place, and bytes of a
 // pipelined next request are kept after it.
-asio::awaitable<bool> connection::read_body(request_state& st) {
+asio::awaitable<connection::body_result> connection::read_body(request_state& st) {
     const auto& cfg = owner_.config;
     const auto& req = st.req;
-    if (!req.chunked && req.content_length == 0) co_return true;
+    if (!req.chunked && req.content_length == 0) co_return body_result::read;
     const std::uint64_t limit = cfg.echo ? cfg.max_echo_body : cfg.max_discarded_body;
     if (req.has_content_length && req.content_length > limit) {
         stock_reply(st.res, 413, false);
         st.res.close = true;  // the body is not read, so the connection cannot continue
-        co_return true;
+        co_return body_result::rejected;
     }
     std::error_code ec;
     const std::size_t head = req.head_size;
@@ -217,24 +229,42 @@ asio::awaitable<bool> connection::read_body(request_state& st) {
             // The client waits for this before it sends the body (RFC 9110 §10.1.1).
             asked_continue = true;
             co_await asio::async_write(socket_, asio::buffer(continue_line), redirect_error(use_awaitable, ec));
-            if (ec) co_return false;
+            if (ec) co_return body_result::failed;
+        }
+        if (st.used == st.buffer.size()) {  // a decoder that stops consuming: never spin
+            bad = true;
+            break;
         }
         set_deadline(cfg.idle_timeout);
         const std::size_t n = co_await socket_.async_read_some(
             asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
-        if (ec) co_return false;
+        if (ec) co_return body_result::failed;
         st.used += n;
     }
     if (bad || st.body_bytes > limit) {
         stock_reply(st.res, bad ? 400 : 413, false);
         st.res.close = true;
-        co_return true;
+        co_return body_result::rejected;
     }
     // Close the gap the body left, so the next request follows the head directly.
     std::memmove(st.buffer.data() + head, st.buffer.data() + pos, st.used - pos);
     st.used = head + (st.used - pos);
-    co_return true;
+    co_return body_result::read;
+}
+
+// --echo: the request itself, head and body, as text.
+void connection::echo(request_state& st) {
+    response& res = st.res;
+    res.owned_body.assign(st.buffer.data(), st.req.head_size);
+    res.owned_body += st.echo_body;
+    res.body = res.owned_body;
+    res.status = 200;
+    res.head_only = st.req.method == "HEAD";
+    head_builder(res.head, 200)
+        .field("Content-Type", "text/plain; charset=utf-8")
+        .field("Content-Length", static_cast<std::uint64_t>(res.body.size()))
+        .field("Cache-Control", "no-store");
 }
 
 void connection::log_request(const request_state& st, clock::time_point started, std::string_view error) const {

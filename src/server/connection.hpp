@@ -33,7 +33,10 @@ private:
     asio::awaitable<void> serve();
     // Reads, answers and consumes one request; false when the connection must end.
     asio::awaitable<bool> handle_one(request_state& st);
-    asio::awaitable<bool> read_body(request_state& st);
+    enum class body_result { read, rejected, failed };  // rejected: an error reply is set
+    asio::awaitable<body_result> read_body(request_state& st);
+    void echo(request_state& st);
+    asio::awaitable<void> lingering_close();
     asio::awaitable<bool> send(request_state& st);
     void set_deadline(std::chrono::steady_clock::duration from_now);
     void log_request(const request_state& st, std::chrono::steady_clock::time_point started,
@@ -45,7 +48,7 @@ private:
     std::string client_;   // "ip:port", rendered once
     bool idle_ = true;     // waiting for the first byte of a request
     bool draining_ = false;
-    bool timed_out_ = false;
+    bool linger_ = false;  // unread request bytes may remain: close gently
 };
 
 }  // namespace netlab::server

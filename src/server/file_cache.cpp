@@ -68,6 +68,7 @@ std::shared_ptr<const cached_file> file_cache::insert(std::string_view key, cons
         entries_.clear();
         total_bytes_ = 0;
     }
+    if (key.empty()) return entry;  // served once, not remembered
     if (entry->in_memory) total_bytes_ += entry->content.size();
     auto& slot = entries_[std::string(key)];
     if (slot && slot->in_memory) total_bytes_ -= slot->content.size();

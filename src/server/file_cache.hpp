@@ -34,7 +34,7 @@ public:
     std::shared_ptr<const cached_file> lookup(std::string_view key);
 
     // Builds an entry for a regular file that the caller has already checked is allowed
-    // to be served, and remembers it under `key`.
+    // to be served, and remembers it under `key` (an empty key: not remembered).
     std::shared_ptr<const cached_file> insert(std::string_view key, const std::filesystem::path& path,
                                               const platform::file_status& status, std::error_code& ec);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "http/grammar.hpp"
 #include "http/http_date.hpp"
 #include "http/listing.hpp"
 #include "http/path.hpp"
@@ -30,6 +31,9 @@ std::string_view trim(std::string_view s) {
 }
 
 const char* html_type = "text/html; charset=utf-8";
+
+// A listing stops here: a folder of a million files must not stall a worker.
+constexpr std::size_t max_listing_entries = 10'000;
 
 }  // namespace
 
@@ -61,26 +65,33 @@ static_site::static_site(const server_config& config, std::error_code& ec) : con
     if (!ec && !fs::is_directory(root_, ec) && !ec) ec = std::make_error_code(std::errc::not_a_directory);
 }
 
-bool static_site::inside_root(const fs::path& p) const {
+// The rules that hold for the real path behind a request, after symlinks: inside the
+// root (unless --follow-symlinks), and no dot-named component (unless --hidden), so
+// neither a link like cfg -> .git nor a Windows short name like GIT~1 reveals a dotfile.
+static_site::access static_site::check_real_path(const fs::path& p) const {
+    if (config_.follow_symlinks && config_.hidden) return access::ok;
     std::error_code ec;
     const auto real = fs::canonical(p, ec);
-    if (ec) return false;
+    if (ec) return access::denied;
     const auto rel = real.lexically_relative(root_);
-    return !rel.empty() && *rel.begin() != "..";
+    if (rel.empty() || *rel.begin() == "..") return config_.follow_symlinks ? access::ok : access::denied;
+    if (!config_.hidden) {
+        for (const auto& part : rel) {
+            const auto name = part.native();
+            if (name.size() > 1 && name[0] == '.') return access::denied;
+        }
+    }
+    return access::ok;
 }
 
 void static_site::respond(const http::request_head& req, file_cache& cache, response& res) const {
     const bool is_head = req.method == "HEAD";
-    if (req.method == "OPTIONS") {
-        res.status = 204;
-        head_builder(res.head, 204).field("Allow", "GET, HEAD, OPTIONS");
-        return;
-    }
+    if (req.method == "OPTIONS") return answer_options(req, res);
     if (req.method != "GET" && !is_head) return stock_reply(res, 405, false);
 
     // Fast path: this exact path was resolved and checked before, and is unchanged.
     const std::string_view key = req.target.substr(0, req.target.find('?'));
-    if (auto entry = cache.lookup(key)) return serve_file(req, entry, res);
+    if (auto entry = cache.lookup(key)) return serve_file(req, is_head, entry, res);
 
     const auto np = http::normalize_target(req.target);
     switch (np.error) {
@@ -93,49 +104,77 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
     if (np.has_dot_segment_hidden && !config_.hidden) return stock_reply(res, 404, is_head);
 
     fs::path full = root_;
-    for (const auto& seg : np.segments) full /= from_utf8(seg);
+    std::string canonical_target = "/";  // the one spelling of this path that is cached
+    std::string location = "/";          // the same, percent-encoded, for redirects
+    for (const auto& seg : np.segments) {
+        full /= from_utf8(seg);
+        canonical_target += seg + "/";
+        location += http::percent_encode_path_segment(seg) + "/";
+    }
+    if (!np.segments.empty() && !np.trailing_slash) canonical_target.pop_back();
+    // Other spellings (//a, /./a, /%61) are served but not cached, so they cannot crowd
+    // the cache out.
+    const bool cacheable = key == canonical_target;
+
     std::error_code ec;
     const auto st = platform::stat_path(full, ec);
     if (ec || !st.exists) return stock_reply(res, 404, is_head);
-    if (!config_.follow_symlinks && !np.segments.empty() && !inside_root(full)) return stock_reply(res, 404, is_head);
+    if (!np.segments.empty() && check_real_path(full) != access::ok) return stock_reply(res, 404, is_head);
 
     if (st.is_directory) {
         if (!np.trailing_slash && !np.segments.empty()) {
             // Relative links in the folder's page need the slash form (RFC 9110 §15.4.2).
-            res.status = 301;
-            std::string location(key);
-            location += '/';
+            // Built from the decoded segments, never from the raw target: "//evil" must
+            // not become a protocol-relative Location.
             if (const auto q = req.target.find('?'); q != std::string_view::npos) location += req.target.substr(q);
             stock_reply(res, 301, is_head);
             res.head.append("Location: ").append(location).append("\r\n");
             return;
         }
-        return serve_folder(req, full, "/" + np.path + (np.path.empty() ? "" : "/"), np.segments.empty(), cache, key, res);
+        return serve_folder(req, is_head, full, "/" + np.path + (np.path.empty() ? "" : "/"), np.segments.empty(),
+                            cache, cacheable ? key : std::string_view{}, res);
     }
     if (!st.is_regular) return stock_reply(res, 404, is_head);
-    auto entry = cache.insert(key, full, st, ec);
+    auto entry = cache.insert(cacheable ? key : std::string_view{}, full, st, ec);
     if (!entry) return stock_reply(res, ec == std::errc::permission_denied ? 403 : 404, is_head);
-    serve_file(req, entry, res);
+    serve_file(req, is_head, entry, res);
 }
 
-void static_site::serve_folder(const http::request_head& req, const fs::path& dir, std::string_view url_path,
-                               bool is_root, file_cache& cache, std::string_view cache_key, response& res) const {
-    const bool is_head = req.method == "HEAD";
+void static_site::answer_options(const http::request_head& req, response& res) const {
+    res.status = 204;
+    head_builder h(res.head, 204);
+    h.field("Allow", "GET, HEAD, OPTIONS");
+    if (!config_.cors) return;
+    // A CORS preflight: say which methods and request headers a page may use.
+    h.field("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS").field("Access-Control-Max-Age", "86400");
+    if (const auto* asked = http::find_header(req.headers, "Access-Control-Request-Headers")) {
+        const bool plain = std::all_of(asked->value.begin(), asked->value.end(), [](char c) {
+            return http::grammar::is_tchar(c) || c == ',' || c == ' ';
+        });
+        if (plain) h.field("Access-Control-Allow-Headers", asked->value);
+    }
+}
+
+void static_site::serve_folder(const http::request_head& req, bool is_head, const fs::path& dir,
+                               std::string_view url_path, bool is_root, file_cache& cache, std::string_view cache_key,
+                               response& res) const {
     std::error_code ec;
     const auto index = dir / "index.html";
     if (const auto st = platform::stat_path(index, ec); !ec && st.is_regular) {
-        if (config_.follow_symlinks || inside_root(index)) {
-            if (auto entry = cache.insert(cache_key, index, st, ec)) return serve_file(req, entry, res);
+        if (check_real_path(index) == access::ok) {
+            if (auto entry = cache.insert(cache_key, index, st, ec)) return serve_file(req, is_head, entry, res);
         }
     }
     if (!config_.listing) return stock_reply(res, 403, is_head);
 
     std::vector<http::listing_entry> entries;
-    for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
-         it.increment(ec)) {
+    for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end && entries.size() < max_listing_entries; it.increment(ec)) {
         std::string name = to_utf8(it->path().filename());
         if (!config_.hidden && !name.empty() && name.front() == '.') continue;
         std::error_code sec;
+        // A link that leads where it could not be served is not shown either.
+        if (it->is_symlink(sec) && check_real_path(it->path()) != access::ok) continue;
         const auto st = platform::stat_path(it->path(), sec);
         if (sec) continue;  // a dangling symlink: nothing to serve there
         entries.push_back({std::move(name), st.is_directory, st.size, st.mtime_ns / 1'000'000'000});
@@ -151,9 +190,8 @@ void static_site::serve_folder(const http::request_head& req, const fs::path& di
         .field("Cache-Control", "no-cache");
 }
 
-void static_site::serve_file(const http::request_head& req, const std::shared_ptr<const cached_file>& entry,
-                             response& res) const {
-    const bool is_head = req.method == "HEAD";
+void static_site::serve_file(const http::request_head& req, bool is_head,
+                             const std::shared_ptr<const cached_file>& entry, response& res) const {
     res.head_only = is_head;
     // Conditional requests (RFC 9110 §13.2.2): If-None-Match wins over If-Modified-Since.
     bool not_modified = false;

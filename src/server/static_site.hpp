@@ -23,10 +23,14 @@ public:
     void respond(const http::request_head& req, file_cache& cache, response& res) const;
 
 private:
-    void serve_file(const http::request_head& req, const std::shared_ptr<const cached_file>& entry, response& res) const;
-    void serve_folder(const http::request_head& req, const std::filesystem::path& dir, std::string_view url_path,
-                      bool is_root, file_cache& cache, std::string_view cache_key, response& res) const;
-    bool inside_root(const std::filesystem::path& p) const;
+    enum class access { ok, denied };
+    access check_real_path(const std::filesystem::path& p) const;
+    void answer_options(const http::request_head& req, response& res) const;
+    void serve_file(const http::request_head& req, bool is_head, const std::shared_ptr<const cached_file>& entry,
+                    response& res) const;
+    void serve_folder(const http::request_head& req, bool is_head, const std::filesystem::path& dir,
+                      std::string_view url_path, bool is_root, file_cache& cache, std::string_view cache_key,
+                      response& res) const;
 
     const server_config& config_;
     std::filesystem::path root_;

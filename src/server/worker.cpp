@@ -12,8 +12,10 @@ namespace {
 
 // How often deadlines are checked: timeouts are enforced to within this.
 constexpr std::chrono::milliseconds reap_interval{200};
-// Spare request states kept for reuse; more are freed.
+// Spare request states kept for reuse; more are freed, and so are states whose strings
+// grew large (an echoed body, a big listing), so the pool never pins much memory.
 constexpr std::size_t max_spare_states = 64;
+constexpr std::size_t max_pooled_capacity = 64 * 1024;
 
 }  // namespace
 
@@ -30,7 +32,8 @@ std::unique_ptr<request_state> worker::acquire_state() {
 void worker::release_state(std::unique_ptr<request_state> st) {
     st->used = 0;
     st->res.reset();
-    if (spare_states_.size() < max_spare_states) spare_states_.push_back(std::move(st));
+    const bool big = st->echo_body.capacity() > max_pooled_capacity || st->res.owned_body.capacity() > max_pooled_capacity;
+    if (!big && spare_states_.size() < max_spare_states) spare_states_.push_back(std::move(st));
 }
 
 asio::awaitable<void> worker::reap() {

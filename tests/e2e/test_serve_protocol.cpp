@@ -352,3 +352,39 @@ TEST_CASE("a chunked request body is read and dropped, and the next request stil
     CHECK(r3.body == b_body);
     CHECK(r4.body == a_body);
 }
+
+TEST_CASE("a malformed chunked body gets 400, never the file, and the connection closes") {
+    site s;
+    const auto a = ask(s.port(), get("/a.txt", "Transfer-Encoding: chunked\r\n") + "zz\r\nhello\r\n0\r\n\r\n" +
+                                     get("/b.txt"));
+    CHECK(a.response.status == 400);
+    CHECK(a.response.body.find(a_body) == std::string::npos);
+    CHECK(a.closed);
+}
+
+TEST_CASE("a body over the limit gets 413 that the client can read, not a reset") {
+    site s;
+    raw_connection c(s.port());
+    // No Expect: the client sends body bytes at once, as browsers and scripts do.
+    c.send("POST /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n\r\n" + std::string(256 * 1024, 'x'));
+    const auto r = parse_response(c.read_response());
+    CHECK(r.status == 413);
+}
+
+TEST_CASE("HEAD in --echo mode gets the echo's length and no body") {
+    site s({"--echo"});
+    raw_connection c(s.port());
+    c.send("HEAD /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + get("/y"));
+    const auto head = c.read_until("\r\n\r\n");
+    CHECK(head.rfind("HTTP/1.1 200", 0) == 0);
+    const auto second = parse_response(c.read_response());
+    CHECK(second.status == 200);
+    CHECK(second.body.rfind("GET /y HTTP/1.1\r\n", 0) == 0);
+}
+
+TEST_CASE("with --cors every response allows any origin") {
+    site s({"--cors"});
+    const auto a = ask(s.port(), get("/a.txt", "Origin: http://example.test\r\nConnection: close\r\n"));
+    CHECK(a.response.status == 200);
+    CHECK(a.response.header("Access-Control-Allow-Origin") == "*");
+}

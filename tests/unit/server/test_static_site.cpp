@@ -165,3 +165,52 @@ TEST_CASE("etag matching follows weak comparison over lists") {
     CHECK_FALSE(etag_matches("\"b\"", "\"a\""));
     CHECK_FALSE(etag_matches("", "\"a\""));
 }
+
+TEST_CASE("a folder redirect is built from the decoded path, never protocol-relative") {
+    site_fixture s;
+    s.write("docs/a.txt", "a");
+    auto& r = s.ask(get("//docs"));
+    CHECK(r.status == 301);
+    CHECK(has_header(r, "Location: /docs/"));
+    s.write("caf\xc3\xa9 x/a.txt", "a");
+    CHECK(has_header(s.ask(get("/caf%C3%A9%20x")), "Location: /caf%C3%A9%20x/"));
+}
+
+TEST_CASE("other spellings of a path are served but only the canonical one is cached") {
+    site_fixture s;
+    s.write("a.txt", "a");
+    CHECK(s.ask(get("//a.txt")).status == 200);
+    CHECK(s.ask(get("/./a.txt")).status == 200);
+    CHECK(s.ask(get("/%61.txt")).status == 200);
+    CHECK(s.cache().size() == 0);
+    CHECK(s.ask(get("/a.txt")).status == 200);
+    CHECK(s.cache().size() == 1);
+}
+
+TEST_CASE("a symlink inside the folder that leads to a dotfolder does not reveal it") {
+    site_fixture s;
+    s.write(".git/config", "SECRET");
+    std::error_code ec;
+    std::filesystem::create_directory_symlink(s.www() / ".git", s.www() / "cfg", ec);
+    if (ec) {
+        MESSAGE("cannot create symlinks here; skipped");
+        return;
+    }
+    CHECK(s.ask(get("/cfg/config")).status == 404);
+    netlab::server::server_config c;
+    c.hidden = true;
+    CHECK(s.ask(get("/cfg/config"), c).status == 200);
+}
+
+TEST_CASE("with --cors a preflight is told the methods and the headers asked for") {
+    site_fixture s;
+    netlab::server::server_config c;
+    c.cors = true;
+    auto& r = s.ask(
+        "OPTIONS /a HTTP/1.1\r\nHost: t\r\nOrigin: http://x\r\nAccess-Control-Request-Method: GET\r\n"
+        "Access-Control-Request-Headers: authorization, x-trace\r\n\r\n",
+        c);
+    CHECK(r.status == 204);
+    CHECK(has_header(r, "Access-Control-Allow-Methods: GET, HEAD, OPTIONS"));
+    CHECK(has_header(r, "Access-Control-Allow-Headers: authorization, x-trace"));
+}
