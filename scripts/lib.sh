@@ -32,8 +32,6 @@ setup_wine() {
         mkdir -p "$WINEPREFIX"
         wineboot --init >/dev/null 2>&1 || true
     fi
-    # Let the prefix's first-time setup finish before any test starts a process in it.
-    wineserver -w >/dev/null 2>&1 || true
     # One wineserver for the whole run: every wine start otherwise pays for a new one, and
     # two tests starting at once could race to create it. Stopped by stop_wine.
     wineserver -p >/dev/null 2>&1 || true

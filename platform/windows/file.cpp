@@ -32,6 +32,11 @@ read_only_file read_only_file::open(const std::filesystem::path& path, std::erro
         f.close();
         return f;
     }
+    if (::GetFileType(h) != FILE_TYPE_DISK) {  // CON, NUL, COM1, a pipe: not a file to serve
+        ec = std::make_error_code(std::errc::invalid_argument);
+        f.close();
+        return f;
+    }
     f.size_ = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
     ec.clear();
     return f;
@@ -67,21 +72,34 @@ namespace netlab::platform {
 
 file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
     file_status fs;
-    WIN32_FILE_ATTRIBUTE_DATA data{};
-    if (!::GetFileAttributesExW(path.c_str(), GetFileExInfoStandard, &data)) {
+    // Opening the path (for no access at all) follows symlinks and junctions, as stat()
+    // does, and gives the file index that tells one file from another.
+    HANDLE h = ::CreateFileW(path.c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+                             OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
+    if (h == INVALID_HANDLE_VALUE) {
+        ec.assign(static_cast<int>(::GetLastError()), std::system_category());
+        return fs;
+    }
+    BY_HANDLE_FILE_INFORMATION info{};
+    const bool ok = ::GetFileInformationByHandle(h, &info) != 0;
+    const DWORD type = ::GetFileType(h);
+    ::CloseHandle(h);
+    if (!ok) {
         ec.assign(static_cast<int>(::GetLastError()), std::system_category());
         return fs;
     }
     ec.clear();
     fs.exists = true;
-    fs.is_directory = (data.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
-    fs.is_regular = !fs.is_directory && (data.dwFileAttributes & FILE_ATTRIBUTE_DEVICE) == 0;
-    fs.size = (static_cast<std::uint64_t>(data.nFileSizeHigh) << 32) | data.nFileSizeLow;
+    fs.is_directory = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
+    // Device names (CON, NUL, COM1) open too; only disk files are regular.
+    fs.is_regular = !fs.is_directory && type == FILE_TYPE_DISK;
+    fs.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
     // FILETIME counts 100 ns ticks since 1601-01-01.
     const std::uint64_t ticks =
-        (static_cast<std::uint64_t>(data.ftLastWriteTime.dwHighDateTime) << 32) | data.ftLastWriteTime.dwLowDateTime;
+        (static_cast<std::uint64_t>(info.ftLastWriteTime.dwHighDateTime) << 32) | info.ftLastWriteTime.dwLowDateTime;
     constexpr std::uint64_t ticks_1601_to_1970 = 116444736000000000ULL;
     fs.mtime_ns = (static_cast<std::int64_t>(ticks) - static_cast<std::int64_t>(ticks_1601_to_1970)) * 100;
+    fs.identity = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
     return fs;
 }
 

@@ -50,8 +50,7 @@ connection::connection(asio::ip::tcp::socket socket, worker& owner)
     client_ = ec ? "unknown" : net::to_string(peer);
     // Each response goes out in one write; without Nagle it leaves at once.
     socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-    owner_.connections.insert(this);
-    owner_.counters.active.fetch_add(1, std::memory_order_relaxed);
+    owner_.connections.insert(this);  // counted in counters.active by the acceptor
 }
 
 connection::~connection() {

@@ -20,6 +20,7 @@
 #include "netlab/platform/limits.hpp"
 #include "netlab/platform/process.hpp"
 #include "server/connection.hpp"
+#include "server/static_site.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
 
@@ -30,15 +31,17 @@ using asio::ip::tcp;
 using clock = std::chrono::steady_clock;
 
 constexpr int listen_backlog = 1024;
-// Pause before accepting again when the process is out of file descriptors.
+// Pause before accepting again after a failed accept (e.g. out of file descriptors).
 constexpr std::chrono::milliseconds accept_backoff{100};
 constexpr std::chrono::milliseconds shutdown_poll{50};
 
+// Over --max-connections: a short 503 instead of a silent reset.
 std::string busy_reply() {
-    const auto body = stock_body(503);
-    return "HTTP/1.1 503 Service Unavailable\r\nServer: netlab\r\nRetry-After: 1\r\nContent-Type: text/html; "
-           "charset=utf-8\r\nConnection: close\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+    response res;
+    stock_reply(res, 503, false);
+    res.head.append("Retry-After: 1\r\n");
+    finish_head(res.head, true, false);
+    return res.head + std::string(res.body);
 }
 
 }  // namespace
@@ -167,16 +170,17 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
         tcp::socket socket = co_await acceptor.async_accept(w.io, asio::redirect_error(asio::use_awaitable, ec));
         if (stopping || !acceptor.is_open()) break;
         if (ec) {
-            if (platform::classify(ec) == platform::error_kind::too_many_open_files) {
-                // Out of descriptors: let connections finish before accepting more.
-                backoff.expires_after(accept_backoff);
-                co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            }
+            // Out of descriptors or buffers, or a connection aborted before we took it:
+            // pause briefly rather than spin on an error that repeats at once.
+            backoff.expires_after(accept_backoff);
+            co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
         net::trace_socket(platform::trace_step::accept, socket);
         counters.connections.fetch_add(1, std::memory_order_relaxed);
-        if (counters.active.load(std::memory_order_relaxed) >= config.max_connections) {
+        // Counted here, not when the worker gets to it, so a burst cannot overshoot.
+        if (counters.active.fetch_add(1, std::memory_order_relaxed) >= config.max_connections) {
+            counters.active.fetch_sub(1, std::memory_order_relaxed);
             asio::co_spawn(w.io, refuse(std::move(socket)), asio::detached);
             continue;
         }
@@ -188,7 +192,7 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
 
 // Over --max-connections: a short 503 instead of a silent reset, then close.
 asio::awaitable<void> server::impl::refuse(tcp::socket socket) {
-    static const std::string reply = busy_reply();
+    const std::string reply = busy_reply();  // fresh Date each time; this path is rare
     std::error_code ec;
     co_await asio::async_write(socket, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
     counters.server_errors.fetch_add(1, std::memory_order_relaxed);
