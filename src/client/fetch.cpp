@@ -434,8 +434,11 @@ asio::awaitable<void> transfer::run() {
             if (!step->keep_body) spec.body.reset();
             // Credentials go only to the host they were given for (curl's rule), or
             // with the new URL's own userinfo.
-            spec.send_credentials = !next.value.userinfo.empty() ||
-                                    (next.value.host == original.host && next.value.port == original.port);
+            const bool same_origin = next.value.host == original.host && next.value.port == original.port;
+            spec.send_credentials = !next.value.userinfo.empty() || same_origin;
+            // The same for credentials given with -H (curl's CVE-2018-1000007 fix): no
+            // Authorization, Cookie or custom Host to another server.
+            if (!same_origin) drop_origin_bound_headers(spec.headers);
             current = std::move(next.value);
             ++result.redirects;
             continue;

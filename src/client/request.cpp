@@ -127,4 +127,12 @@ std::string build_request_head(const http::url& target, const request_spec& spec
     return out;
 }
 
+void drop_origin_bound_headers(std::vector<user_header>& headers) {
+    std::erase_if(headers, [](const user_header& h) {
+        for (const char* name : {"Authorization", "Cookie", "Host", "Proxy-Authorization"})
+            if (http::iequals(h.name, name)) return true;
+        return false;
+    });
+}
+
 }  // namespace netlab::client

@@ -25,6 +25,10 @@ struct user_header {
 // value holds CR, LF or NUL (they would inject lines into the request).
 std::optional<user_header> parse_user_header(std::string_view text, std::string& why);
 
+// Removes the -H headers that belong to the original server only (Authorization,
+// Cookie, Host, Proxy-Authorization), before following a redirect to another one.
+void drop_origin_bound_headers(std::vector<user_header>& headers);
+
 // A method is a token (RFC 9110 §9.1): "GET", "PROPFIND"; never "GET /x".
 bool valid_method(std::string_view method);
 

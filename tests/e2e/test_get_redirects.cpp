@@ -122,6 +122,20 @@ TEST_CASE("credentials are not sent to another host after a redirect") {
     CHECK(other.requests()[0].find("Authorization") == std::string::npos);
 }
 
+TEST_CASE("an Authorization or Cookie given with -H is not sent to another host after a redirect") {
+    scripted_server other({reply(ok_body)}, "127.0.0.2");
+    scripted_server srv({reply(redirect(302, other.url("/x"))), reply(ok_body)});
+    const auto r = run_netlab({"get", "-L", "-m", "10", "-H", "Authorization: Bearer T0K3N", "-H", "Cookie: s=1",
+                               "-H", "X-Keep: yes", srv.url()});
+    CHECK(r.exit_code == 0);
+    REQUIRE(srv.requests().size() == 1);
+    CHECK(srv.requests()[0].find("Authorization: Bearer T0K3N") != std::string::npos);
+    REQUIRE(other.requests().size() == 1);
+    CHECK(other.requests()[0].find("T0K3N") == std::string::npos);
+    CHECK(other.requests()[0].find("Cookie") == std::string::npos);
+    CHECK(other.requests()[0].find("X-Keep: yes") != std::string::npos);
+}
+
 TEST_CASE("-i with -L prints every head in order") {
     scripted_server srv({reply(redirect(302, "/next")), reply(ok_body)});
     const auto r = run_netlab({"get", "-L", "-i", "-m", "10", srv.url()});

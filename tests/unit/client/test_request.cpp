@@ -94,3 +94,13 @@ TEST_CASE("methods must be tokens") {
     CHECK_FALSE(valid_method(""));
     CHECK_FALSE(valid_method("A\r\nB"));
 }
+
+TEST_CASE("credentials given with -H are dropped before a redirect to another server") {
+    using netlab::client::user_header;
+    std::vector<user_header> h{{"authorization", "Bearer x"}, {"X-Trace", "1"}, {"Cookie", "a=b"},
+                               {"Host", "h"}, {"Accept", "*/*"}};
+    netlab::client::drop_origin_bound_headers(h);
+    REQUIRE(h.size() == 2);
+    CHECK(h[0].name == "X-Trace");
+    CHECK(h[1].name == "Accept");
+}
