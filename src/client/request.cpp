@@ -1,21 +1,12 @@
 #include "client/request.hpp"
 
+#include "http/grammar.hpp"
 #include "http/message.hpp"
 
 namespace netlab::client {
 namespace {
 
-// tchar (RFC 9110 §5.6.2).
-constexpr bool is_tchar(char c) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-        case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-            return true;
-        default:
-            return false;
-    }
-}
+using http::grammar::is_tchar;
 
 bool is_token(std::string_view s) {
     if (s.empty()) return false;
@@ -24,11 +15,7 @@ bool is_token(std::string_view s) {
     return true;
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
+constexpr auto trim = http::grammar::trim_ows;
 
 const user_header* find_user(const request_spec& spec, std::string_view name) {
     for (const auto& h : spec.headers)

@@ -5,12 +5,7 @@
 namespace netlab::http {
 namespace {
 
-constexpr int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using grammar::hex_value;
 
 using grammar::is_tchar;
 

@@ -25,4 +25,21 @@ constexpr bool is_tchar(char c) { return detail::tchar_table[static_cast<unsigne
 
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// Optional whitespace (OWS, RFC 9110 §5.6.3).
+constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
+
+constexpr std::string_view trim_ows(std::string_view s) {
+    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+// The value of a hex digit, or -1.
+constexpr int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 }  // namespace netlab::http::grammar

@@ -1,14 +1,11 @@
 #include "http/path.hpp"
 
+#include "http/grammar.hpp"
+
 namespace netlab::http {
 namespace {
 
-constexpr int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+using grammar::hex_value;
 
 // Strict UTF-8 (RFC 3629 §4): no overlong forms, no surrogates, nothing above U+10FFFF.
 // Overlong encodings are how "%C0%AE%C0%AE" once became ".." in other servers.

@@ -1,5 +1,7 @@
 #include "http/range.hpp"
 
+#include "http/grammar.hpp"
+
 #include <limits>
 #include <optional>
 
@@ -10,13 +12,8 @@ namespace {
 
 constexpr std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
 
-constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-constexpr std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
+using grammar::is_ows;
+constexpr std::string_view trim(std::string_view s) { return grammar::trim_ows(s); }
 
 // 1*DIGIT, saturating at the uint64 maximum instead of overflowing.
 constexpr std::optional<std::uint64_t> parse_digits(std::string_view s) {

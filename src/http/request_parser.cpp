@@ -17,7 +17,7 @@ constexpr bool is_target_char(char c) {
     return u > 0x20 && u != 0x7f;
 }
 
-constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
+using grammar::is_ows;
 
 constexpr request_parse_result bad(int status, std::string_view why) {
     return {parse_status::bad, status, why};
@@ -25,11 +25,7 @@ constexpr request_parse_result bad(int status, std::string_view why) {
 
 constexpr request_parse_result good() { return {parse_status::complete, 0, {}}; }
 
-constexpr std::string_view trim_ows(std::string_view s) {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
+using grammar::trim_ows;
 
 // Calls fn(element) for each comma-separated element, trimmed (RFC 9110 §5.6.1).
 // fn returns false to stop early; for_each_element then returns false too.

@@ -15,13 +15,8 @@ constexpr bool is_text(char ch) {
     return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-constexpr bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) {
-    while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-    return s;
-}
+using grammar::is_ows;
+using grammar::trim_ows;
 
 constexpr std::string_view err_limit_default = "response head larger than 65536 bytes";
 constexpr std::string_view err_limit_other = "response head larger than the configured limit";

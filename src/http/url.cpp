@@ -1,5 +1,7 @@
 #include "http/url.hpp"
 
+#include "http/grammar.hpp"
+
 #include <cstddef>
 #include <utility>
 
@@ -7,7 +9,7 @@ namespace netlab::http {
 namespace {
 
 constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+using grammar::is_digit;
 constexpr bool is_hex(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
@@ -29,11 +31,7 @@ constexpr bool is_sub_delim(char c) {  // RFC 3986 §2.2
         return false;
     }
 }
-constexpr int hex_value(char c) {
-    if (is_digit(c)) return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return c - 'A' + 10;
-}
+using grammar::hex_value;
 
 std::string lowered(std::string_view s) {
     std::string out(s);

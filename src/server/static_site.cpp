@@ -24,11 +24,7 @@ std::string to_utf8(const fs::path& p) {
     return std::string(reinterpret_cast<const char*>(u8.data()), u8.size());
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
+constexpr auto trim = http::grammar::trim_ows;
 
 const char* html_type = "text/html; charset=utf-8";
 
