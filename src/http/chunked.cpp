@@ -21,7 +21,11 @@ constexpr bool is_ctl(char ch) {
 bool chunked_decoder::done() const { return state_ == state::done; }
 bool chunked_decoder::bad() const { return state_ == state::bad; }
 std::uint64_t chunked_decoder::decoded_bytes() const { return decoded_; }
-void chunked_decoder::reset() { *this = chunked_decoder{}; }
+void chunked_decoder::reset() {
+    const bool strict = strict_;
+    *this = chunked_decoder{};
+    strict_ = strict;
+}
 
 chunked_decoder::result chunked_decoder::fail(std::size_t consumed, std::string_view why) {
     state_ = state::bad;
@@ -86,13 +90,13 @@ chunked_decoder::result chunked_decoder::feed_core(std::string_view in, sink_fn 
             if (c == ' ' || c == '\t') state_ = state::size_ws;
             else if (c == ';') state_ = state::extension;
             else if (c == '\r') state_ = state::size_lf;
-            else if (c == '\n') end_size_line();
-            else return fail(i, "invalid character in chunk size");
+            else if (c == '\n' && !strict_) end_size_line();
+            else return fail(i, c == '\n' ? "bare LF in chunked framing" : "invalid character in chunk size");
             break;
         case state::extension:
             // Extensions are ignored (§7.1.1); quoted values may hold any non-control byte.
             if (c == '\r') state_ = state::size_lf;
-            else if (c == '\n') end_size_line();
+            else if (c == '\n' && !strict_) end_size_line();
             else if (is_ctl(c)) return fail(i, "control character in chunk extension");
             break;
         case state::size_lf:
@@ -101,7 +105,7 @@ chunked_decoder::result chunked_decoder::feed_core(std::string_view in, sink_fn 
             break;
         case state::data_cr:
             if (c == '\r') state_ = state::data_lf;
-            else if (c == '\n') state_ = state::size_start;
+            else if (c == '\n' && !strict_) state_ = state::size_start;
             else return fail(i, "missing CRLF after chunk data");
             break;
         case state::data_lf:
@@ -111,7 +115,8 @@ chunked_decoder::result chunked_decoder::feed_core(std::string_view in, sink_fn 
         // trailer-section = *( field-line CRLF ) CRLF  (§7.1.2)
         case state::trailer_start:
             if (c == '\r') state_ = state::final_lf;
-            else if (c == '\n') state_ = state::done;
+            else if (c == '\n' && !strict_) state_ = state::done;
+            else if (c == '\n') return fail(i, "bare LF in chunked framing");
             else if (c == ' ' || c == '\t') return fail(i, "obsolete line folding in trailer");
             else if (is_tchar(c)) state_ = state::trailer_name;
             else return fail(i, "invalid trailer field name");
@@ -123,7 +128,7 @@ chunked_decoder::result chunked_decoder::feed_core(std::string_view in, sink_fn 
         case state::trailer_value:
             if (c == '\r') {
                 state_ = state::trailer_lf;
-            } else if (c == '\n') {
+            } else if (c == '\n' && !strict_) {
                 line_bytes_ = 0;
                 state_ = state::trailer_start;
             } else if (is_ctl(c)) {

@@ -44,7 +44,12 @@ public:
     // Decoded body bytes so far (chunk data only, not framing).
     std::uint64_t decoded_bytes() const;
     // Ready for the next message on a kept-alive connection.
-    void reset();
+    void reset();  // keeps the strictness
+
+    // Strict: every line end must be CRLF. A server behind a proxy needs this, since a
+    // proxy that reads bare LF differently would see other request boundaries
+    // ("funky chunks" request smuggling); a client may stay lenient.
+    void set_strict(bool strict) { strict_ = strict; }
 
 private:
     using sink_fn = void (*)(void*, std::string_view);
@@ -61,6 +66,7 @@ private:
     state state_ = state::size_start;
     std::uint64_t chunk_size_ = 0;  // size being read, then data bytes still to come
     std::uint64_t decoded_ = 0;
+    bool strict_ = false;
     std::size_t line_bytes_ = 0;
     std::size_t trailer_bytes_ = 0;
     std::string_view error_;

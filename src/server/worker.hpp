@@ -25,7 +25,7 @@ class connection;
 // What a connection needs only while a request is in flight: the read buffer, the parsed
 // head and the response. Pooled per worker, so idle keep-alive connections hold none.
 struct request_state {
-    explicit request_state(std::size_t buffer_size) : buffer(buffer_size) {}
+    explicit request_state(std::size_t buffer_size) : buffer(buffer_size) { chunked.set_strict(true); }
     std::vector<char> buffer;
     std::size_t used = 0;         // bytes in buffer
     http::request_head req;

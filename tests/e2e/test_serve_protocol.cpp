@@ -388,3 +388,10 @@ TEST_CASE("with --cors every response allows any origin") {
     CHECK(a.response.status == 200);
     CHECK(a.response.header("Access-Control-Allow-Origin") == "*");
 }
+
+TEST_CASE("a chunked request body with bare LF line ends is refused (no smuggling)") {
+    site s;
+    const auto a = ask(s.port(), get("/a.txt", "Transfer-Encoding: chunked\r\n") + "5\nhello\r\n0\r\n\r\n");
+    CHECK(a.response.status == 400);
+    CHECK(a.closed);
+}

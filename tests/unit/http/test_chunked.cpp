@@ -294,3 +294,25 @@ TEST_CASE("const, mutable and function-object sinks all work") {
     CHECK(r.done);
     CHECK(total == 4);
 }
+
+TEST_CASE("a strict decoder refuses bare LF line ends that a lenient one accepts") {
+    for (const char* body : {"5\nhello\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5;x=1\nhello\r\n0\r\n\r\n",
+                             "5\r\nhello\r\n0\r\n\n", "5\r\nhello\r\n0\r\nT: v\n\r\n"}) {
+        CAPTURE(body);
+        netlab::http::chunked_decoder lenient;
+        const auto ok = lenient.feed(body, [](std::string_view) {});
+        CHECK(ok.done);
+        netlab::http::chunked_decoder strict;
+        strict.set_strict(true);
+        const auto r = strict.feed(body, [](std::string_view) {});
+        CHECK(r.bad);
+        CHECK_FALSE(r.done);
+    }
+}
+
+TEST_CASE("reset keeps a decoder strict") {
+    netlab::http::chunked_decoder d;
+    d.set_strict(true);
+    d.reset();
+    CHECK(d.feed("0\n\r\n", [](std::string_view) {}).bad);
+}
