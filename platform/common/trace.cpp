@@ -31,4 +31,16 @@ void emit_trace(const trace_record& record) {
     if (tracing_enabled()) sink()(record);
 }
 
+void emit_trace(trace_step step, std::uint64_t handle, std::int64_t bytes, const std::error_code& error,
+                std::string detail) {
+    if (!tracing_enabled()) return;
+    trace_record r;
+    r.step = step;
+    r.handle = handle;
+    r.bytes = bytes;
+    r.error = error;
+    r.detail = std::move(detail);
+    sink()(r);
+}
+
 }  // namespace netlab::platform

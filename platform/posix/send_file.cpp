@@ -74,15 +74,7 @@ asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const
         }
     }
     result.error = ec;
-    if (tracing_enabled()) {
-        trace_record r;
-        r.step = trace_step::sendfile;
-        r.handle = static_cast<std::uint64_t>(sock);
-        r.bytes = static_cast<std::int64_t>(result.bytes);
-        r.error = ec;
-        r.detail = "zero-copy";
-        emit_trace(r);
-    }
+    emit_trace(trace_step::sendfile, static_cast<std::uint64_t>(sock), static_cast<std::int64_t>(result.bytes), ec, "zero-copy");
     co_return result;
 }
 

@@ -52,15 +52,7 @@ asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const
         if (!ec && n == 0) ec = std::make_error_code(std::errc::io_error);
     }
     result.error = ec;
-    if (tracing_enabled()) {
-        trace_record r;
-        r.step = trace_step::sendfile;
-        r.handle = static_cast<std::uint64_t>(socket.native_handle());
-        r.bytes = static_cast<std::int64_t>(result.bytes);
-        r.error = ec;
-        r.detail = "TransmitFile";
-        emit_trace(r);
-    }
+    emit_trace(trace_step::sendfile, static_cast<std::uint64_t>(socket.native_handle()), static_cast<std::int64_t>(result.bytes), ec, "TransmitFile");
     co_return result;
 }
 

@@ -33,3 +33,16 @@ TEST_CASE("trace steps have the socket API's names") {
     CHECK(pf::step_name(pf::trace_step::close) == "close");
     CHECK(pf::step_name(pf::trace_step::resolve) == "resolve");
 }
+
+TEST_CASE("a step known only by its handle is traced with its bytes and error") {
+    std::vector<pf::trace_record> seen;
+    pf::set_trace_sink([&](const pf::trace_record& r) { seen.push_back(r); });
+    pf::emit_trace(pf::trace_step::sendfile, 9, 1024, std::make_error_code(std::errc::broken_pipe), "zero-copy");
+    pf::set_trace_sink({});
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].step == pf::trace_step::sendfile);
+    CHECK(seen[0].handle == 9);
+    CHECK(seen[0].bytes == 1024);
+    CHECK(static_cast<bool>(seen[0].error == std::errc::broken_pipe));
+    CHECK(seen[0].detail == "zero-copy");
+}

@@ -37,4 +37,8 @@ bool tracing_enabled();
 // Hands the record to the sink if there is one.
 void emit_trace(const trace_record& record);
 
+// Shorthand for a step known only by its handle (no addresses at hand).
+void emit_trace(trace_step step, std::uint64_t handle, std::int64_t bytes, const std::error_code& error,
+                std::string detail);
+
 }  // namespace netlab::platform
