@@ -31,6 +31,8 @@ constexpr std::uint64_t send_file_piece = 512 * 1024;
 // lose the error reply (nginx's lingering_close).
 constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t linger_bytes = 1024 * 1024;
+// The slowest a request body may arrive on average, in bytes per second.
+constexpr std::uint64_t min_body_rate = 1024;
 
 std::int64_t unix_ms_now() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -220,6 +222,7 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
         return r.consumed;
     };
     bool asked_continue = false;
+    const auto body_started = clock::now();
     for (;;) {
         if (pos < st.used) pos += take({st.buffer.data() + pos, st.used - pos});
         if (done || bad || st.body_bytes > limit) break;
@@ -234,7 +237,12 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
             bad = true;
             break;
         }
-        set_deadline(cfg.idle_timeout);
+        // Each read may wait the idle timeout, but the body as a whole must keep coming at
+        // min_body_rate after a grace of one header timeout: a byte a minute cannot hold
+        // a connection for ever.
+        const auto allowance = cfg.header_timeout + std::chrono::milliseconds(st.body_bytes * 1000 / min_body_rate);
+        deadline_ = std::min(clock::now() + cfg.idle_timeout,
+                             body_started + std::chrono::duration_cast<clock::duration>(allowance));
         const std::size_t n = co_await socket_.async_read_some(
             asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);

@@ -95,6 +95,28 @@ TEST_CASE("a client that sends headers one byte at a time is cut off after --hea
     CHECK(seconds_since(started) <= 3.0);
 }
 
+TEST_CASE("a request body that trickles in slower than 1 KiB/s is cut off") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    raw_connection slow(s.port);
+    const auto started = clock_type::now();
+    slow.send("POST /a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n");
+    bool closed = false;
+    // One byte every 200 ms: each read comes well within the idle timeout (60 s).
+    while (!closed && seconds_since(started) < 8.0) {
+        try {
+            slow.send("x");
+        } catch (const std::exception&) {
+            closed = true;
+            break;
+        }
+        closed = slow.closed_by_peer(200ms);
+    }
+    CHECK(closed);
+    CHECK(seconds_since(started) <= 4.0);
+}
+
 TEST_CASE("an idle keep-alive connection is closed after --idle-timeout") {
     temp_dir dir;
     dir.write("a.txt", "a\n");
