@@ -12,6 +12,7 @@
 #include "net/endpoint.hpp"
 #include "net/socket_trace.hpp"
 #include "netlab/platform/send_file.hpp"
+#include "server/stock_replies.hpp"
 #include "server/worker.hpp"
 
 namespace netlab::server {

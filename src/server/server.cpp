@@ -20,7 +20,6 @@
 #include "netlab/platform/limits.hpp"
 #include "netlab/platform/process.hpp"
 #include "server/connection.hpp"
-#include "server/static_site.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
 

@@ -33,15 +33,6 @@ constexpr std::size_t max_listing_entries = 10'000;
 
 }  // namespace
 
-void stock_reply(response& res, int status, bool head_only) {
-    res.status = status;
-    res.body = stock_body(status);
-    head_builder h(res.head, status);
-    if (status == 405) h.field("Allow", "GET, HEAD, OPTIONS");
-    h.field("Content-Type", html_type).field("Content-Length", static_cast<std::uint64_t>(res.body.size()));
-    res.head_only = head_only;
-}
-
 bool etag_matches(std::string_view list, std::string_view etag) {
     list = trim(list);
     if (list == "*") return true;
@@ -127,8 +118,9 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
             res.head.append("Location: ").append(location).append("\r\n");
             return;
         }
-        return serve_folder(req, is_head, full, "/" + np.path + (np.path.empty() ? "" : "/"), np.segments.empty(),
-                            cache, cacheable ? key : std::string_view{}, res);
+        // Here the target ends in '/', so its canonical spelling is the listing's path.
+        return serve_folder(req, is_head, full, canonical_target, np.segments.empty(), cache,
+                            cacheable ? key : std::string_view{}, res);
     }
     if (!st.is_regular) return stock_reply(res, 404, is_head);
     auto entry = cache.insert(cacheable ? key : std::string_view{}, full, st, ec);

@@ -36,9 +36,6 @@ private:
     std::filesystem::path root_;
 };
 
-// A canned error or redirect page for `status`.
-void stock_reply(response& res, int status, bool head_only);
-
 // Whether an If-None-Match value matches an entity tag (weak comparison, RFC 9110 §13.1.2).
 bool etag_matches(std::string_view if_none_match, std::string_view etag);
 

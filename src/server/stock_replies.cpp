@@ -61,4 +61,13 @@ std::string_view stock_body(int status) {
     return r ? r->body : std::string_view{};
 }
 
+void stock_reply(response& res, int status, bool head_only) {
+    res.status = status;
+    res.body = stock_body(status);
+    head_builder h(res.head, status);
+    if (status == 405) h.field("Allow", "GET, HEAD, OPTIONS");
+    h.field("Content-Type", "text/html; charset=utf-8").field("Content-Length", static_cast<std::uint64_t>(res.body.size()));
+    res.head_only = head_only;
+}
+
 }  // namespace netlab::server

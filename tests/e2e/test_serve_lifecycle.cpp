@@ -21,10 +21,6 @@ double seconds_since(clock_type::time_point t) {
     return std::chrono::duration<double>(clock_type::now() - t).count();
 }
 
-std::string get(const std::string& target, const std::string& extra = {}) {
-    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
-}
-
 void require_curl() {
     if (!have_program("curl")) FAIL("curl is not installed (scripts/test installs it)");
 }

@@ -26,10 +26,6 @@ struct site {
     unsigned short port() const { return server.port; }
 };
 
-std::string get(const std::string& target, const std::string& extra = {}) {
-    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
-}
-
 struct answer {
     http_response response;
     bool closed = false;

@@ -55,4 +55,9 @@ std::string read_file(const std::string& path);
 // "HTTP-date" (RFC 9110 §5.6.7) for a time `offset` away from now.
 std::string http_date_from_now(std::chrono::seconds offset);
 
+// A GET request head for raw-socket tests, with optional extra header lines.
+inline std::string get(const std::string& target, const std::string& extra = {}) {
+    return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
+}
+
 }  // namespace netlab::test
