@@ -35,6 +35,10 @@ setup_wine() {
     # One wineserver for the whole run: every wine start otherwise pays for a new one, and
     # two tests starting at once could race to create it. Stopped by stop_wine.
     wineserver -p >/dev/null 2>&1 || true
+    # The first wine process of a server session starts wine's own services (services.exe,
+    # winedevice.exe, ...), which inherit that process's stdout and stderr and keep them
+    # open: a test's pipes would never close. Start them here, on /dev/null.
+    wineboot >/dev/null 2>&1 </dev/null || true
 }
 
 # Stops the wineserver of our own prefix (started by setup_wine).
