@@ -137,10 +137,16 @@ usage_problem describe_parse_error(const CLI::ParseError& e, const CLI::App& roo
                                                              : what;
     } else if (is(static_cast<const CLI::ArgumentMismatch*>(nullptr))) {
         const std::string subject = subject_of(what);
-        const auto* o = root.get_option_no_throw(subject);
-        if (o == nullptr && !sub.empty()) o = find_subcommand(root, sub)->get_option_no_throw(subject);
-        const std::string value = o != nullptr && !o->get_option_text().empty() ? o->get_option_text() : "a value";
-        message = fmt::format("{} needs {} after it", subject, value);
+        if (const auto at = what.find("received "); what.find("At Most") != std::string::npos && at != std::string::npos) {
+            message = fmt::format("{} was given {} times; it takes one value", subject, what.substr(at + 9));
+        } else if (what.find("missing") != std::string::npos) {
+            const auto* o = root.get_option_no_throw(subject);
+            if (o == nullptr && !sub.empty()) o = find_subcommand(root, sub)->get_option_no_throw(subject);
+            const std::string value = o != nullptr && !o->get_option_text().empty() ? o->get_option_text() : "a value";
+            message = fmt::format("{} needs {} after it", subject, value);
+        } else {
+            message = what;
+        }
     } else if (is(static_cast<const CLI::ExcludesError*>(nullptr))) {
         const auto at = what.find(" excludes ");
         message = fmt::format("{} and {} cannot be used together", what.substr(0, at), what.substr(at + 10));

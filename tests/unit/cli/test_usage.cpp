@@ -95,6 +95,8 @@ TEST_CASE("CLI11's refusals are reworded") {
     CHECK(t2.parse_error({"get", "http://x/", "-o"}) == "--output needs FILE after it");
     test_app t3;
     CHECK(t3.parse_error({"serve-http", "-p", "abc"}) == "--port must be a whole number from 0 to 65535, not 'abc'");
+    test_app t5;
+    CHECK(t5.parse_error({"get", "http://x/", "-o", "a", "-o", "b"}) == "--output was given 2 times; it takes one value");
     test_app t4;
     CHECK(t4.parse_error({"serve-http", ".", "extra"}) == "unexpected argument 'extra'");
 }
