@@ -85,6 +85,7 @@ normalized_path normalize_target(std::string_view target) {
     std::string_view rest = target.substr(0, target.find_first_of("?#"));
     result.trailing_slash = rest.back() == '/';
 
+    auto& segments = result.segments;
     std::string segment;
     while (!rest.empty()) {
         rest.remove_prefix(1);  // the '/' before this segment
@@ -93,13 +94,26 @@ normalized_path normalize_target(std::string_view target) {
         rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
 
         if (const auto e = decode_segment(raw, segment); e != path_error::none) return fail(e);
-        if (segment.empty() || segment == ".") continue;
+        if (segment.empty()) continue;
+        // RFC 3986 §5.2.4: a final "." or ".." names the folder, so the path keeps its slash.
+        if (segment == ".") {
+            result.trailing_slash |= rest.empty();
+            continue;
+        }
+        if (raw == "..") {
+            if (segments.empty()) return fail(path_error::above_root);
+            segments.pop_back();
+            result.trailing_slash |= rest.empty();
+            continue;
+        }
         if (segment == ".." || dot_dot_lookalike(segment)) return fail(path_error::traversal);
         if (segment.find(':') != std::string::npos) return fail(path_error::traversal);
-        if (segment.front() == '.') result.has_dot_segment_hidden = true;
+        segments.push_back(segment);
+    }
+    for (const auto& s : segments) {
+        if (s.front() == '.') result.has_dot_segment_hidden = true;
         if (!result.path.empty()) result.path.push_back('/');
-        result.path += segment;
-        result.segments.push_back(segment);
+        result.path += s;
     }
     return result;
 }

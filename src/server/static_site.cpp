@@ -85,6 +85,7 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
         case http::path_error::none: break;
         case http::path_error::traversal:
         case http::path_error::backslash: return stock_reply(res, 403, is_head);
+        case http::path_error::above_root:  // nginx, too, answers 400 for "/../x"
         default: return stock_reply(res, 400, is_head);
     }
     // Dotfiles (.git, .env) are treated as absent, so their existence is not revealed.
