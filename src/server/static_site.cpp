@@ -123,7 +123,9 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
         return serve_folder(req, is_head, full, canonical_target, np.segments.empty(), cache,
                             cacheable ? key : std::string_view{}, res);
     }
-    if (!st.is_regular) return stock_reply(res, 404, is_head);
+    // "/a.txt/" names a folder that does not exist: 404, as nginx (ENOTDIR) and python's
+    // http.server answer; serving the file there would break its relative links.
+    if (!st.is_regular || np.trailing_slash) return stock_reply(res, 404, is_head);
     auto entry = cache.insert(cacheable ? key : std::string_view{}, full, st, ec);
     if (!entry) return stock_reply(res, ec == std::errc::permission_denied ? 403 : 404, is_head);
     serve_file(req, is_head, entry, res);

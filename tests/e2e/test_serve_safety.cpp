@@ -61,18 +61,6 @@ http_response ask(unsigned short port, const std::string& target) {
     return parse_response(netlab::test::exchange(port, get(target, "Connection: close\r\n")));
 }
 
-http_peer nginx_for(const std::string& root, const temp_dir& work) {
-    auto p = start_nginx(root, work.path());
-    if (!p) FAIL("nginx is not installed (scripts/test installs it)");
-    return std::move(*p);
-}
-
-http_peer python_for(const std::string& root) {
-    auto p = start_python_http(root);
-    if (!p) FAIL("python3 is not installed (scripts/test installs it)");
-    return std::move(*p);
-}
-
 }  // namespace
 
 TEST_CASE("traversal targets from raw sockets get 4xx and never the secret") {
@@ -171,8 +159,8 @@ TEST_CASE("a target with dot-segments is served as RFC 3986 resolves it, as ngin
     f.dir.write("site/sub dir/inner.txt", "inner\n");
     temp_dir work;
     auto s = start_server(f.root);
-    auto nginx = nginx_for(f.root, work);
-    auto python = python_for(f.root);
+    auto nginx = require_nginx(f.root, work.path());
+    auto python = require_python_http(f.root);
     for (const std::string target : {"/sub%20dir/../data.json", "/sub/./../sub%20dir/../data.json",
                                      "/no/such/folder/../../../data.json", "//sub//..//data.json"}) {
         CAPTURE(target);
@@ -192,7 +180,7 @@ TEST_CASE("a target that climbs above the root gets 400 from netlab as from ngin
     fenced_site f;
     temp_dir work;
     auto s = start_server(f.root);
-    auto nginx = nginx_for(f.root, work);
+    auto nginx = require_nginx(f.root, work.path());
     for (const std::string target : {"/../secret.txt", "/a/../../secret.txt", "/sub/../../secret.txt",
                                      "/sub/./../../site-secret/secret.txt", "/..", "/sub/../.."}) {
         CAPTURE(target);
