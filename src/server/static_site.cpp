@@ -172,7 +172,9 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
     }
     if (ec) return stock_reply(res, 403, is_head);
     res.status = 200;
-    res.owned_body = http::render_listing(url_path, std::move(entries), is_root);
+    const auto q = req.target.find('?');
+    const auto order = http::parse_listing_order(q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1));
+    res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order);
     res.body = res.owned_body;
     res.head_only = is_head;
     head_builder(res.head, 200)
