@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <array>
 
+#include "http/grammar.hpp"
 #include "http/http_date.hpp"
 #include "http/path.hpp"
 
 namespace netlab::http {
 namespace {
+
+using grammar::is_digit;
 
 // Inline so the page needs no second request; no JS so it works under any CSP.
 constexpr std::string_view page_head_style =
@@ -30,8 +33,6 @@ constexpr std::array<column, 3> columns{{
     {listing_sort::size, "size", "Size"},
     {listing_sort::date, "date", "Modified"},
 }};
-
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 constexpr int fold_case(char c) {
     const auto u = static_cast<unsigned char>(c);
