@@ -11,6 +11,7 @@
 #include "http/request_parser.hpp"
 #include "net/endpoint.hpp"
 #include "net/socket_trace.hpp"
+#include "netlab/platform/error.hpp"
 #include "netlab/platform/send_file.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
@@ -34,15 +35,6 @@ constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t linger_bytes = 1024 * 1024;
 // The slowest a request body may arrive on average, in bytes per second.
 constexpr std::uint64_t min_body_rate = 1024;
-
-std::int64_t unix_ms_now() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string_view version_text(const http::request_head& req) {
-    return req.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-}
 
 }  // namespace
 
@@ -76,7 +68,16 @@ void connection::drain() {
 void connection::expire_if_late(clock::time_point now) {
     if (now < deadline_ || !socket_.is_open()) return;
     owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
-    net::trace_socket(trace_step::close, socket_, -1, {}, idle_ ? "idle timeout" : "timeout");
+    close_for(idle_ ? "idle timeout" : sending_ ? "timeout: the client stopped reading" : "timeout");
+}
+
+void connection::cut_off(std::string_view reason) {
+    if (socket_.is_open()) close_for(reason);
+}
+
+void connection::close_for(std::string_view reason) {
+    close_reason_ = reason;
+    net::trace_socket(trace_step::close, socket_, -1, {}, close_reason_);
     std::error_code ec;
     socket_.close(ec);  // the pending operation in serve() ends with operation_aborted
 }
@@ -146,21 +147,24 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         stock_reply(res, parsed.error_status, false);
         finish_head(res.head, true, false);
         linger_ = true;
-        co_await send(st);
+        const auto send_error = co_await send(st);
         // The head is unusable; log what can be said of it.
         st.req = {};
         st.req.method = st.req.target = "-";
-        log_request(st, started, parsed.error);
+        log_request(st, started, send_error, parsed.error);
         co_return false;  // nothing after a bad head can be trusted
     }
 
     st.body_bytes = 0;
-    st.echo_body.clear();
+    st.kept_body.clear();
     const auto body = co_await read_body(st);
     if (body == body_result::failed) co_return false;
 
-    if (cfg.dump && owner_.events.on_dump)
-        owner_.events.on_dump({client_, std::string_view(st.buffer.data(), st.req.head_size), st.body_bytes});
+    if (cfg.dump && owner_.events.on_dump) {
+        const std::string_view kept = st.kept_body;
+        owner_.events.on_dump({client_, std::string_view(st.buffer.data(), st.req.head_size), st.body_bytes,
+                               kept.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(kept.size(), cfg.max_dump_body)))});
+    }
 
     if (body == body_result::rejected) {
         linger_ = true;  // the reply (400/413) is set; the body was not all read
@@ -174,9 +178,9 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     if (cfg.cors) res.head.append("Access-Control-Allow-Origin: *\r\n");
     finish_head(res.head, res.close, keep_alive && st.req.version_minor == 0);
 
-    const bool sent = co_await send(st);
-    log_request(st, started);
-    if (!sent || res.close) co_return false;
+    const auto send_error = co_await send(st);
+    log_request(st, started, send_error);
+    if (send_error || res.close) co_return false;
 
     // Pipelining: whatever follows this request stays for the next round.
     const std::size_t rest = st.used - st.req.head_size;
@@ -193,6 +197,7 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
     const auto& req = st.req;
     if (!req.chunked && req.content_length == 0) co_return body_result::read;
     const std::uint64_t limit = cfg.echo ? cfg.max_echo_body : cfg.max_discarded_body;
+    const std::uint64_t keep_limit = cfg.echo ? cfg.max_echo_body : cfg.dump ? cfg.max_dump_body : 0;
     if (req.has_content_length && req.content_length > limit) {
         stock_reply(st.res, 413, false);
         st.res.close = true;  // the body is not read, so the connection cannot continue
@@ -207,7 +212,8 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
     st.chunked.reset();
     const auto keep = [&](std::string_view data) {
         st.body_bytes += data.size();
-        if (cfg.echo && st.echo_body.size() + data.size() <= limit) st.echo_body.append(data);
+        if (st.kept_body.size() < keep_limit)
+            st.kept_body.append(data.substr(0, static_cast<std::size_t>(keep_limit - st.kept_body.size())));
     };
     const auto take = [&](std::string_view avail) -> std::size_t {
         if (!req.chunked) {
@@ -265,7 +271,7 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
 void connection::echo(request_state& st) {
     response& res = st.res;
     res.owned_body.assign(st.buffer.data(), st.req.head_size);
-    res.owned_body += st.echo_body;
+    res.owned_body += st.kept_body;
     res.body = res.owned_body;
     res.status = 200;
     res.head_only = st.req.method == "HEAD";
@@ -275,25 +281,32 @@ void connection::echo(request_state& st) {
         .field("Cache-Control", "no-store");
 }
 
-void connection::log_request(const request_state& st, clock::time_point started, std::string_view error) const {
-    if (!owner_.events.on_request || !owner_.config.access_log) return;
+void connection::log_request(const request_state& st, clock::time_point started, std::error_code send_error,
+                             std::string_view error) const {
     request_record rec;
-    rec.unix_ms = unix_ms_now();
     rec.client = client_;
     rec.method = st.req.method;
     rec.target = st.req.target;
-    rec.version = version_text(st.req);
+    rec.version = http::version_text(st.req);
     rec.status = st.res.status;
-    rec.bytes = st.res.head_only ? 0 : st.res.body_size();
+    rec.bytes = st.body_sent;
     rec.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
     rec.error = error;
-    owner_.events.on_request(rec);
+    std::string why;
+    if (send_error) {
+        // Closed by us (a timeout, shutdown) or by the client (reset, broken pipe).
+        why = close_reason_.empty() ? platform::describe(send_error) : close_reason_;
+        rec.cut_off = why;
+        rec.expected_bytes = st.res.head_only ? 0 : st.res.body_size();
+    }
+    owner_.report(rec);
 }
 
-asio::awaitable<bool> connection::send(request_state& st) {
+asio::awaitable<std::error_code> connection::send(request_state& st) {
     response& res = st.res;
     std::error_code ec;
     set_deadline(owner_.config.idle_timeout);
+    sending_ = true;
     std::uint64_t sent_body = 0;
     if (res.file && !res.head_only) {
         const std::size_t n = co_await asio::async_write(socket_, asio::buffer(res.head), redirect_error(use_awaitable, ec));
@@ -311,14 +324,13 @@ asio::awaitable<bool> connection::send(request_state& st) {
                                                       asio::buffer(res.head_only ? std::string_view{} : res.body)};
         const std::size_t n = co_await asio::async_write(socket_, parts, redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
-        if (!ec && !res.head_only) sent_body = res.body.size();
+        // On an error n still says how much went out.
+        if (n > res.head.size()) sent_body = n - res.head.size();
     }
-    auto& c = owner_.counters;
-    c.requests.fetch_add(1, std::memory_order_relaxed);
-    c.bytes.fetch_add(sent_body, std::memory_order_relaxed);
-    if (res.status >= 500) c.server_errors.fetch_add(1, std::memory_order_relaxed);
-    else if (res.status >= 400) c.client_errors.fetch_add(1, std::memory_order_relaxed);
-    co_return !ec;
+    sending_ = false;
+    st.body_sent = sent_body;
+    owner_.count_answer(res.status, sent_body, !ec);
+    co_return ec;
 }
 
 }  // namespace netlab::server

@@ -29,6 +29,10 @@ public:
     // Called by the reaper: closes the connection if its deadline has passed.
     void expire_if_late(std::chrono::steady_clock::time_point now);
 
+    // Closes the connection now (shutdown's grace has ended); a response in flight is
+    // reported as cut off for `reason`.
+    void cut_off(std::string_view reason);
+
 private:
     asio::awaitable<void> serve();
     // Reads, answers and consumes one request; false when the connection must end.
@@ -37,10 +41,12 @@ private:
     asio::awaitable<body_result> read_body(request_state& st);
     void echo(request_state& st);
     asio::awaitable<void> lingering_close();
-    asio::awaitable<bool> send(request_state& st);
+    // Sends st.res, counts it, and says why it could not be sent in full (no error: it was).
+    asio::awaitable<std::error_code> send(request_state& st);
     void set_deadline(std::chrono::steady_clock::duration from_now);
+    void close_for(std::string_view reason);
     void log_request(const request_state& st, std::chrono::steady_clock::time_point started,
-                     std::string_view error = {}) const;
+                     std::error_code send_error, std::string_view error = {}) const;
 
     asio::ip::tcp::socket socket_;
     std::chrono::steady_clock::time_point deadline_;
@@ -49,6 +55,8 @@ private:
     bool idle_ = true;     // waiting for the first byte of a request
     bool draining_ = false;
     bool linger_ = false;  // unread request bytes may remain: close gently
+    bool sending_ = false;  // a response is on its way out
+    std::string close_reason_;  // why we closed the socket ourselves (timeout, shutdown)
 };
 
 }  // namespace netlab::server
