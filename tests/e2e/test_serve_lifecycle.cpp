@@ -297,6 +297,78 @@ TEST_CASE("a download too slow for the grace period is cut off and the server st
     CHECK(took < 8.0);
     CHECK(download.wait(30s) != 0);  // curl reports the transfer as incomplete
     CHECK(size_or_zero(out) < size);
+
+    // The cut-off response is logged with the bytes that went out and why.
+    const auto events = remaining_events(s);
+    const auto request = find_event(events, "request");
+    REQUIRE(request.is_object());
+    CHECK(request["status"] == 200);
+    CHECK(request["expected_bytes"] == size);
+    const auto sent = request["bytes"].get<std::uint64_t>();
+    CHECK(sent > 0);
+    CHECK(sent < size);
+    CHECK(size_or_zero(out) <= sent);
+    CHECK(request["cut_off"] == "shutdown: the 5 s grace period ended");
+    const auto summary = find_event(events, "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["cut_off"] == 1);
+    CHECK(summary["requests"] == 1);
+    CHECK(summary["bytes"] == sent);
+}
+
+TEST_CASE("a second SIGINT cuts off a download at once, and it is still logged") {
+    require_curl();
+    temp_dir dir;
+    constexpr std::size_t size = 20 * 1024 * 1024;
+    dir.write("site/big.bin", random_bytes(size, 9));
+    auto s = start_server(dir.path() + "/site");
+    const auto out = dir.path() + "/download.bin";
+    auto download = child::start({"curl", "-sS", "--noproxy", "*", "--max-time", "30", "--limit-rate", "1M", "-o", out,
+                                  s.url("/big.bin")});
+    const auto deadline = clock_type::now() + 5s;
+    while (size_or_zero(out) == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(20ms);
+    REQUIRE(size_or_zero(out) > 0);
+
+    const auto signalled = clock_type::now();
+    s.process.send_signal(SIGINT);
+    std::this_thread::sleep_for(300ms);
+    s.process.send_signal(SIGINT);
+    CHECK(s.process.wait(10s) == 0);
+    CHECK(seconds_since(signalled) < 2.5);
+    // curl may read what the kernel still holds for a while; it is stopped when `download` goes.
+    const auto events = remaining_events(s);
+    const auto request = find_event(events, "request");
+    REQUIRE(request.is_object());
+    CHECK(request["cut_off"] == "stopped by a second Ctrl-C");
+    CHECK(request["bytes"].get<std::uint64_t>() < size);
+    CHECK(find_event(events, "summary")["cut_off"] == 1);
+}
+
+TEST_CASE("the summary a person reads counts in words: 1 request, 1 connection, 4xx as client answers") {
+    require_curl();
+    temp_dir dir;
+    dir.write("a.txt", "0123456789");
+    {
+        auto s = start_human_server(dir.path());
+        CHECK(curl({s.url("/a.txt")}).response.status == 200);
+        s.process.send_signal(SIGINT);
+        CHECK(s.process.wait(10s) == 0);
+        const auto text = s.process.stdout_rest();
+        CHECK_MESSAGE(text.find(". 1 request on 1 connection, 10 B sent: 1 ok\n") != std::string::npos, text);
+    }
+    {
+        auto s = start_human_server(dir.path());
+        CHECK(curl({s.url("/a.txt")}).response.status == 200);
+        CHECK(curl({s.url("/a.txt")}).response.status == 200);
+        CHECK(curl({s.url("/missing")}).response.status == 404);
+        s.process.send_signal(SIGINT);
+        CHECK(s.process.wait(10s) == 0);
+        const auto text = s.process.stdout_rest();
+        const auto summary = text.substr(text.find("Stopped after"));
+        CHECK_MESSAGE(summary.find(". 3 requests on 3 connections, ") != std::string::npos, summary);
+        CHECK_MESSAGE(summary.find(" sent: 2 ok, 1 client answer (4xx)\n") != std::string::npos, summary);
+        CHECK(summary.find("error") == std::string::npos);
+    }
 }
 
 TEST_CASE("serve-http of a folder that does not exist is a one-line usage error with exit 2") {

@@ -33,4 +33,26 @@ netlab_server start_server(const std::string& root, const std::vector<std::strin
     return s;
 }
 
+netlab_server start_human_server(const std::string& root, const std::vector<std::string>& extra_args) {
+    auto argv = netlab_command();
+    for (const char* a : {"serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
+    argv.push_back(root);
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    netlab_server s;
+    s.process = child::start(argv);
+    const std::string url_prefix = "  http://127.0.0.1:";
+    // "Serving DIR on:", the URLs, then "Press Ctrl-C to stop." ends the banner.
+    while (const auto line = s.process.read_line(20s)) {
+        s.banner += *line + "\n";
+        if (line->rfind(url_prefix, 0) == 0) s.port = static_cast<unsigned short>(std::stoi(line->substr(url_prefix.size())));
+        if (line->rfind("Press Ctrl-C", 0) == 0) break;
+    }
+    if (s.port == 0) {
+        s.process.wait(2s);
+        throw std::runtime_error("serve-http did not print where it listens; stdout: " + s.banner +
+                                 " stderr: " + s.process.stderr_text());
+    }
+    return s;
+}
+
 }  // namespace netlab::test

@@ -13,7 +13,8 @@ namespace netlab::test {
 struct netlab_server {
     child process;
     unsigned short port = 0;
-    nlohmann::json listening;  // the whole "listening" event
+    nlohmann::json listening;  // the whole "listening" event (null for a human-mode server)
+    std::string banner;        // human mode: the lines before the access log
     std::string url(const std::string& path = "/") const;
     // Next JSON line printed by the server (access log, dump, ...), or null on timeout.
     nlohmann::json next_event(std::chrono::milliseconds timeout = 5s);
@@ -22,5 +23,8 @@ struct netlab_server {
 // Throws (failing the test with its message) if the server does not report listening
 // within the deadline.
 netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args = {});
+
+// The same without --json: what a person sees. The port comes from the printed URL.
+netlab_server start_human_server(const std::string& root, const std::vector<std::string>& extra_args = {});
 
 }  // namespace netlab::test
