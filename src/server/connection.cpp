@@ -7,6 +7,7 @@
 #include <asio/write.hpp>
 #include <array>
 #include <cstring>
+#include <fmt/format.h>
 
 #include "http/request_parser.hpp"
 #include "net/endpoint.hpp"
@@ -62,13 +63,51 @@ void connection::set_deadline(clock::duration from_now) { deadline_ = clock::now
 void connection::drain() {
     draining_ = true;
     std::error_code ec;
-    if (idle_) socket_.cancel(ec);  // wakes the wait for a request; serve() then ends
+    if (phase_ == phase::idle) socket_.cancel(ec);  // wakes the wait for a request; serve() then ends
 }
 
 void connection::expire_if_late(clock::time_point now) {
     if (now < deadline_ || !socket_.is_open()) return;
     owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
-    close_for(idle_ ? "idle timeout" : sending_ ? "timeout: the client stopped reading" : "timeout");
+    switch (phase_) {
+        case phase::idle: return close_for("idle timeout");
+        case phase::head:
+            answer_timeout();
+            return close_for(fmt::format("request head not complete within --header-timeout {:g} s",
+                                         std::chrono::duration<double>(owner_.config.header_timeout).count()));
+        case phase::body:
+            answer_timeout();
+            return close_for("the request body came too slowly");
+        case phase::sending: return close_for("timeout: the client stopped reading");
+        case phase::closing: return close_for("lingering close ended");
+    }
+}
+
+// A request that did not arrive in time is answered 408 before the close (RFC 9110
+// §15.5.9, as Apache does), so the client learns why; but only if the socket takes it at
+// once: the reaper never waits for a client.
+void connection::answer_timeout() {
+    response r;
+    stock_reply(r, 408, false);
+    finish_head(r.head, true, false);
+    std::error_code ec;
+    socket_.non_blocking(true, ec);
+    const std::array<asio::const_buffer, 2> parts{asio::buffer(r.head), asio::buffer(r.body)};
+    const std::size_t n = ec ? 0 : socket_.write_some(parts, ec);
+    net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+    late_answer_ = {true, !ec && n == r.head.size() + r.body.size(), n > r.head.size() ? n - r.head.size() : 0};
+}
+
+// Logs and counts the 408 that answer_timeout sent, once the request's coroutine ends.
+void connection::report_timeout(request_state& st, clock::time_point started) {
+    if (!late_answer_.sent) return;
+    st.res.reset();
+    st.res.status = 408;
+    st.res.body = stock_body(408);
+    st.body_sent = late_answer_.body_sent;
+    owner_.count_answer(408, st.body_sent, late_answer_.complete);
+    log_request(st, started, late_answer_.complete ? std::string_view{} : "the client's socket was full",
+                close_reason_);
 }
 
 void connection::cut_off(std::string_view reason) {
@@ -90,11 +129,10 @@ asio::awaitable<void> connection::serve() {
                 // Between requests: hold no buffers while waiting for the next one.
                 if (st) owner_.release_state(std::move(st));
                 if (draining_ || owner_.draining) break;
-                idle_ = true;
+                phase_ = phase::idle;
                 set_deadline(owner_.config.idle_timeout);
                 std::error_code ec;
                 co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
-                idle_ = false;
                 if (ec || draining_) break;
                 st = owner_.acquire_state();
             }
@@ -111,6 +149,7 @@ asio::awaitable<void> connection::serve() {
 
 asio::awaitable<void> connection::lingering_close() {
     std::error_code ec;
+    phase_ = phase::closing;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     net::trace_socket(trace_step::shutdown, socket_, -1, ec, "lingering close");
     set_deadline(linger_time);
@@ -123,6 +162,8 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     const auto& cfg = owner_.config;
     const http::request_limits limits{cfg.max_head_bytes, cfg.max_target_bytes};
     set_deadline(cfg.header_timeout);
+    phase_ = phase::head;
+    const auto head_started = clock::now();
     std::error_code ec;
 
     // The head: parse what is there, read more while it is incomplete.
@@ -137,7 +178,13 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         const std::size_t n = co_await socket_.async_read_some(
             asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
-        if (ec) co_return false;  // closed, reset or timed out: nobody to answer
+        if (ec) {
+            // Closed or reset: nobody to answer. Timed out: answered 408 by the reaper.
+            st.req = {};
+            st.req.method = st.req.target = "-";
+            report_timeout(st, head_started);
+            co_return false;
+        }
         st.used += n;
     }
     const auto started = clock::now();
@@ -151,14 +198,18 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         // The head is unusable; log what can be said of it.
         st.req = {};
         st.req.method = st.req.target = "-";
-        log_request(st, started, send_error, parsed.error);
+        log_request(st, started, cut_off_reason(send_error), parsed.error);
         co_return false;  // nothing after a bad head can be trusted
     }
 
     st.body_bytes = 0;
     st.kept_body.clear();
+    phase_ = phase::body;
     const auto body = co_await read_body(st);
-    if (body == body_result::failed) co_return false;
+    if (body == body_result::failed) {
+        report_timeout(st, started);
+        co_return false;
+    }
 
     if (cfg.dump && owner_.events.on_dump) {
         const std::string_view kept = st.kept_body;
@@ -179,7 +230,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     finish_head(res.head, res.close, keep_alive && st.req.version_minor == 0);
 
     const auto send_error = co_await send(st);
-    log_request(st, started, send_error);
+    log_request(st, started, cut_off_reason(send_error));
     if (send_error || res.close) co_return false;
 
     // Pipelining: whatever follows this request stays for the next round.
@@ -281,7 +332,14 @@ void connection::echo(request_state& st) {
         .field("Cache-Control", "no-store");
 }
 
-void connection::log_request(const request_state& st, clock::time_point started, std::error_code send_error,
+// Why a response was not sent in full: closed by us (a timeout, shutdown) or by the
+// client (reset, broken pipe). Empty when it was.
+std::string connection::cut_off_reason(std::error_code send_error) const {
+    if (!send_error) return {};
+    return close_reason_.empty() ? platform::describe(send_error) : close_reason_;
+}
+
+void connection::log_request(const request_state& st, clock::time_point started, std::string_view cut_off,
                              std::string_view error) const {
     request_record rec;
     rec.client = client_;
@@ -292,13 +350,8 @@ void connection::log_request(const request_state& st, clock::time_point started,
     rec.bytes = st.body_sent;
     rec.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
     rec.error = error;
-    std::string why;
-    if (send_error) {
-        // Closed by us (a timeout, shutdown) or by the client (reset, broken pipe).
-        why = close_reason_.empty() ? platform::describe(send_error) : close_reason_;
-        rec.cut_off = why;
-        rec.expected_bytes = st.res.head_only ? 0 : st.res.body_size();
-    }
+    rec.cut_off = cut_off;
+    if (!cut_off.empty()) rec.expected_bytes = st.res.head_only ? 0 : st.res.body_size();
     owner_.report(rec);
 }
 
@@ -306,7 +359,7 @@ asio::awaitable<std::error_code> connection::send(request_state& st) {
     response& res = st.res;
     std::error_code ec;
     set_deadline(owner_.config.idle_timeout);
-    sending_ = true;
+    phase_ = phase::sending;
     std::uint64_t sent_body = 0;
     if (res.file && !res.head_only) {
         const std::size_t n = co_await asio::async_write(socket_, asio::buffer(res.head), redirect_error(use_awaitable, ec));
@@ -327,7 +380,6 @@ asio::awaitable<std::error_code> connection::send(request_state& st) {
         // On an error n still says how much went out.
         if (n > res.head.size()) sent_body = n - res.head.size();
     }
-    sending_ = false;
     st.body_sent = sent_body;
     owner_.count_answer(res.status, sent_body, !ec);
     co_return ec;

@@ -332,3 +332,43 @@ TEST_CASE("a download the client abandons is logged as cut off, with the bytes s
     const auto why = e.value("cut_off", "");
     CHECK_MESSAGE((why == "connection reset by peer" || why == "connection closed by peer while sending"), why);
 }
+
+TEST_CASE("a request head that is not complete within --header-timeout is answered 408 and logged") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    raw_connection c(s.port);
+    c.send("GET /a.t");
+    const auto r = parse_response(c.read_response(5s));
+    CHECK(r.status == 408);
+    CHECK(r.header("Connection") == "close");
+    CHECK(c.closed_by_peer(3s));
+    const auto e = next_of(s, "request");
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 408);
+    CHECK(e["method"] == "-");
+    CHECK(e["bytes"] == r.body.size());
+    CHECK(e["error"] == "request head not complete within --header-timeout 1 s");
+    CHECK(e["duration_ms"].get<double>() >= 800);
+}
+
+TEST_CASE("a request body that stalls is answered 408 and logged with its request line") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    raw_connection c(s.port);
+    c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+    CHECK(parse_response(c.read_response(5s)).status == 408);
+    const auto e = request_for(s, "/upload");
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 408);
+    CHECK(e["method"] == "POST");
+    CHECK(e["error"] == "the request body came too slowly");
+}
+
+TEST_CASE("a connection that never sends a byte is closed quietly: no 408, nothing logged") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--idle-timeout", "1"});
+    raw_connection c(s.port);
+    CHECK(c.closed_by_peer(5s));
+    CHECK(c.read_exactly(1, 100ms).empty());
+    CHECK(next_of(s, "request", 500ms).is_null());
+}
