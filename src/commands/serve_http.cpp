@@ -152,7 +152,8 @@ int run(cli::output& out, serve_options& o) {
     // errors: they are counted apart from 5xx.
     std::vector<std::string> answers;
     using server::count_of;
-    if (const auto ok = s.requests - s.client_errors - s.server_errors) answers.push_back(fmt::format("{} ok", ok));
+    const auto errors = s.client_errors + s.server_errors;
+    if (s.requests > errors) answers.push_back(fmt::format("{} ok", s.requests - errors));
     if (s.client_errors) answers.push_back(count_of(s.client_errors, "client answer") + " (4xx)");
     if (s.server_errors) answers.push_back(count_of(s.server_errors, "server error") + " (5xx)");
     std::vector<std::string> trouble;

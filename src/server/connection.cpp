@@ -138,9 +138,18 @@ asio::awaitable<void> connection::serve() {
             }
             if (!co_await handle_one(*st)) break;
         }
-    } catch (const std::exception&) {
-        // A bug must cost one connection, never the server.
-        owner_.counters.server_errors.fetch_add(1, std::memory_order_relaxed);
+    } catch (const std::exception& e) {
+        // A bug must cost one connection, never the server. It is logged and counted as a
+        // 500 that never left, so the summary's numbers still add up.
+        owner_.count_answer(500, 0, false);
+        request_record rec;
+        rec.client = client_;
+        rec.method = rec.target = rec.version = "-";
+        rec.status = 500;
+        const std::string error = std::string("internal error: ") + e.what();
+        rec.error = error;
+        rec.cut_off = "the connection was closed after an internal error";
+        owner_.report(rec);
     }
     if (st) owner_.release_state(std::move(st));
     if (linger_) co_await lingering_close();
