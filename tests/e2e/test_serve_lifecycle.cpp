@@ -318,6 +318,10 @@ TEST_CASE("a download too slow for the grace period is cut off and the server st
 
 TEST_CASE("a second SIGINT cuts off a download at once, and it is still logged") {
     require_curl();
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: closing a socket does not end its TransmitFile there");
+        return;
+    }
     temp_dir dir;
     constexpr std::size_t size = 20 * 1024 * 1024;
     dir.write("site/big.bin", random_bytes(size, 9));
@@ -353,7 +357,7 @@ TEST_CASE("the summary a person reads counts in words: 1 request, 1 connection, 
         CHECK(curl({s.url("/a.txt")}).response.status == 200);
         s.process.send_signal(SIGINT);
         CHECK(s.process.wait(10s) == 0);
-        const auto text = s.process.stdout_rest();
+        const auto text = lf_lines(s.process.stdout_rest());
         CHECK_MESSAGE(text.find(". 1 request on 1 connection, 10 B sent: 1 ok\n") != std::string::npos, text);
     }
     {
@@ -363,7 +367,7 @@ TEST_CASE("the summary a person reads counts in words: 1 request, 1 connection, 
         CHECK(curl({s.url("/missing")}).response.status == 404);
         s.process.send_signal(SIGINT);
         CHECK(s.process.wait(10s) == 0);
-        const auto text = s.process.stdout_rest();
+        const auto text = lf_lines(s.process.stdout_rest());
         const auto summary = text.substr(text.find("Stopped after"));
         CHECK_MESSAGE(summary.find(". 3 requests on 3 connections, ") != std::string::npos, summary);
         CHECK_MESSAGE(summary.find(" sent: 2 ok, 1 client answer (4xx)\n") != std::string::npos, summary);

@@ -45,7 +45,7 @@ nlohmann::json request_for(netlab_server& s, const std::string& target, std::chr
 std::string lines_until(netlab_server& s, const std::string& last) {
     std::string text;
     while (const auto line = s.process.read_line(5s)) {
-        text += *line + "\n";
+        text += lf_lines(*line) + "\n";
         if (line->rfind(last, 0) == 0) break;
     }
     return text;
@@ -315,6 +315,10 @@ except OSError as e:
 }
 
 TEST_CASE("a download the client abandons is logged as cut off, with the bytes sent and why") {
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: its TransmitFile may go on waiting after the client's reset");
+        return;
+    }
     temp_dir dir;
     constexpr std::size_t size = 20 * 1024 * 1024;
     dir.write("big.bin", random_bytes(size, 3));

@@ -33,6 +33,16 @@ netlab_server start_server(const std::string& root, const std::vector<std::strin
     return s;
 }
 
+std::string lf_lines(std::string text) {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool crlf = text[i] == '\r' && (i + 1 == text.size() || text[i + 1] == '\n');
+        if (!crlf) text[out++] = text[i];
+    }
+    text.resize(out);
+    return text;
+}
+
 netlab_server start_human_server(const std::string& root, const std::vector<std::string>& extra_args) {
     auto argv = netlab_command();
     for (const char* a : {"serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
@@ -42,7 +52,8 @@ netlab_server start_human_server(const std::string& root, const std::vector<std:
     s.process = child::start(argv);
     const std::string url_prefix = "  http://127.0.0.1:";
     // "Serving DIR on:", the URLs, then "Press Ctrl-C to stop." ends the banner.
-    while (const auto line = s.process.read_line(20s)) {
+    while (auto line = s.process.read_line(20s)) {
+        *line = lf_lines(*line);
         s.banner += *line + "\n";
         if (line->rfind(url_prefix, 0) == 0) s.port = static_cast<unsigned short>(std::stoi(line->substr(url_prefix.size())));
         if (line->rfind("Press Ctrl-C", 0) == 0) break;

@@ -27,4 +27,7 @@ netlab_server start_server(const std::string& root, const std::vector<std::strin
 // The same without --json: what a person sees. The port comes from the printed URL.
 netlab_server start_human_server(const std::string& root, const std::vector<std::string>& extra_args = {});
 
+// Human output as a test compares it: Windows' text-mode stdout ends lines with "\r\n".
+std::string lf_lines(std::string text);
+
 }  // namespace netlab::test
