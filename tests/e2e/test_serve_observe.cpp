@@ -5,7 +5,7 @@
 
 #include <algorithm>
 #include <csignal>
-#include <sstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -57,6 +57,21 @@ bool has_control_bytes(const std::string& text) {
         return (u < 0x20 && c != '\n') || u == 0x7f;
     });
 }
+
+// A server with --max-connections 1 whose one connection is taken (served and kept
+// open), so that the next one is refused.
+struct full_server {
+    temp_dir dir;
+    netlab_server server;
+    std::unique_ptr<raw_connection> held;
+    full_server() {
+        dir.write("a.txt", "a\n");
+        server = start_server(dir.path(), {"--max-connections", "1"});
+        held = std::make_unique<raw_connection>(server.port);
+        held->send(get("/a.txt?held=1"));
+        REQUIRE(parse_response(held->read_response()).status == 200);
+    }
+};
 
 }  // namespace
 
@@ -243,19 +258,13 @@ TEST_CASE("the access log shows a person the target with control bytes and non-U
 }
 
 TEST_CASE("a 503 refusal over --max-connections is logged with the request it refused") {
-    temp_dir dir;
-    dir.write("a.txt", "a\n");
-    auto s = start_server(dir.path(), {"--max-connections", "1"});
-    raw_connection held(s.port);
-    held.send(get("/a.txt?held=1"));
-    REQUIRE(parse_response(held.read_response()).status == 200);
-    CHECK(request_for(s, "/a.txt?held=1")["status"] == 200);
-
-    raw_connection refused(s.port);
+    full_server f;
+    CHECK(request_for(f.server, "/a.txt?held=1")["status"] == 200);
+    raw_connection refused(f.server.port);
     refused.send(get("/a.txt?refused=1"));
     const auto busy = parse_response(refused.read_response());
     CHECK(busy.status == 503);
-    const auto e = request_for(s, "/a.txt?refused=1");
+    const auto e = request_for(f.server, "/a.txt?refused=1");
     REQUIRE(e.is_object());
     CHECK(e["status"] == 503);
     CHECK(e["method"] == "GET");
@@ -264,15 +273,9 @@ TEST_CASE("a 503 refusal over --max-connections is logged with the request it re
     CHECK(e["error"] == "over --max-connections 1");
     CHECK_FALSE(e.contains("cut_off"));
 
-    s.process.send_signal(SIGINT);
-    CHECK(s.process.wait(10s) == 0);
-    nlohmann::json summary;
-    for (std::istringstream rest(s.process.stdout_rest()); !rest.eof();) {
-        std::string line;
-        std::getline(rest, line);
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_object() && j.value("event", "") == "summary") summary = j;
-    }
+    f.server.process.send_signal(SIGINT);
+    CHECK(f.server.process.wait(10s) == 0);
+    const auto summary = find_event(f.server.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["refused"].get<int>() >= 1);
     CHECK(summary["server_errors"] == summary["refused"]);
@@ -281,12 +284,7 @@ TEST_CASE("a 503 refusal over --max-connections is logged with the request it re
 
 TEST_CASE("a refused connection lingers after the 503, so a client still sending its body is not reset") {
     if (!have_program("python3")) FAIL("python3 is not installed (scripts/test installs it)");
-    temp_dir dir;
-    dir.write("a.txt", "a\n");
-    auto s = start_server(dir.path(), {"--max-connections", "1"});
-    raw_connection held(s.port);
-    held.send(get("/a.txt"));
-    REQUIRE(parse_response(held.read_response()).status == 200);
+    full_server f;
     // An upload that goes on after the answer arrived, as a slow client's would: the server
     // must take (and drop) it for a moment rather than answer it with RST, which can cost a
     // client the 503 it has not read yet.
@@ -309,7 +307,7 @@ try:
 except OSError as e:
     print("upload: " + type(e).__name__)
 )",
-                          {std::to_string(s.port)});
+                          {std::to_string(f.server.port)});
     CHECK(r.exit_code == 0);
     CHECK(r.out == "HTTP/1.1 503 Service Unavailable\nupload: taken\n");
 }

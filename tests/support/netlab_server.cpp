@@ -14,6 +14,18 @@ nlohmann::json netlab_server::next_event(std::chrono::milliseconds timeout) {
     return nlohmann::json::parse(*line, nullptr, false);
 }
 
+std::vector<nlohmann::json> netlab_server::remaining_events() {
+    std::vector<nlohmann::json> out;
+    while (const auto line = process.read_line(1s)) out.push_back(nlohmann::json::parse(*line, nullptr, false));
+    return out;
+}
+
+nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind) {
+    for (const auto& e : events)
+        if (e.is_object() && e.value("event", "") == kind) return e;
+    return nullptr;
+}
+
 netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args) {
     auto argv = netlab_command();
     for (const char* a : {"--json", "serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);

@@ -18,7 +18,12 @@ struct netlab_server {
     std::string url(const std::string& path = "/") const;
     // Next JSON line printed by the server (access log, dump, ...), or null on timeout.
     nlohmann::json next_event(std::chrono::milliseconds timeout = 5s);
+    // Every JSON event left on stdout, once the server has exited.
+    std::vector<nlohmann::json> remaining_events();
 };
+
+// The first event of this kind, or null.
+nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind);
 
 // Throws (failing the test with its message) if the server does not report listening
 // within the deadline.
