@@ -49,6 +49,30 @@ constexpr std::size_t refusal_linger_bytes = 64 * 1024;
 constexpr std::size_t refusal_head_bytes = 4 * 1024;  // kept to name the request in the log
 constexpr unsigned max_lingering_refusals = 32;
 
+// After a refusal: half-closes, then reads and drops what the client sends until it closes
+// or refusal_linger passes, keeping the first bytes in `head`. Returns how many it kept.
+asio::awaitable<std::size_t> linger_after_refusal(std::shared_ptr<tcp::socket> socket,
+                                                  std::array<char, refusal_head_bytes>& head) {
+    std::error_code ec;
+    socket->shutdown(tcp::socket::shutdown_send, ec);
+    // The handler owns the socket too: it may run after this coroutine has ended.
+    asio::steady_timer limit(socket->get_executor(), refusal_linger);
+    limit.async_wait([socket](std::error_code timer_ec) {
+        std::error_code ignored;
+        if (!timer_ec) socket->close(ignored);  // ends the read below
+    });
+    std::array<char, 4096> sink;
+    std::size_t kept = 0;
+    for (std::size_t dropped = 0; !ec && dropped < refusal_linger_bytes;) {
+        const std::size_t n = co_await socket->async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+        const std::size_t keep = std::min(n, head.size() - kept);
+        std::copy_n(sink.begin(), keep, head.begin() + static_cast<std::ptrdiff_t>(kept));
+        kept += keep;
+        dropped += n;
+    }
+    co_return kept;
+}
+
 }  // namespace
 
 struct server::impl {
@@ -207,19 +231,17 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
 // the refusal in the access log like any other answer.
 asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& w) {
     const auto accepted = clock::now();
-    // Shared with the linger timer's handler, which may run after this coroutine ended.
-    const auto shared_socket = std::make_shared<tcp::socket>(std::move(accepted_socket));
-    auto& socket = *shared_socket;
+    const auto socket = std::make_shared<tcp::socket>(std::move(accepted_socket));
     std::error_code ec;
-    const auto peer = socket.remote_endpoint(ec);
+    const auto peer = socket->remote_endpoint(ec);
     const std::string client = ec ? "unknown" : net::to_string(peer);
     response res;  // fresh Date each time; this path is rare
     stock_reply(res, 503, false);
     res.head.append("Retry-After: 1\r\n");
     finish_head(res.head, true, false);
     const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head), asio::buffer(res.body)};
-    const std::size_t n = co_await asio::async_write(socket, parts, asio::redirect_error(asio::use_awaitable, ec));
-    net::trace_socket(platform::trace_step::send, socket, static_cast<std::int64_t>(n), ec);
+    const std::size_t n = co_await asio::async_write(*socket, parts, asio::redirect_error(asio::use_awaitable, ec));
+    net::trace_socket(platform::trace_step::send, *socket, static_cast<std::int64_t>(n), ec);
     const std::uint64_t body_sent = n > res.head.size() ? n - res.head.size() : 0;
     const auto answered = clock::now();
     counters.refused.fetch_add(1, std::memory_order_relaxed);
@@ -227,25 +249,8 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
 
     std::array<char, refusal_head_bytes> head;
     std::size_t got = 0;
-    if (!ec && refusals.load() <= max_lingering_refusals) {
-        std::error_code read_ec;
-        socket.shutdown(tcp::socket::shutdown_send, read_ec);
-        asio::steady_timer limit(w.io, refusal_linger);
-        limit.async_wait([shared_socket](std::error_code timer_ec) {
-            std::error_code ignored;
-            if (!timer_ec) shared_socket->close(ignored);  // ends the read below
-        });
-        std::array<char, 4096> sink;
-        for (std::size_t dropped = 0; !read_ec && dropped < refusal_linger_bytes;) {
-            const std::size_t r =
-                co_await socket.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, read_ec));
-            const std::size_t keep = std::min(r, head.size() - got);
-            std::copy_n(sink.begin(), keep, head.begin() + static_cast<std::ptrdiff_t>(got));
-            got += keep;
-            dropped += r;
-        }
-    }
-    net::traced_close(socket);
+    if (!ec && refusals.load() <= max_lingering_refusals) got = co_await linger_after_refusal(socket, head);
+    net::traced_close(*socket);
 
     http::request_head req;
     const bool named = http::parse_request({head.data(), got}, req, {config.max_head_bytes, config.max_target_bytes})
@@ -259,12 +264,9 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
     rec.bytes = body_sent;
     rec.duration_ms = std::chrono::duration<double, std::milli>(answered - accepted).count();
     rec.error = busy_reason;
-    std::string why;
-    if (ec) {
-        why = platform::describe(ec);
-        rec.cut_off = why;
-        rec.expected_bytes = res.body.size();
-    }
+    const std::string why = ec ? platform::describe(ec) : std::string{};
+    rec.cut_off = why;
+    if (ec) rec.expected_bytes = res.body.size();
     w.report(rec);
     refusals.fetch_sub(1);
 }
