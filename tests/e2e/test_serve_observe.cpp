@@ -146,7 +146,7 @@ TEST_CASE("the JSON access log has one request event per request with the docume
     c.send("GET /a.txt?v=1 HTTP/1.1\r\nHost: x\r\n\r\n");
     c.read_response();
     c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
-    c.read_response();
+    c.read_until("\r\n\r\n");  // a HEAD answer has no body, whatever its Content-Length says
     c.send("GET /nope HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     const auto missing = parse_response(c.read_response());
 
