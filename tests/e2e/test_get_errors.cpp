@@ -44,9 +44,13 @@ TEST_CASE("exit 6: a host that cannot be resolved") {
     CHECK(r.err.find("could not resolve host") != std::string::npos);
 }
 
-TEST_CASE("exit 6: -6 with an IPv4 literal leaves nothing to connect to") {
-    const auto r = run_netlab({"get", "-6", "http://127.0.0.1:1/"});
-    CHECK(r.exit_code == 6);
+TEST_CASE("exit 7: an IP literal of the other family than -4 or -6 asks for is named as such (curl's 7)") {
+    auto r = run_netlab({"get", "-6", "http://127.0.0.1:1/"});
+    CHECK(r.exit_code == 7);
+    CHECK(r.err == "netlab: (7) 127.0.0.1 is an IPv4 address and -6 asks for IPv6\n");
+    r = run_netlab({"get", "-4", "http://[::1]:1/"});
+    CHECK(r.exit_code == 7);
+    CHECK(r.err == "netlab: (7) ::1 is an IPv6 address and -4 asks for IPv4\n");
 }
 
 TEST_CASE("exit 7: nothing listens on the port") {

@@ -41,7 +41,7 @@ TEST_CASE("-L follows a chain of relative and absolute Locations") {
     scripted_server target({reply(ok_body)});
     scripted_server srv({reply(redirect(301, "/a/b")), reply(redirect(302, "c?q=1")),
                          reply(redirect(308, target.url("/final")))});
-    const auto r = run_netlab({"--json", "get", "-L", "-m", "10", "-o", "-", srv.url("/start")});
+    const auto r = run_netlab({"--json", "get", "-L", "-m", "10", srv.url("/start")});
     CHECK(r.exit_code == 0);
     const auto reqs = srv.requests();
     REQUIRE(reqs.size() == 3);
