@@ -26,6 +26,10 @@ struct run_result {
 // $NETLAB_BIN or the binary this build produced.
 std::vector<std::string> netlab_command();
 
+// Starts argv with these descriptors as its stdin, stdout and stderr (the caller closes
+// its own copies) and default signal handling; throws when it cannot start.
+pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd);
+
 // Runs a program to completion (killing it at the deadline), feeding `input` on stdin.
 run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s,
                std::string_view input = {});

@@ -1,0 +1,116 @@
+// netlab get when stdout or stderr is a terminal (a pseudo-terminal the test owns): the
+// binary-body refusal, the progress bar, and a stop signal arriving while the bar shows.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <string>
+
+#include "support/process.hpp"
+#include "support/scripted_server.hpp"
+#include "support/terminal.hpp"
+
+using namespace netlab::test;
+
+namespace {
+
+std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
+    auto argv = netlab_command();
+    argv.insert(argv.end(), args);
+    return argv;
+}
+
+std::string ok_response(const std::string& body) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+const std::string png_start("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+
+// A 1 MB body that trickles: 25 blocks 100 ms apart (2.5 s, past the bar's 1 s delay),
+// then nothing more until the server goes away.
+script trickle() {
+    script s{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n")};
+    for (int i = 0; i < 25; ++i) {
+        s.push_back(pause(100ms));
+        s.push_back(send(std::string(4000, 'x')));
+    }
+    s.push_back(hold());
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("a binary body is not poured onto a terminal: exit 23 and curl's advice") {
+    scripted_server srv({reply(ok_response(png_start))});
+    auto c = terminal_child::start(netlab_args({"get", "-m", "10", srv.url("/logo.png")}), {.out = true, .err = false});
+    CHECK(c.wait() == 23);
+    CHECK(c.err() == "netlab: (23) binary output can mess up your terminal; use -o FILE or -o -\n");
+    CHECK(c.terminal().find("PNG") == std::string::npos);
+}
+
+TEST_CASE("-o - sends a binary body to the terminal anyway") {
+    scripted_server srv({reply(ok_response(png_start))});
+    auto c = terminal_child::start(netlab_args({"get", "-o", "-", "-m", "10", srv.url("/logo.png")}),
+                                   {.out = true, .err = false});
+    CHECK(c.wait() == 0);
+    CHECK(c.err().empty());
+    CHECK(c.terminal() == png_start);
+}
+
+TEST_CASE("a text body reaches the terminal as it is") {
+    scripted_server srv({reply(ok_response("plain text\n"))});
+    auto c = terminal_child::start(netlab_args({"get", "-m", "10", srv.url()}), {.out = true, .err = false});
+    CHECK(c.wait() == 0);
+    CHECK(c.terminal() == "plain text\n");
+}
+
+TEST_CASE("a binary body to a pipe is not refused") {
+    scripted_server srv({reply(ok_response(png_start))});
+    const auto r = run_netlab({"get", "-m", "10", srv.url("/logo.png")});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == png_start);
+}
+
+TEST_CASE("a progress bar on the terminal's stderr while the body goes to a file") {
+    scripted_server srv({trickle()});
+    temp_dir dir;
+    auto c = terminal_child::start(netlab_args({"get", "-o", dir.path() + "/big", "-m", "20", srv.url()}),
+                                   {.out = true, .err = true});
+    CHECK(c.wait_for("ETA"));
+    CHECK(c.terminal().find("% [") != std::string::npos);
+}
+
+TEST_CASE("a progress bar also when stdout is redirected, as curl does") {
+    scripted_server srv({trickle()});
+    auto c = terminal_child::start(netlab_args({"get", "-m", "20", srv.url()}), {.out = false, .err = true});
+    CHECK(c.wait_for("ETA"));
+}
+
+TEST_CASE("no progress bar when the body itself goes to the terminal") {
+    std::string body(300000, 'x');
+    script s{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n\r\n")};
+    for (int i = 0; i < 12; ++i) {  // about 1.2 s
+        s.push_back(pause(100ms));
+        s.push_back(send(body.substr(static_cast<std::size_t>(i) * 25000, 25000)));
+    }
+    scripted_server srv({s});
+    auto c = terminal_child::start(netlab_args({"get", "-m", "20", srv.url()}), {.out = true, .err = true});
+    CHECK(c.wait() == 0);
+    CHECK(c.terminal() == body);
+}
+
+TEST_CASE("Ctrl-C during a download ends the bar's line before the message, exit 130") {
+    scripted_server srv({trickle()});
+    temp_dir dir;
+    auto c = terminal_child::start(
+        netlab_args({"--color", "never", "get", "-o", dir.path() + "/big", "-m", "20", srv.url()}),
+        {.out = false, .err = true});
+    REQUIRE(c.wait_for("ETA"));
+    c.send_signal(SIGINT);
+    CHECK(c.wait() == 130);
+    const auto& t = c.terminal();
+    const auto message = t.find("netlab: (130) interrupted with ");
+    REQUIRE(message != std::string::npos);
+    CHECK(t.substr(0, message).ends_with("\x1b[K\n"));  // the bar, its line ended
+    CHECK(t.ends_with(" bytes received\n"));
+}
