@@ -88,17 +88,42 @@ TEST_CASE("exit 22: --fail with a status of 400 or more, and no body printed") {
     CHECK(r.out == "not found");
 }
 
-TEST_CASE("exit 23: the output file cannot be written") {
+TEST_CASE("exit 23: an output file whose folder is missing is named with the reason") {
     scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
     temp_dir dir;
-    const auto r = run_netlab({"get", "-m", "10", "-o", dir.path() + "/no/such/folder/file", srv.url()});
+    const auto path = dir.path() + "/no/such/folder/file.json";
+    const auto r = run_netlab({"get", "-m", "10", "-o", path, srv.url()});
     CHECK(r.exit_code == 23);
-    CHECK(one_line(r.err));
+    CHECK(r.err == "netlab: (23) cannot create " + path + ": no such folder\n");
+}
+
+TEST_CASE("exit 23: -o naming a folder says so") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
+    temp_dir dir;
+    const auto r = run_netlab({"get", "-m", "10", "-o", dir.path(), srv.url()});
+    CHECK(r.exit_code == 23);
+    CHECK(r.err == "netlab: (23) cannot create " + dir.path() + ": is a directory\n");
+}
+
+TEST_CASE("exit 23: an empty body to a file that cannot be created fails too") {
+    scripted_server srv({reply("HTTP/1.1 204 No Content\r\n\r\n")});
+    temp_dir dir;
+    const auto r = run_netlab({"get", "-m", "10", "-o", dir.path() + "/missing/empty", srv.url()});
+    CHECK(r.exit_code == 23);
+    CHECK(r.err.find("no such folder") != std::string::npos);
 }
 
 TEST_CASE("exit 23: -O with a URL that names no file") {
     const auto r = run_netlab({"get", "-O", "http://127.0.0.1:1/"});
     CHECK(r.exit_code == 23);
+}
+
+TEST_CASE("-O with a URL that cannot be fetched reports the URL, not a missing file name") {
+    auto r = run_netlab({"get", "-O", "https://127.0.0.1/file.txt"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("only http://") != std::string::npos);
+    r = run_netlab({"get", "-O", "http://[::1/file.txt"});
+    CHECK(r.exit_code == 3);
 }
 
 TEST_CASE("exit 28: the server accepts but never answers (--max-time)") {
