@@ -118,8 +118,11 @@ void transfer::finish() {
     if (finished_) return;
     finished_ = true;
     watchdog_.cancel();
+    // Default handling again: a second Ctrl-C while the resolver's thread finishes
+    // ends the process at once.
     std::error_code ignored;
-    signals_.cancel(ignored);
+    signals_.clear(ignored);
+    signals_.cancel(ignored);  // clear() leaves the wait pending
     net::traced_close(sock_);
     if (!result.times.complete) result.times.total = now();
 }
