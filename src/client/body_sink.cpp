@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "netlab/platform/error.hpp"
+#include "netlab/platform/file.hpp"
 #include "netlab/platform/stdio.hpp"
 
 namespace netlab::client {
@@ -13,8 +14,11 @@ namespace {
 
 std::error_code last_errno() { return {errno, std::generic_category()}; }
 
-// Creating a file whose folder is missing fails with "no such file"; say what is missing.
-std::string create_reason(const std::error_code& ec) {
+// Why `path` could not be created, in the same words on every OS: a missing folder is
+// "no such file" to the OS; a folder in the way is EISDIR on POSIX, EACCES on Windows.
+std::string create_reason(const std::string& path, const std::error_code& ec) {
+    std::error_code ignored;
+    if (platform::stat_path(path, ignored).is_directory) return std::string(platform::kind_message(platform::error_kind::is_directory));
     if (platform::classify(ec) == platform::error_kind::not_found) return "no such folder";
     return platform::describe(ec);
 }
@@ -50,7 +54,7 @@ struct body_sink::state {
         if (failed) return false;
         errno = 0;
         f = platform::open_output_file(name);
-        if (f == nullptr) return fail(fmt::format("cannot create {}: {}", name, create_reason(last_errno())));
+        if (f == nullptr) return fail(fmt::format("cannot create {}: {}", name, create_reason(name, last_errno())));
         owns = true;
         // Body data comes in large blocks; stdio's small buffer would split each into two
         // write calls.

@@ -47,10 +47,10 @@ TEST_CASE("exit 6: a host that cannot be resolved") {
 TEST_CASE("exit 7: an IP literal of the other family than -4 or -6 asks for is named as such (curl's 7)") {
     auto r = run_netlab({"get", "-6", "http://127.0.0.1:1/"});
     CHECK(r.exit_code == 7);
-    CHECK(r.err == "netlab: (7) 127.0.0.1 is an IPv4 address and -6 asks for IPv6\n");
+    CHECK(lf_lines(r.err) == "netlab: (7) 127.0.0.1 is an IPv4 address and -6 asks for IPv6\n");
     r = run_netlab({"get", "-4", "http://[::1]:1/"});
     CHECK(r.exit_code == 7);
-    CHECK(r.err == "netlab: (7) ::1 is an IPv6 address and -4 asks for IPv4\n");
+    CHECK(lf_lines(r.err) == "netlab: (7) ::1 is an IPv6 address and -4 asks for IPv4\n");
 }
 
 TEST_CASE("exit 7: nothing listens on the port") {
@@ -94,7 +94,7 @@ TEST_CASE("exit 23: an output file whose folder is missing is named with the rea
     const auto path = dir.path() + "/no/such/folder/file.json";
     const auto r = run_netlab({"get", "-m", "10", "-o", path, srv.url()});
     CHECK(r.exit_code == 23);
-    CHECK(r.err == "netlab: (23) cannot create " + path + ": no such folder\n");
+    CHECK(lf_lines(r.err) == "netlab: (23) cannot create " + path + ": no such folder\n");
 }
 
 TEST_CASE("exit 23: -o naming a folder says so") {
@@ -102,7 +102,7 @@ TEST_CASE("exit 23: -o naming a folder says so") {
     temp_dir dir;
     const auto r = run_netlab({"get", "-m", "10", "-o", dir.path(), srv.url()});
     CHECK(r.exit_code == 23);
-    CHECK(r.err == "netlab: (23) cannot create " + dir.path() + ": is a directory\n");
+    CHECK(lf_lines(r.err) == "netlab: (23) cannot create " + dir.path() + ": is a directory\n");
 }
 
 TEST_CASE("exit 23: an empty body to a file that cannot be created fails too") {

@@ -68,7 +68,7 @@ TEST_CASE("-d @file sends the file without its line ends, as curl does; a given 
 TEST_CASE("-d @file that does not exist is a usage error naming the file and the reason") {
     const auto r = run_netlab({"get", "-d", "@/no/such/file", "http://127.0.0.1:1/"});
     CHECK(r.exit_code == 2);
-    CHECK(r.err == "netlab: cannot read data file '/no/such/file': no such file or directory\n");
+    CHECK(lf_lines(r.err) == "netlab: cannot read data file '/no/such/file': no such file or directory\n");
 }
 
 TEST_CASE("userinfo in the URL is sent as Basic credentials") {
@@ -206,10 +206,11 @@ TEST_CASE("--timing: the summary's time is the chart's total") {
     scripted_server srv({{read_request(), pause(30ms), send(ok), close_connection()}});
     const auto r = run_netlab({"get", "--timing", "--color", "never", "-m", "10", srv.url()});
     CHECK(r.exit_code == 0);
-    const auto total = chart_total(r.err);
+    const auto err = lf_lines(r.err);
+    const auto total = chart_total(err);
     REQUIRE_FALSE(total.empty());
-    CHECK(summary_total(r.err) == total);
-    CHECK(r.err.find("5 B in " + total) != std::string::npos);
+    CHECK(summary_total(err) == total);
+    CHECK(err.find("5 B in " + total) != std::string::npos);
 }
 
 TEST_CASE("--json: speed_download is size_download divided by time_total, as curl's") {
@@ -230,7 +231,7 @@ TEST_CASE("--timing after a refused connect shows the phases that happened and t
     CHECK(r.err.find("total") != std::string::npos);
     for (const char* absent : {"request sent", "first byte", "body", " from ", "0 B in"})
         CHECK_MESSAGE(r.err.find(absent) == std::string::npos, absent);
-    CHECK(r.err.ends_with("connection refused\n"));
+    CHECK(lf_lines(r.err).ends_with("connection refused\n"));
 }
 
 TEST_CASE("--timing after --fail draws no body phase but says what came back") {
@@ -316,5 +317,5 @@ TEST_CASE("a stop signal ends get with exit 130, the JSON says interrupted") {
     CHECK(j["error"] == "interrupted");
     CHECK(j["exit_code"] == 130);
     CHECK(j["time_starttransfer"] == 0);
-    CHECK(c.stderr_text() == "netlab: (130) interrupted\n");
+    CHECK(lf_lines(c.stderr_text()) == "netlab: (130) interrupted\n");
 }

@@ -105,6 +105,14 @@ std::vector<std::string> netlab_command() {
     return cmd;
 }
 
+std::string lf_lines(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
+    return out;
+}
+
 bool have_program(const std::string& name) {
     const char* path = std::getenv("PATH");
     if (!path) return false;

@@ -38,6 +38,10 @@ run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds t
 run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 30s,
                       std::string_view input = {});
 
+// Text as a POSIX program writes it: netlab.exe under wine ends stderr's lines with
+// "\r\n" (the C runtime's text mode), which the tests compare as "\n".
+std::string lf_lines(std::string_view text);
+
 // True if a program is on PATH (peers are installed by scripts/test; a developer
 // without one sees the test skipped with a message, CI never does).
 bool have_program(const std::string& name);

@@ -65,7 +65,7 @@ TEST_CASE("-o: a file that cannot be created is named with the reason") {
 
     auto onto_folder = body_sink::file(dir.path().string());
     CHECK_FALSE(onto_folder.finish());
-    CHECK(onto_folder.error().starts_with("cannot create " + dir.path().string() + ": "));
+    CHECK(onto_folder.error() == "cannot create " + dir.path().string() + ": is a directory");  // on every OS
 }
 
 TEST_CASE("to a terminal, a body with a NUL byte at its start is refused as curl does") {
