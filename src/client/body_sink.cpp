@@ -14,13 +14,10 @@ namespace {
 
 std::error_code last_errno() { return {errno, std::generic_category()}; }
 
-// Why `path` could not be created, in the same words on every OS: a missing folder is
-// "no such file" to the OS; a folder in the way is EISDIR on POSIX, EACCES on Windows.
+// Creating a file whose folder is missing fails with "no such file": say what is missing.
 std::string create_reason(const std::string& path, const std::error_code& ec) {
-    std::error_code ignored;
-    if (platform::stat_path(path, ignored).is_directory) return std::string(platform::kind_message(platform::error_kind::is_directory));
     if (platform::classify(ec) == platform::error_kind::not_found) return "no such folder";
-    return platform::describe(ec);
+    return describe_file_error(path, ec);
 }
 
 // A write to a pipe whose reader has gone is EPIPE; the socket wording ("connection
@@ -31,6 +28,13 @@ std::string write_reason(const std::error_code& ec) {
 }
 
 }  // namespace
+
+std::string describe_file_error(const std::string& path, const std::error_code& ec) {
+    std::error_code ignored;
+    if (platform::stat_path(path, ignored).is_directory)
+        return std::string(platform::kind_message(platform::error_kind::is_directory));
+    return platform::describe(ec);
+}
 
 bool looks_binary(std::string_view bytes) { return bytes.find('\0') != std::string_view::npos; }
 

@@ -9,8 +9,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace netlab::client {
+
+// Why a file could not be opened, in the same words on every OS: a folder in the way is
+// EISDIR on POSIX but "access denied" on Windows; both read "is a directory".
+std::string describe_file_error(const std::string& path, const std::error_code& ec);
 
 // curl's test for a body that would garble a terminal: a NUL byte.
 bool looks_binary(std::string_view bytes);

@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 #include <system_error>
 
-#include "netlab/platform/error.hpp"
+#include "client/body_sink.hpp"
 #include "netlab/platform/file.hpp"
 
 namespace netlab::client {
@@ -42,7 +42,7 @@ std::optional<std::string> post_data(std::span<const std::string> args, std::str
         std::error_code ec;
         const auto content = read_without_line_ends(path, ec);
         if (!content) {
-            why = fmt::format("cannot read data file '{}': {}", path, platform::describe(ec));
+            why = fmt::format("cannot read data file '{}': {}", path, describe_file_error(path, ec));
             return std::nullopt;
         }
         body += *content;
