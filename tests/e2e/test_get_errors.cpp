@@ -238,3 +238,14 @@ TEST_CASE("exit 2: bad option values are usage errors before any connection") {
         CHECK(one_line(r.err));
     }
 }
+
+TEST_CASE("exit 23: a reader that goes away is named with the broken pipe") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 3000000\r\n\r\n" + std::string(3000000, 'x'))});
+    std::string line;
+    for (const auto& a : netlab_command()) line += "'" + a + "' ";
+    line += "get -m 10 " + srv.url() + " | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}";
+    const auto r = run({"bash", "-c", line});
+    CHECK(r.exit_code == 23);
+    CHECK(r.err.starts_with("netlab: (23) cannot write to stdout: "));
+    CHECK(one_line(r.err));
+}

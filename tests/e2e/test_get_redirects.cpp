@@ -144,3 +144,19 @@ TEST_CASE("-i with -L prints every head in order") {
     CHECK(r.out.find("HTTP/1.1 200 OK\r\n") != std::string::npos);
     CHECK(r.out.ends_with("\r\n\r\ndone"));
 }
+
+TEST_CASE("a redirect to a port that refuses: the phases are the last request's, not the first one's") {
+    const auto refused = "http://127.0.0.1:" + std::to_string(unused_port()) + "/gone";
+    scripted_server srv({reply(redirect(302, refused))});
+    const auto r = run_netlab({"--json", "get", "-L", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 7);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["redirects"] == 1);
+    CHECK(j["url"] == refused);
+    CHECK(j["time_redirect"].get<double>() > 0);
+    CHECK(j["time_namelookup"].get<double>() >= j["time_redirect"].get<double>());
+    CHECK(j["time_connect"] == 0);  // refused, as curl writes it
+    CHECK(j["time_pretransfer"] == 0);
+    CHECK(j["time_starttransfer"] == 0);
+    CHECK(j["time_total"].get<double>() >= j["time_namelookup"].get<double>());
+}
