@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/netlab_server.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
 

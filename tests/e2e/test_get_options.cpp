@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "support/netlab_server.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
 

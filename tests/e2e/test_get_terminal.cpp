@@ -4,7 +4,6 @@
 
 #include <signal.h>
 
-#include <cstdlib>
 #include <string>
 
 #include "support/process.hpp"
@@ -30,8 +29,7 @@ const std::string png_start("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
 // Under wine a pseudo-terminal becomes a Windows console, which wine draws with its own
 // escape sequences: what the terminal shows is no longer what netlab wrote.
 bool terminal_is_emulated() {
-    const char* emulator = std::getenv("NETLAB_EMULATOR");
-    if (emulator == nullptr || *emulator == '\0') return false;
+    if (!under_emulator()) return false;
     MESSAGE("skipped: a pseudo-terminal under an emulator is a console it redraws");
     return true;
 }

@@ -99,18 +99,15 @@ pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd,
 
 std::vector<std::string> netlab_command() {
     std::vector<std::string> cmd;
-    if (const char* emu = std::getenv("NETLAB_EMULATOR"); emu && *emu) cmd.emplace_back(emu);
+    if (under_emulator()) cmd.emplace_back(std::getenv("NETLAB_EMULATOR"));
     const char* bin = std::getenv("NETLAB_BIN");
     cmd.emplace_back(bin && *bin ? bin : NETLAB_BIN_PATH);
     return cmd;
 }
 
-std::string lf_lines(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i)
-        if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
-    return out;
+bool under_emulator() {
+    const char* emu = std::getenv("NETLAB_EMULATOR");
+    return emu && *emu;
 }
 
 bool have_program(const std::string& name) {

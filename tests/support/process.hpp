@@ -26,6 +26,10 @@ struct run_result {
 // $NETLAB_BIN or the binary this build produced.
 std::vector<std::string> netlab_command();
 
+// True when netlab runs under an emulator ($NETLAB_EMULATOR, e.g. wine): a few Windows
+// behaviours seen there are the emulator's, not Windows'.
+bool under_emulator();
+
 // Starts argv with these descriptors as its stdin, stdout and stderr (the caller closes
 // its own copies) and default signal handling; throws when it cannot start.
 pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd);
@@ -37,10 +41,6 @@ run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds t
 // Runs netlab with these arguments.
 run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 30s,
                       std::string_view input = {});
-
-// Text as a POSIX program writes it: netlab.exe under wine ends stderr's lines with
-// "\r\n" (the C runtime's text mode), which the tests compare as "\n".
-std::string lf_lines(std::string_view text);
 
 // True if a program is on PATH (peers are installed by scripts/test; a developer
 // without one sees the test skipped with a message, CI never does).
