@@ -8,7 +8,6 @@
 
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
-#include "support/terminal.hpp"
 
 using namespace netlab::test;
 
@@ -51,28 +50,28 @@ script trickle() {
 TEST_CASE("a binary body is not poured onto a terminal: exit 23 and curl's advice") {
     if (terminal_is_emulated()) return;
     scripted_server srv({reply(ok_response(png_start))});
-    auto c = terminal_child::start(netlab_args({"get", "-m", "10", srv.url("/logo.png")}), {.out = true, .err = false});
+    auto c = child::start_on_terminal(netlab_args({"get", "-m", "10", srv.url("/logo.png")}), {.out = true, .err = false});
     CHECK(c.wait() == 23);
-    CHECK(c.err() == "netlab: (23) binary output can mess up your terminal; use -o FILE or -o -\n");
-    CHECK(c.terminal().find("PNG") == std::string::npos);
+    CHECK(c.stderr_text() == "netlab: (23) binary output can mess up your terminal; use -o FILE or -o -\n");
+    CHECK(c.terminal_text().find("PNG") == std::string::npos);
 }
 
 TEST_CASE("-o - sends a binary body to the terminal anyway") {
     if (terminal_is_emulated()) return;
     scripted_server srv({reply(ok_response(png_start))});
-    auto c = terminal_child::start(netlab_args({"get", "-o", "-", "-m", "10", srv.url("/logo.png")}),
+    auto c = child::start_on_terminal(netlab_args({"get", "-o", "-", "-m", "10", srv.url("/logo.png")}),
                                    {.out = true, .err = false});
     CHECK(c.wait() == 0);
-    CHECK(c.err().empty());
-    CHECK(c.terminal() == png_start);
+    CHECK(c.stderr_text().empty());
+    CHECK(c.terminal_text() == png_start);
 }
 
 TEST_CASE("a text body reaches the terminal as it is") {
     if (terminal_is_emulated()) return;
     scripted_server srv({reply(ok_response("plain text\n"))});
-    auto c = terminal_child::start(netlab_args({"get", "-m", "10", srv.url()}), {.out = true, .err = false});
+    auto c = child::start_on_terminal(netlab_args({"get", "-m", "10", srv.url()}), {.out = true, .err = false});
     CHECK(c.wait() == 0);
-    CHECK(c.terminal() == "plain text\n");
+    CHECK(c.terminal_text() == "plain text\n");
 }
 
 TEST_CASE("a binary body to a pipe is not refused") {
@@ -96,17 +95,17 @@ TEST_CASE("a progress bar on the terminal's stderr while the body goes to a file
     if (terminal_is_emulated()) return;
     scripted_server srv({trickle()});
     temp_dir dir;
-    auto c = terminal_child::start(netlab_args({"get", "-o", dir.path() + "/big", "-m", "20", srv.url()}),
+    auto c = child::start_on_terminal(netlab_args({"get", "-o", dir.path() + "/big", "-m", "20", srv.url()}),
                                    {.out = true, .err = true});
-    CHECK(c.wait_for("ETA"));
-    CHECK(c.terminal().find("% [") != std::string::npos);
+    CHECK(c.wait_for_terminal("ETA"));
+    CHECK(c.terminal_text().find("% [") != std::string::npos);
 }
 
 TEST_CASE("a progress bar also when stdout is redirected, as curl does") {
     if (terminal_is_emulated()) return;
     scripted_server srv({trickle()});
-    auto c = terminal_child::start(netlab_args({"get", "-m", "20", srv.url()}), {.out = false, .err = true});
-    CHECK(c.wait_for("ETA"));
+    auto c = child::start_on_terminal(netlab_args({"get", "-m", "20", srv.url()}), {.out = false, .err = true});
+    CHECK(c.wait_for_terminal("ETA"));
 }
 
 TEST_CASE("no progress bar when the body itself goes to the terminal") {
@@ -118,22 +117,22 @@ TEST_CASE("no progress bar when the body itself goes to the terminal") {
         s.push_back(send(body.substr(static_cast<std::size_t>(i) * 25000, 25000)));
     }
     scripted_server srv({s});
-    auto c = terminal_child::start(netlab_args({"get", "-m", "20", srv.url()}), {.out = true, .err = true});
+    auto c = child::start_on_terminal(netlab_args({"get", "-m", "20", srv.url()}), {.out = true, .err = true});
     CHECK(c.wait() == 0);
-    CHECK(c.terminal() == body);
+    CHECK(c.terminal_text() == body);
 }
 
 TEST_CASE("Ctrl-C during a download ends the bar's line before the message, exit 130") {
     if (terminal_is_emulated()) return;
     scripted_server srv({trickle()});
     temp_dir dir;
-    auto c = terminal_child::start(
+    auto c = child::start_on_terminal(
         netlab_args({"--color", "never", "get", "-o", dir.path() + "/big", "-m", "20", srv.url()}),
         {.out = false, .err = true});
-    REQUIRE(c.wait_for("ETA"));
+    REQUIRE(c.wait_for_terminal("ETA"));
     c.send_signal(SIGINT);
     CHECK(c.wait() == 130);
-    const auto& t = c.terminal();
+    const auto& t = c.terminal_text();
     const auto message = t.find("netlab: (130) interrupted with ");
     REQUIRE(message != std::string::npos);
     CHECK(t.substr(0, message).ends_with("\x1b[K\n"));  // the bar, its line ended

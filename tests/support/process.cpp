@@ -174,8 +174,10 @@ child::child(child&& o) noexcept
     : pid_(std::exchange(o.pid_, -1)),
       out_fd_(std::exchange(o.out_fd_, -1)),
       err_fd_(std::exchange(o.err_fd_, -1)),
+      term_fd_(std::exchange(o.term_fd_, -1)),
       out_(std::move(o.out_)),
       err_(std::move(o.err_)),
+      term_(std::move(o.term_)),
       exited_(o.exited_),
       status_(o.status_) {}
 
@@ -196,21 +198,22 @@ child::~child() {
 }
 
 void child::close_pipes() {
-    if (out_fd_ >= 0) ::close(out_fd_);
-    if (err_fd_ >= 0) ::close(err_fd_);
-    out_fd_ = err_fd_ = -1;
+    for (int* fd : {&out_fd_, &err_fd_, &term_fd_}) {
+        if (*fd >= 0) ::close(*fd);
+        *fd = -1;
+    }
 }
 
 void child::pump(std::chrono::milliseconds timeout) {
-    pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
-    ::poll(fds, 2, static_cast<int>(timeout.count()));
-    if (out_fd_ >= 0 && !drain(out_fd_, out_)) {
-        ::close(out_fd_);
-        out_fd_ = -1;
-    }
-    if (err_fd_ >= 0 && !drain(err_fd_, err_)) {
-        ::close(err_fd_);
-        err_fd_ = -1;
+    // Negative descriptors are skipped by poll. A terminal's master side reads EIO once
+    // the child's side is closed: its end of stream.
+    pollfd fds[3] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}, {term_fd_, POLLIN, 0}};
+    ::poll(fds, 3, static_cast<int>(timeout.count()));
+    for (auto [fd, text] : {std::pair{&out_fd_, &out_}, std::pair{&err_fd_, &err_}, std::pair{&term_fd_, &term_}}) {
+        if (*fd >= 0 && !drain(*fd, *text)) {
+            ::close(*fd);
+            *fd = -1;
+        }
     }
 }
 
@@ -227,6 +230,16 @@ std::optional<std::string> child::read_line(std::chrono::milliseconds timeout) {
         if (left.count() <= 0) return std::nullopt;
         pump(left);
     }
+}
+
+bool child::wait_for_terminal(std::string_view text, std::chrono::milliseconds timeout) {
+    const auto deadline = clock::now() + timeout;
+    while (term_.find(text) == std::string::npos) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        if (left.count() <= 0 || term_fd_ < 0) return false;
+        pump(left);
+    }
+    return true;
 }
 
 void child::send_signal(int sig) {
@@ -249,7 +262,7 @@ int child::wait(std::chrono::milliseconds timeout) {
         }
         pump(20ms);
     }
-    while (out_fd_ >= 0 || err_fd_ >= 0) pump(100ms);
+    while (out_fd_ >= 0 || err_fd_ >= 0 || term_fd_ >= 0) pump(100ms);
     return status_ == -1 ? -1 : decode_status(status_);
 }
 
