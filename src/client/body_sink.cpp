@@ -70,8 +70,7 @@ struct body_sink::state {
         if (failed || !open()) return false;
         errno = 0;
         if (std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size()) return true;
-        return fail(what == kind::file ? fmt::format("cannot write {}: {}", name, write_reason(last_errno()))
-                                       : fmt::format("cannot write to {}: {}", name, write_reason(last_errno())));
+        return write_failed();
     }
     bool close() {
         if (what == kind::discard) return true;
@@ -80,8 +79,11 @@ struct body_sink::state {
         const bool ok = owns ? std::fclose(f) == 0 : std::fflush(f) == 0 && std::ferror(f) == 0;
         if (owns) f = nullptr;
         owns = false;
-        if (!ok) return fail(fmt::format("cannot write {}: {}", name, write_reason(last_errno())));
-        return true;
+        return ok || write_failed();
+    }
+    // "cannot write out.bin: no space left on device", "cannot write to stdout: ..."
+    bool write_failed() {
+        return fail(fmt::format("cannot write {}{}: {}", what == kind::file ? "" : "to ", name, write_reason(last_errno())));
     }
 };
 

@@ -8,7 +8,9 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <exception>
 #include <fmt/format.h>
@@ -501,6 +503,19 @@ const std::string* response_info::header(std::string_view name) const {
     for (const auto& [n, v] : headers)
         if (http::iequals(n, name)) return &v;
     return nullptr;
+}
+
+std::vector<std::pair<std::string, std::vector<std::string>>> headers_by_name(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
+    for (const auto& [name, value] : headers) {
+        std::string key = name;
+        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g.first == key; });
+        if (it == grouped.end()) it = grouped.insert(grouped.end(), {key, {}});
+        it->second.push_back(value);
+    }
+    return grouped;
 }
 
 get_result run_get(const get_options& options, const get_events& events, body_sink& body) {

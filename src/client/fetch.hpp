@@ -60,6 +60,12 @@ struct response_info {
     const std::string* header(std::string_view name) const;
 };
 
+// A head's fields grouped as curl's %{header_json} does: names in lower case, in the
+// order first seen, each with its values in the order received (Set-Cookie twice is
+// one name with two values).
+std::vector<std::pair<std::string, std::vector<std::string>>> headers_by_name(
+    const std::vector<std::pair<std::string, std::string>>& headers);
+
 struct get_events {
     std::function<void(const asio::ip::tcp::endpoint&)> trying;
     std::function<void(const asio::ip::tcp::endpoint&, const std::error_code&)> attempt_failed;

@@ -3,13 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "cli/exit_codes.hpp"
@@ -70,20 +67,11 @@ std::string prefixed(std::string_view head, std::string_view prefix) {
     return out;
 }
 
-// The response head for -i/-I with --json, shaped as curl's %{header_json}: names in
-// lower case, each with the list of its values in the order received.
-std::string headers_json(const std::vector<std::pair<std::string, std::string>>& headers) {
-    std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
-    for (const auto& [name, value] : headers) {
-        std::string key = name;
-        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g.first == key; });
-        if (it == grouped.end()) it = grouped.insert(grouped.end(), {key, {}});
-        it->second.push_back(value);
-    }
+// The final response's head for -i/-I with --json, as curl's %{header_json}.
+std::string headers_json(const client::get_result& r) {
     cli::json_object o;
-    for (const auto& [key, values] : grouped)
-        o.add_raw(key, cli::json_string_array(values.data(), values.data() + values.size()));
+    for (const auto& [name, values] : client::headers_by_name(r.headers))
+        o.add_raw(name, cli::json_string_array(values.data(), values.data() + values.size()));
     return o.str();
 }
 
@@ -96,7 +84,7 @@ cli::json_object result_json(const client::get_result& r, int exit_code, bool wi
     o.add("speed_download", client::speed(r.size_download, r.times.total));
     if (!r.content_type.empty()) o.add("content_type", r.content_type);
     if (!r.remote.empty()) o.add("remote", r.remote);
-    if (with_headers) o.add_raw("headers", headers_json(r.headers));
+    if (with_headers) o.add_raw("headers", headers_json(r));
     for (const auto& f : client::timing_fields()) o.add(f.json_name, client::field_value(r.times, f));
     o.add("exit_code", exit_code);
     if (r.error != get_error::ok) o.add("error", client::info(r.error).name).add("message", r.message);
@@ -120,6 +108,38 @@ std::string timing_text(const cli::output& out, const client::get_result& r) {
     return text;
 }
 
+// The request the options ask for; the body of -d is read by the caller.
+client::get_options request_options(const get_args& a) {
+    client::get_options o;
+    o.url = a.url;
+    o.method = a.method;
+    o.head_only = a.head;
+    std::string ignored;
+    for (const auto& h : a.headers) o.headers.push_back(*client::parse_user_header(h, ignored));  // validated by CLI11
+    o.user_agent = a.user_agent;
+    o.follow_redirects = a.location;
+    o.max_redirects = a.max_redirs;
+    o.fail_on_http_error = a.fail;
+    o.family = a.ipv4 ? client::ip_family::v4 : a.ipv6 ? client::ip_family::v6 : client::ip_family::any;
+    if (a.connect_timeout > 0) o.connect_timeout = to_ms(a.connect_timeout);
+    if (a.max_time > 0) o.max_time = to_ms(a.max_time);
+    o.stop_signals = platform::stop_signals();
+    return o;
+}
+
+// -v: the addresses tried, the request head ("> ") and every response head ("< ").
+void add_verbose_events(cli::output& out, client::get_events& ev) {
+    ev.trying = [&out](const asio::ip::tcp::endpoint& ep) { out.detail(1, fmt::format("* trying {}...", net::to_string(ep))); };
+    ev.attempt_failed = [&out](const asio::ip::tcp::endpoint& ep, const std::error_code& ec) {
+        out.detail(1, fmt::format("* connect to {} failed: {}", net::to_string(ep), platform::describe(ec)));
+    };
+    ev.connected = [&out](const std::string& host, const asio::ip::tcp::endpoint& ep, bool reused) {
+        out.detail(1, fmt::format("* {} {} ({}) port {}", reused ? "re-using connection to" : "connected to", host,
+                                  net::to_string(ep.address()), ep.port()));
+    };
+    ev.request_sent = [&out](std::string_view head) { out.detail(1, prefixed(head, "> ")); };
+}
+
 int run_get_command(cli::output& out, const get_args& a) {
     const bool show_errors = !a.silent || a.show_error;
     const auto report = [&](get_error e, const std::string& message) {
@@ -132,28 +152,15 @@ int run_get_command(cli::output& out, const get_args& a) {
         out.error("--json prints its result on stdout, so -o - cannot send the body there too; use -o FILE");
         return cli::exit_code::usage;
     }
-
-    std::string why;
-    client::get_options o;
-    o.url = a.url;
-    o.method = a.method;
-    o.head_only = a.head;
-    for (const auto& h : a.headers) o.headers.push_back(*client::parse_user_header(h, why));  // validated by CLI11
+    auto options = request_options(a);
     if (!a.data.empty()) {
-        o.body = client::post_data(a.data, why);
-        if (!o.body) {
+        std::string why;
+        options.body = client::post_data(a.data, why);
+        if (!options.body) {
             out.error(why);
             return cli::exit_code::usage;
         }
     }
-    o.user_agent = a.user_agent;
-    o.follow_redirects = a.location;
-    o.max_redirects = a.max_redirs;
-    o.fail_on_http_error = a.fail;
-    o.family = a.ipv4 ? client::ip_family::v4 : a.ipv6 ? client::ip_family::v6 : client::ip_family::any;
-    if (a.connect_timeout > 0) o.connect_timeout = to_ms(a.connect_timeout);
-    if (a.max_time > 0) o.max_time = to_ms(a.max_time);
-    o.stop_signals = platform::stop_signals();
 
     std::string file = stdout_asked ? std::string() : a.output_file;
     if (a.remote_name) {
@@ -167,31 +174,19 @@ int run_get_command(cli::output& out, const get_args& a) {
                 : out.json()  ? client::body_sink::discard()
                               : client::body_sink::to_stdout(stdout_is_terminal && !stdout_asked);
 
+    client::get_events ev;
+    const bool verbose = out.verbosity() >= 1;
+    if (verbose) add_verbose_events(out, ev);
     // The head goes where the body goes, as with curl; with --json it is a field.
     const bool head_to_sink = (a.include || a.head) && !out.json();
-    const bool verbose = out.verbosity() >= 1;
-    // curl's rule: a progress bar on a terminal's stderr unless the body goes there too.
-    const bool progress_allowed = !a.silent && !out.json() && !out.quiet() && (sink.to_file() || !stdout_is_terminal) &&
-                                  platform::is_terminal(platform::std_stream::err);
-
-    client::get_events ev;
-    if (verbose) {
-        ev.trying = [&](const asio::ip::tcp::endpoint& ep) { out.detail(1, fmt::format("* trying {}...", net::to_string(ep))); };
-        ev.attempt_failed = [&](const asio::ip::tcp::endpoint& ep, const std::error_code& ec) {
-            out.detail(1, fmt::format("* connect to {} failed: {}", net::to_string(ep), platform::describe(ec)));
-        };
-        ev.connected = [&](const std::string& host, const asio::ip::tcp::endpoint& ep, bool reused) {
-            out.detail(1, fmt::format("* {} {} ({}) port {}", reused ? "re-using connection to" : "connected to", host,
-                                      net::to_string(ep.address()), ep.port()));
-        };
-        ev.request_sent = [&](std::string_view head) { out.detail(1, prefixed(head, "> ")); };
-    }
     ev.response = [&](const client::response_info& r, bool interim, bool) {
         if (verbose) out.detail(1, prefixed(r.raw, "< "));
         if (head_to_sink && !interim) sink.write_head(r.raw);
     };
+    // curl's rule: a progress bar on a terminal's stderr unless the body goes there too.
     client::progress_meter meter;
-    if (progress_allowed) {
+    if (!a.silent && !out.json() && !out.quiet() && (sink.to_file() || !stdout_is_terminal) &&
+        platform::is_terminal(platform::std_stream::err)) {
         ev.on_progress = [&](const client::progress& p) {
             if (!meter.due(p)) return;
             const int width = platform::terminal_width(platform::std_stream::err).value_or(default_columns);
@@ -199,7 +194,7 @@ int run_get_command(cli::output& out, const get_args& a) {
         };
     }
 
-    const auto r = client::run_get(o, ev, sink);
+    const auto r = client::run_get(options, ev, sink);
     if (meter.shown()) out.note("");  // keep the last progress line, end it
     const int code = client::exit_code_of(r.error);
     if (out.json()) out.result(result_json(r, code, a.include || a.head), "");

@@ -24,3 +24,17 @@ TEST_CASE("a URL shown back keeps what was typed except the credentials") {
     CHECK(without_credentials("http://host?q=a@b") == "http://host?q=a@b");
     CHECK(without_credentials("") == "");
 }
+
+TEST_CASE("a head's fields grouped as curl's header_json: lower-case names, values in order") {
+    const std::vector<std::pair<std::string, std::string>> head{
+        {"Content-Type", "text/plain"}, {"Set-Cookie", "a=1"}, {"X-One", ""}, {"set-cookie", "b=2"}};
+    const auto g = headers_by_name(head);
+    REQUIRE(g.size() == 3);
+    CHECK(g[0].first == "content-type");
+    CHECK(g[0].second == std::vector<std::string>{"text/plain"});
+    CHECK(g[1].first == "set-cookie");
+    CHECK(g[1].second == std::vector<std::string>{"a=1", "b=2"});
+    CHECK(g[2].first == "x-one");
+    CHECK(g[2].second == std::vector<std::string>{""});
+    CHECK(headers_by_name({}).empty());
+}
