@@ -1,0 +1,397 @@
+#include "scan/scanner.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include "net/endpoint.hpp"
+#include "net/socket_trace.hpp"
+#include "netlab/platform/connect_probe.hpp"
+#include "netlab/platform/process.hpp"
+#include "scan/rtt.hpp"
+
+namespace netlab::scan {
+namespace {
+
+using asio::ip::tcp;
+using clock = std::chrono::steady_clock;
+using platform::trace_step;
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+constexpr auto use = asio::use_awaitable;
+// Scans smaller than this many probes per extra thread stay on one event loop.
+constexpr std::uint64_t probes_per_thread = 1000;
+constexpr unsigned max_threads = 4;
+constexpr milliseconds first_backoff{1};
+constexpr milliseconds max_backoff{200};
+
+// Everything the threads share. Probes are numbered target-major: probe i is port
+// order[i % ports] of target i / ports; threads take the next number from `next`.
+struct shared_state {
+    const scan_options& options;
+    const scan_events& events;
+    std::vector<tcp::endpoint> targets;  // port 0
+    std::vector<std::uint16_t> order;
+    std::uint64_t total = 0;
+    std::atomic<std::uint64_t> next{0};
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> connects{0};
+
+    // --max-rate: the steady-clock time (ns) before which no further connect may start.
+    std::atomic<std::int64_t> next_start_ns{0};
+    std::int64_t interval_ns = 0;
+
+    std::mutex rtt_mutex;
+    std::vector<rtt_estimator> rtt;  // one per target
+    rtt_estimator any_rtt;           // all targets: a first guess for a target without answers yet
+
+    std::mutex report_mutex;  // serialises the events and guards what follows
+    std::vector<std::uint64_t> remaining;
+    scan_summary summary;
+    std::exception_ptr failure;
+
+    shared_state(const scan_options& o, const scan_events& e) : options(o), events(e) {}
+
+    clock::duration timeout_for(std::size_t target) {
+        if (options.timeout.count() > 0) return options.timeout;
+        std::lock_guard lock(rtt_mutex);
+        if (rtt[target].has_samples()) return rtt[target].timeout();
+        return any_rtt.timeout();
+    }
+
+    void sample(std::size_t target, clock::duration d) {
+        const auto us = duration_cast<microseconds>(d);
+        std::lock_guard lock(rtt_mutex);
+        rtt[target].sample(us);
+        any_rtt.sample(us);
+    }
+
+    void report(const port_result& r) {
+        std::lock_guard lock(report_mutex);
+        ++summary.ports;
+        ++(r.state == port_state::open ? summary.open : r.state == port_state::closed ? summary.closed : summary.filtered);
+        if (events.on_result) events.on_result(r);
+        if (--remaining[r.target] == 0 && events.on_target_done) events.on_target_done(r.target);
+    }
+
+    void fail(const std::error_code& ec, const tcp::endpoint& where) {
+        std::lock_guard lock(report_mutex);
+        if (!summary.error) {
+            summary.error = ec;
+            summary.error_where = net::to_string(where);
+        }
+        stop = true;
+    }
+
+    void interrupt() {
+        std::lock_guard lock(report_mutex);
+        summary.interrupted = true;
+        stop = true;
+    }
+
+    void fail(std::exception_ptr e) {
+        std::lock_guard lock(report_mutex);
+        if (!failure) failure = e;
+        stop = true;
+    }
+};
+
+// One connect in flight: its socket, and what the reaper needs to end it in time.
+struct slot {
+    explicit slot(asio::io_context& ctx) : socket(ctx), timer(ctx) {}
+    enum class phase { idle, connecting, reading };
+    tcp::socket socket;
+    asio::steady_timer timer;  // --max-rate pacing and shortage back-off
+    phase now = phase::idle;
+    clock::time_point deadline;
+    bool expired = false;
+};
+
+struct attempt {
+    std::error_code error;
+    bool opened = false;
+    bool self_connected = false;
+    bool stopped = false;  // ended by the scan stopping, says nothing about the port
+    clock::duration rtt{};
+    std::string banner;
+};
+
+std::string socket_detail(const tcp::endpoint& ep, const platform::probe_options& applied) {
+    std::string d = ep.address().is_v6() ? "AF_INET6, SOCK_STREAM, SO_LINGER 0" : "AF_INET, SOCK_STREAM, SO_LINGER 0";
+    if (applied.max_retransmit_time) d += ", TCP_MAXRT";
+    if (applied.fail_on_icmp_error) d += ", TCP_FAIL_CONNECT_ON_ICMP_ERROR";
+    if (applied.no_syn_retransmissions) d += ", no SYN retransmissions";
+    return d;
+}
+
+// One thread's event loop with its share of the window.
+class worker {
+public:
+    worker(shared_state& shared, std::size_t slots, bool handles_signals)
+        : shared_(shared), ctx_(1), handles_signals_(handles_signals) {
+        for (std::size_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<slot>(ctx_));
+    }
+
+    void run() {
+        try {
+            std::optional<asio::signal_set> signals;
+            if (handles_signals_) {
+                signals.emplace(ctx_);
+                for (int s : platform::stop_signals()) signals->add(s);
+                signals->async_wait([this](const std::error_code& ec, int) {
+                    if (!ec) shared_.interrupt();
+                });
+            }
+            running_ = slots_.size();
+            const auto rethrow = [this](std::exception_ptr e) {
+                if (e) shared_.fail(e);
+            };
+            for (auto& s : slots_) asio::co_spawn(ctx_, slot_loop(*s), rethrow);
+            asio::co_spawn(ctx_, reaper(signals ? &*signals : nullptr), rethrow);
+            ctx_.run();
+        } catch (...) {
+            shared_.fail(std::current_exception());
+        }
+    }
+
+private:
+    asio::awaitable<void> slot_loop(slot& s) {
+        const std::uint64_t ports = shared_.order.size();
+        while (!shared_.stop.load(std::memory_order_relaxed)) {
+            const auto i = shared_.next.fetch_add(1, std::memory_order_relaxed);
+            if (i >= shared_.total) break;
+            port_result r;
+            r.target = static_cast<std::size_t>(i / ports);
+            r.port = shared_.order[static_cast<std::size_t>(i % ports)];
+            if (co_await probe(s, r)) shared_.report(r);
+        }
+        --running_;
+    }
+
+    // Tries the port until it answers or its tries are used up; false when the scan
+    // stopped first (the port then has no result).
+    asio::awaitable<bool> probe(slot& s, port_result& r) {
+        const tcp::endpoint ep(shared_.targets[r.target].address(), r.port);
+        std::optional<clock::time_point> shortage_since;
+        auto backoff = first_backoff;
+        while (!shared_.stop.load(std::memory_order_relaxed)) {
+            co_await pace(s);
+            const auto timeout = shared_.timeout_for(r.target);
+            auto a = co_await connect_once(s, ep, timeout);
+            if (a.opened) shared_.connects.fetch_add(1, std::memory_order_relaxed);
+            if (a.stopped) break;
+            const auto kind = platform::classify(a.error);
+            const auto v = judge(kind, a.self_connected);
+            if (v == verdict::local_shortage) {
+                // Not an answer from the target: wait for our own sockets to drain.
+                const auto now = clock::now();
+                if (!shortage_since) shortage_since = now;
+                if (now - *shortage_since > shortage_patience) {
+                    shared_.fail(a.error, ep);
+                    break;
+                }
+                s.timer.expires_after(backoff);
+                std::error_code ignored;
+                co_await s.timer.async_wait(asio::redirect_error(use, ignored));
+                backoff = std::min(backoff * 2, max_backoff);
+                continue;
+            }
+            if (v == verdict::fatal) {
+                shared_.fail(a.error, ep);
+                break;
+            }
+            shortage_since.reset();
+            backoff = first_backoff;
+            ++r.tries;
+            if (answered(v)) {
+                shared_.sample(r.target, a.rtt);
+                r.rtt_ms = std::chrono::duration<double, std::milli>(a.rtt).count();
+            }
+            r.state = v == verdict::open ? port_state::open : v == verdict::closed ? port_state::closed : port_state::filtered;
+            r.reason = a.self_connected ? platform::error_kind::refused : kind;
+            r.banner = std::move(a.banner);
+            if (v != verdict::filtered || r.tries > shared_.options.retries) co_return true;
+        }
+        co_return false;
+    }
+
+    asio::awaitable<attempt> connect_once(slot& s, const tcp::endpoint& ep, clock::duration timeout) {
+        attempt a;
+        auto& sock = s.socket;
+        sock.open(ep.protocol(), a.error);
+        if (a.error) co_return a;
+        a.opened = true;
+        const auto handle = static_cast<platform::native_socket>(sock.native_handle());
+        std::error_code ignored;
+        sock.set_option(asio::socket_base::linger(true, 0), ignored);
+        const auto applied = platform::set_connect_probe_options(handle, duration_cast<milliseconds>(timeout));
+        if (platform::tracing_enabled()) net::trace_socket(trace_step::socket, sock, -1, {}, socket_detail(ep, applied));
+
+        const auto start = clock::now();
+        s.deadline = start + timeout;
+        s.expired = false;
+        s.now = slot::phase::connecting;
+        co_await sock.async_connect(ep, asio::redirect_error(use, a.error));
+        s.now = slot::phase::idle;
+        a.rtt = clock::now() - start;
+        if (a.error == asio::error::operation_aborted) {
+            if (s.expired) a.error = std::make_error_code(std::errc::timed_out);
+            else a.stopped = true;
+        }
+        if (!a.error) {
+            const auto local = sock.local_endpoint(ignored);
+            a.self_connected = !ignored && local == ep;
+        }
+        if (platform::tracing_enabled())
+            net::trace_socket(trace_step::connect, sock, -1, a.error, a.self_connected ? "self-connect: nothing listens" : "");
+
+        if (!a.error && !a.self_connected && shared_.options.banner && !shared_.stop) {
+            std::array<char, banner_limit> buf{};
+            s.deadline = clock::now() + banner_wait;
+            s.expired = false;
+            s.now = slot::phase::reading;
+            std::error_code rec;
+            const auto n = co_await sock.async_read_some(asio::buffer(buf), asio::redirect_error(use, rec));
+            s.now = slot::phase::idle;
+            net::trace_socket(trace_step::recv, sock, static_cast<std::int64_t>(n),
+                              rec == asio::error::operation_aborted ? std::error_code{} : rec,
+                              rec == asio::error::operation_aborted ? "nothing said in time" : "");
+            a.banner.assign(buf.data(), n);
+        }
+        net::traced_close(sock);
+        co_return a;
+    }
+
+    asio::awaitable<void> pace(slot& s) {
+        if (shared_.interval_ns == 0) co_return;
+        const auto now = clock::now().time_since_epoch().count();
+        auto prev = shared_.next_start_ns.load();
+        std::int64_t at = 0;
+        do {
+            at = std::max<std::int64_t>(prev, now);
+        } while (!shared_.next_start_ns.compare_exchange_weak(prev, at + shared_.interval_ns));
+        if (at <= now) co_return;
+        s.timer.expires_at(clock::time_point(clock::duration(at)));
+        std::error_code ignored;
+        co_await s.timer.async_wait(asio::redirect_error(use, ignored));
+    }
+
+    // One timer per thread instead of one per connect: it ends connects and banner reads
+    // whose deadline has passed, and everything once the scan stops.
+    asio::awaitable<void> reaper(asio::signal_set* signals) {
+        const auto base = shared_.options.timeout.count() > 0 ? duration_cast<clock::duration>(shared_.options.timeout)
+                                                              : duration_cast<clock::duration>(rtt_estimator::min_timeout);
+        const auto tick = std::clamp<clock::duration>(base / 4, milliseconds(1), milliseconds(50));
+        asio::steady_timer timer(ctx_);
+        while (running_ > 0) {
+            timer.expires_after(tick);
+            std::error_code ignored;
+            co_await timer.async_wait(asio::redirect_error(use, ignored));
+            const bool stopping = shared_.stop.load();
+            const auto now = clock::now();
+            for (auto& s : slots_) {
+                if (stopping) s->timer.cancel();
+                if (s->now == slot::phase::idle || (!stopping && now < s->deadline)) continue;
+                // An answer already in the kernel but not yet delivered is not a timeout
+                // (the machine was busy); it is delivered on this loop's next turn.
+                if (!stopping && s->now == slot::phase::connecting &&
+                    platform::connect_settled(static_cast<platform::native_socket>(s->socket.native_handle())))
+                    continue;
+                s->expired = !stopping;
+                s->socket.cancel(ignored);
+            }
+        }
+        if (signals != nullptr) signals->cancel();
+    }
+
+    shared_state& shared_;
+    asio::io_context ctx_;
+    bool handles_signals_;
+    std::vector<std::unique_ptr<slot>> slots_;
+    std::size_t running_ = 0;
+};
+
+}  // namespace
+
+std::size_t window_for(std::size_t requested, const platform::file_limit& limit) {
+    const std::size_t wanted = requested > 0 ? requested : default_window;
+    if (!limit.applicable) return wanted;
+    const std::uint64_t usable = limit.soft > reserved_descriptors ? limit.soft - reserved_descriptors : 1;
+    return static_cast<std::size_t>(std::max<std::uint64_t>(1, std::min<std::uint64_t>(wanted, usable)));
+}
+
+std::vector<std::uint16_t> scan_order(std::vector<std::uint16_t> ports, bool randomize, std::uint64_t seed) {
+    if (randomize) {
+        std::mt19937_64 rng(seed);
+        std::shuffle(ports.begin(), ports.end(), rng);
+    } else {
+        std::sort(ports.begin(), ports.end());
+    }
+    return ports;
+}
+
+scan_summary run_scan(const std::vector<scan_target>& targets, const std::vector<std::uint16_t>& ports,
+                      const scan_options& options, const scan_events& events) {
+    const auto started = clock::now();
+    shared_state shared(options, events);
+    for (const auto& t : targets) {
+        std::error_code ec;
+        const auto a = asio::ip::make_address(t.address, ec);
+        if (ec) {
+            shared.summary.error = std::make_error_code(std::errc::invalid_argument);
+            shared.summary.error_where = t.address;
+            return shared.summary;
+        }
+        shared.targets.emplace_back(a, 0);
+    }
+    shared.order = scan_order(ports, options.randomize, std::random_device{}());
+    shared.total = static_cast<std::uint64_t>(targets.size()) * shared.order.size();
+    shared.rtt.resize(targets.size());
+    shared.remaining.assign(targets.size(), shared.order.size());
+    if (options.max_rate > 0) shared.interval_ns = static_cast<std::int64_t>(1e9 / options.max_rate);
+    if (shared.total == 0) return shared.summary;
+
+    const std::size_t wanted = options.window > 0 ? options.window : default_window;
+    const auto limit = platform::raise_open_file_limit(wanted + reserved_descriptors);
+    const std::size_t window =
+        static_cast<std::size_t>(std::min<std::uint64_t>(window_for(options.window, limit), shared.total));
+    unsigned threads = options.threads > 0 ? options.threads
+                                           : std::clamp(std::thread::hardware_concurrency(), 1u, max_threads);
+    threads = static_cast<unsigned>(std::min<std::uint64_t>(
+        {threads, std::max<std::uint64_t>(1, shared.total / probes_per_thread), window}));
+    shared.summary.window = window;
+    shared.summary.threads = threads;
+
+    std::vector<std::unique_ptr<worker>> workers;
+    for (unsigned t = 0; t < threads; ++t) {
+        const std::size_t share = window / threads + (t < window % threads ? 1 : 0);
+        workers.push_back(std::make_unique<worker>(shared, share, t == 0 && options.stop_on_signals));
+    }
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&w = *workers[t]] { w.run(); });
+    workers[0]->run();
+    for (auto& th : pool) th.join();
+
+    if (shared.failure) std::rethrow_exception(shared.failure);
+    auto summary = shared.summary;
+    summary.connects = shared.connects.load();
+    summary.elapsed_s = std::chrono::duration<double>(clock::now() - started).count();
+    return summary;
+}
+
+}  // namespace netlab::scan
