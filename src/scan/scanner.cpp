@@ -1,6 +1,7 @@
 #include "scan/scanner.hpp"
 
 #include <asio/co_spawn.hpp>
+#include <asio/post.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/redirect_error.hpp>
@@ -39,6 +40,7 @@ constexpr std::uint64_t probes_per_thread = 1000;
 constexpr unsigned max_threads = 4;
 constexpr milliseconds first_backoff{1};
 constexpr milliseconds max_backoff{200};
+constexpr unsigned yield_every = 32;
 
 // Everything the threads share. Probes are numbered target-major: probe i is port
 // order[i % ports] of target i / ports; threads take the next number from `next`.
@@ -120,6 +122,8 @@ struct slot {
     phase now = phase::idle;
     clock::time_point deadline;
     bool expired = false;
+    bool family_v6 = false;  // of the open socket
+    bool reuse = true;       // false once the OS refused to reconnect a socket
 };
 
 struct attempt {
@@ -172,7 +176,10 @@ public:
 private:
     asio::awaitable<void> slot_loop(slot& s) {
         const std::uint64_t ports = shared_.order.size();
-        while (!shared_.stop.load(std::memory_order_relaxed)) {
+        for (unsigned n = 1; !shared_.stop.load(std::memory_order_relaxed); ++n) {
+            // Probes answered on the spot never suspend: let the other slots, the reaper
+            // and the signal handler run now and then.
+            if (n % yield_every == 0) co_await asio::post(ctx_.get_executor(), use);
             const auto i = shared_.next.fetch_add(1, std::memory_order_relaxed);
             if (i >= shared_.total) break;
             port_result r;
@@ -233,21 +240,24 @@ private:
     asio::awaitable<attempt> connect_once(slot& s, const tcp::endpoint& ep, clock::duration timeout) {
         attempt a;
         auto& sock = s.socket;
-        sock.open(ep.protocol(), a.error);
-        if (a.error) co_return a;
-        a.opened = true;
-        const auto handle = static_cast<platform::native_socket>(sock.native_handle());
         std::error_code ignored;
-        sock.set_option(asio::socket_base::linger(true, 0), ignored);
-        const auto applied = platform::set_connect_probe_options(handle, duration_cast<milliseconds>(timeout));
-        if (platform::tracing_enabled()) net::trace_socket(trace_step::socket, sock, -1, {}, socket_detail(ep, applied));
+        // A socket kept from a refused probe is ready to connect again (same family).
+        if (sock.is_open() && s.family_v6 != ep.address().is_v6()) net::traced_close(sock);
+        if (!sock.is_open()) {
+            sock.open(ep.protocol(), a.error);
+            if (a.error) co_return a;
+            s.family_v6 = ep.address().is_v6();
+            sock.set_option(asio::socket_base::linger(true, 0), ignored);
+            if (direct_) sock.non_blocking(true, ignored);
+            const auto applied = platform::set_connect_probe_options(handle_of(sock), duration_cast<milliseconds>(timeout));
+            if (platform::tracing_enabled()) net::trace_socket(trace_step::socket, sock, -1, {}, socket_detail(ep, applied));
+        }
+        a.opened = true;
 
         const auto start = clock::now();
         s.deadline = start + timeout;
         s.expired = false;
-        s.now = slot::phase::connecting;
-        co_await sock.async_connect(ep, asio::redirect_error(use, a.error));
-        s.now = slot::phase::idle;
+        co_await connect(s, ep, a.error);
         a.rtt = clock::now() - start;
         if (a.error == asio::error::operation_aborted) {
             if (s.expired) a.error = std::make_error_code(std::errc::timed_out);
@@ -260,21 +270,54 @@ private:
         if (platform::tracing_enabled())
             net::trace_socket(trace_step::connect, sock, -1, a.error, a.self_connected ? "self-connect: nothing listens" : "");
 
-        if (!a.error && !a.self_connected && shared_.options.banner && !shared_.stop) {
-            std::array<char, banner_limit> buf{};
-            s.deadline = clock::now() + banner_wait;
-            s.expired = false;
-            s.now = slot::phase::reading;
-            std::error_code rec;
-            const auto n = co_await sock.async_read_some(asio::buffer(buf), asio::redirect_error(use, rec));
-            s.now = slot::phase::idle;
-            net::trace_socket(trace_step::recv, sock, static_cast<std::int64_t>(n),
-                              rec == asio::error::operation_aborted ? std::error_code{} : rec,
-                              rec == asio::error::operation_aborted ? "nothing said in time" : "");
-            a.banner.assign(buf.data(), n);
+        if (!a.error && !a.self_connected && shared_.options.banner && !shared_.stop) a.banner = co_await read_banner(s);
+        // Refused: keep the socket for the next probe where the OS allows it.
+        if (platform::classify(a.error) == platform::error_kind::refused && s.reuse) {
+            const auto ec = platform::prepare_reconnect(handle_of(sock));
+            if (platform::tracing_enabled()) net::trace_socket(trace_step::connect, sock, -1, ec, "AF_UNSPEC: dissolved for the next probe");
+            if (!ec) co_return a;
+            s.reuse = false;
         }
         net::traced_close(sock);
         co_return a;
+    }
+
+    // The connect itself: answered on the spot where the OS allows (most probes on
+    // loopback), else through the event loop; the reaper ends it at the deadline.
+    asio::awaitable<void> connect(slot& s, const tcp::endpoint& ep, std::error_code& ec) {
+        auto& sock = s.socket;
+        auto progress = platform::connect_progress::unsupported;
+        if (direct_) {
+            progress = platform::start_connect(handle_of(sock), ep.data(), ep.size(), ec);
+            direct_ = progress != platform::connect_progress::unsupported;
+        }
+        if (progress == platform::connect_progress::unsupported) {
+            s.now = slot::phase::connecting;
+            co_await sock.async_connect(ep, asio::redirect_error(use, ec));
+            s.now = slot::phase::idle;
+            co_return;
+        }
+        while (progress == platform::connect_progress::in_progress) {
+            s.now = slot::phase::connecting;
+            co_await sock.async_wait(tcp::socket::wait_write, asio::redirect_error(use, ec));
+            s.now = slot::phase::idle;
+            if (ec) co_return;
+            progress = platform::connect_answer(handle_of(sock), ec);
+        }
+    }
+
+    asio::awaitable<std::string> read_banner(slot& s) {
+        std::array<char, banner_limit> buf{};
+        s.deadline = clock::now() + banner_wait;
+        s.expired = false;
+        s.now = slot::phase::reading;
+        std::error_code ec;
+        const auto n = co_await s.socket.async_read_some(asio::buffer(buf), asio::redirect_error(use, ec));
+        s.now = slot::phase::idle;
+        const bool quiet = ec == asio::error::operation_aborted;
+        net::trace_socket(trace_step::recv, s.socket, static_cast<std::int64_t>(n), quiet ? std::error_code{} : ec,
+                          quiet ? "nothing said in time" : "");
+        co_return std::string(buf.data(), n);
     }
 
     asio::awaitable<void> pace(slot& s) {
@@ -309,18 +352,23 @@ private:
                 if (s->now == slot::phase::idle || (!stopping && now < s->deadline)) continue;
                 // An answer already in the kernel but not yet delivered is not a timeout
                 // (the machine was busy); it is delivered on this loop's next turn.
-                if (!stopping && s->now == slot::phase::connecting &&
-                    platform::connect_settled(static_cast<platform::native_socket>(s->socket.native_handle())))
+                if (!stopping && s->now == slot::phase::connecting && platform::connect_settled(handle_of(s->socket)))
                     continue;
                 s->expired = !stopping;
                 s->socket.cancel(ignored);
             }
         }
+        for (auto& s : slots_) net::traced_close(s->socket);
         if (signals != nullptr) signals->cancel();
+    }
+
+    static platform::native_socket handle_of(tcp::socket& sock) {
+        return static_cast<platform::native_socket>(sock.native_handle());
     }
 
     shared_state& shared_;
     asio::io_context ctx_;
+    bool direct_ = true;  // platform::start_connect works here
     bool handles_signals_;
     std::vector<std::unique_ptr<slot>> slots_;
     std::size_t running_ = 0;

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <system_error>
 
 #include "netlab/platform/socket_options.hpp"
 
@@ -33,5 +35,29 @@ probe_options set_connect_probe_options(native_socket s, std::chrono::millisecon
 // Windows a completion already queued on the IOCP survives cancellation anyway, so
 // this answers false there.
 bool connect_settled(native_socket s);
+
+enum class connect_progress {
+    answered,     // `answer` holds the outcome: empty (connected) or the failure
+    in_progress,  // wait until the socket is writable, then ask connect_answer()
+    unsupported,  // nothing was done: connect through the event loop instead
+};
+
+// Starts a connect on a non-blocking socket and, when the OS has the answer already,
+// returns it without a trip through the event loop: on loopback the SYN and its RST or
+// SYN-ACK are processed before connect() returns, so most probes end here. POSIX only;
+// on Windows sockets connect through ConnectEx and the completion port (unsupported).
+connect_progress start_connect(native_socket s, const void* address, std::size_t length, std::error_code& answer);
+
+// The answer of a connect started by start_connect, once the socket is writable
+// (in_progress again if it was not yet).
+connect_progress connect_answer(native_socket s, std::error_code& answer);
+
+// Makes a socket whose connect was refused ready for the next connect, saving the
+// socket()/close() pair and the event-loop registration per probe (the larger part of
+// a refused probe's cost on loopback). Linux: connect() with AF_UNSPEC, which dissolves
+// the association (and aborts an established one with a RST). Elsewhere a failed
+// connect leaves the socket unusable: operation_not_supported, and the caller opens a
+// new one.
+std::error_code prepare_reconnect(native_socket s);
 
 }  // namespace netlab::platform
