@@ -173,8 +173,8 @@ json_object summary_json(const scan::scan_summary& s, const std::vector<scan::sc
 std::string summary_text(const scan::scan_summary& s, const std::vector<scan::scan_target>& targets) {
     const std::string who = targets.size() == 1 ? host_label(targets[0]) : fmt::format("{} addresses", targets.size());
     const double rate = s.elapsed_s > 0 ? static_cast<double>(s.connects) / s.elapsed_s : 0;
-    return fmt::format("{}: {}: {} ports, {} open, {} closed, {} filtered in {:.2f} s ({} connects/s)",
-                       s.interrupted ? "Interrupted" : "Done", who, count_text(s.ports), count_text(s.open),
+    return fmt::format("{}: {}: {} port{}, {} open, {} closed, {} filtered in {:.2f} s ({} connects/s)",
+                       s.interrupted ? "Interrupted" : "Done", who, count_text(s.ports), s.ports == 1 ? "" : "s", count_text(s.open),
                        count_text(s.closed), count_text(s.filtered), s.elapsed_s,
                        count_text(static_cast<std::uint64_t>(rate)));
 }
@@ -185,20 +185,21 @@ public:
     void install() {
         platform::set_trace_sink([this](const platform::trace_record& r) {
             std::lock_guard lock(mutex_);
-            ++counts_[{r.step, platform::classify(r.error)}];
+            // The AF_UNSPEC connect that readies a socket for reuse is no probe.
+            const bool dissolve = r.step == platform::trace_step::connect && r.remote == scan::dissolve_address;
+            ++counts_[{r.step, dissolve ? std::string("dissolve") : std::string(outcome_name(platform::classify(r.error)))}];
         });
     }
     void print(cli::output& out) {
         platform::set_trace_sink({});
-        std::map<platform::trace_step, std::vector<std::pair<platform::error_kind, std::uint64_t>>> steps;
+        std::map<platform::trace_step, std::vector<std::pair<std::string, std::uint64_t>>> steps;
         for (const auto& [key, n] : counts_) steps[key.first].emplace_back(key.second, n);
         for (const auto& [step, outcomes] : steps) {
             std::uint64_t total = 0;
             std::string parts;
             json_object counts;
-            for (const auto& [kind, n] : outcomes) {
+            for (const auto& [name, n] : outcomes) {
                 total += n;
-                const auto name = kind == platform::error_kind::none ? std::string_view("ok") : platform::kind_name(kind);
                 parts += fmt::format("{}{} {}", parts.empty() ? "" : ", ", count_text(n), name);
                 counts.add(name, n);
             }
@@ -215,7 +216,10 @@ public:
 
 private:
     std::mutex mutex_;
-    std::map<std::pair<platform::trace_step, platform::error_kind>, std::uint64_t> counts_;
+    static std::string_view outcome_name(platform::error_kind k) {
+        return k == platform::error_kind::none ? "ok" : platform::kind_name(k);
+    }
+    std::map<std::pair<platform::trace_step, std::string>, std::uint64_t> counts_;
 };
 
 scan::scan_options scan_options_of(const portscan_args& a) {
@@ -261,7 +265,7 @@ int run_wait(cli::output& out, const portscan_args& a, const scan::targets_resul
     if (w.interrupted) s.add("interrupted", true);
     if (w.error) return report_fault(out, w.error, w.error_where);
     if (w.all_open) {
-        out.event(s, fmt::format("All {} open after {:.1f} s", ports.size() * w.targets.size() == 1 ? "ports" : "ports",
+        out.event(s, fmt::format("{} open after {:.1f} s", ports.size() * w.targets.size() == 1 ? "The port is" : "All ports are",
                                  w.waited_s));
         return cli::exit_code::ok;
     }
@@ -289,7 +293,7 @@ int run_portscan(cli::output& out, const portscan_args& a) {
     for (const auto& spec : parsed.specs) {
         if (!spec.hostname) {
             for (const auto& addr : spec.addresses) {
-                targets.push_back({spec.text, addr});
+                targets.push_back({addr, addr});
                 others.emplace_back();
             }
             continue;
@@ -351,7 +355,7 @@ int run_portscan(cli::output& out, const portscan_args& a) {
                               s.threads == 1 ? "" : "s",
                               a.timeout_ms > 0 ? fmt::format("{} ms", a.timeout_ms) : std::string("adaptive")));
     if (tallying) tally.print(out);
-    out.result(summary_json(s, targets), summary_text(s, targets));
+    out.event(summary_json(s, targets), summary_text(s, targets));
     if (s.error) return report_fault(out, s.error, s.error_where);
     if (s.interrupted) return cli::exit_code::interrupted;
     return code;

@@ -143,6 +143,23 @@ std::string socket_detail(const tcp::endpoint& ep, const platform::probe_options
     return d;
 }
 
+// A trace record for a probe socket; the remote address is the probe's, since an
+// unconnected socket has none to report.
+void trace_probe(trace_step step, tcp::socket& sock, std::string remote, std::int64_t bytes, const std::error_code& ec,
+                 std::string detail) {
+    if (!platform::tracing_enabled()) return;
+    platform::trace_record r;
+    r.step = step;
+    r.handle = static_cast<std::uint64_t>(sock.native_handle());
+    std::error_code ignored;
+    if (const auto local = sock.local_endpoint(ignored); !ignored) r.local = net::to_string(local);
+    r.remote = std::move(remote);
+    r.bytes = bytes;
+    r.error = ec;
+    r.detail = std::move(detail);
+    platform::emit_trace(r);
+}
+
 // One thread's event loop with its share of the window.
 class worker {
 public:
@@ -268,13 +285,14 @@ private:
             a.self_connected = !ignored && local == ep;
         }
         if (platform::tracing_enabled())
-            net::trace_socket(trace_step::connect, sock, -1, a.error, a.self_connected ? "self-connect: nothing listens" : "");
+            trace_probe(trace_step::connect, sock, net::to_string(ep), -1, a.error,
+                        a.self_connected ? "self-connect: nothing listens" : "");
 
-        if (!a.error && !a.self_connected && shared_.options.banner && !shared_.stop) a.banner = co_await read_banner(s);
+        if (!a.error && !a.self_connected && shared_.options.banner && !shared_.stop) a.banner = co_await read_banner(s, ep);
         // Refused: keep the socket for the next probe where the OS allows it.
         if (platform::classify(a.error) == platform::error_kind::refused && s.reuse) {
             const auto ec = platform::prepare_reconnect(handle_of(sock));
-            if (platform::tracing_enabled()) net::trace_socket(trace_step::connect, sock, -1, ec, "AF_UNSPEC: dissolved for the next probe");
+            trace_probe(trace_step::connect, sock, std::string(dissolve_address), -1, ec, "dissolves the association for the next probe");
             if (!ec) co_return a;
             s.reuse = false;
         }
@@ -306,7 +324,7 @@ private:
         }
     }
 
-    asio::awaitable<std::string> read_banner(slot& s) {
+    asio::awaitable<std::string> read_banner(slot& s, const tcp::endpoint& ep) {
         std::array<char, banner_limit> buf{};
         s.deadline = clock::now() + banner_wait;
         s.expired = false;
@@ -315,8 +333,8 @@ private:
         const auto n = co_await s.socket.async_read_some(asio::buffer(buf), asio::redirect_error(use, ec));
         s.now = slot::phase::idle;
         const bool quiet = ec == asio::error::operation_aborted;
-        net::trace_socket(trace_step::recv, s.socket, static_cast<std::int64_t>(n), quiet ? std::error_code{} : ec,
-                          quiet ? "nothing said in time" : "");
+        trace_probe(trace_step::recv, s.socket, net::to_string(ep), static_cast<std::int64_t>(n), quiet ? std::error_code{} : ec,
+                    quiet ? "nothing said in time" : "");
         co_return std::string(buf.data(), n);
     }
 

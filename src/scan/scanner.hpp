@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -32,6 +33,10 @@ inline constexpr std::size_t banner_limit = 512;
 // A shortage of local ports or descriptors is waited out this long before the scan
 // gives up with that error.
 inline constexpr std::chrono::seconds shortage_patience{10};
+
+// The remote address of the trace record for the connect(AF_UNSPEC) that readies a
+// refused probe's socket for the next probe (Linux).
+inline constexpr std::string_view dissolve_address = "AF_UNSPEC";
 
 struct scan_target {
     std::string name;     // as the user wrote it (host name, address or block)
