@@ -341,16 +341,22 @@ int run_portscan(cli::output& out, const portscan_args& a) {
                                     count_text(probes), done * 100 / probes, open,
                                     std::chrono::duration<double>(now - started).count()));
     };
-    ev.on_target_done = [&](std::size_t t) {
+    std::vector<bool> shown(targets.size());
+    const auto show = [&](std::size_t t) {
+        shown[t] = true;
         if (out.json()) return;
         clear_progress();
         out.result({}, host_table(out, targets[t], hosts[t], others[t], a.open_only, a.banner));
         hosts[t] = {};
     };
+    ev.on_target_done = show;
 
     const auto opts = scan_options_of(a);
     const auto s = scan::run_scan(targets, ports, opts, ev);
     clear_progress();
+    // Stopped early: what was found so far.
+    for (std::size_t t = 0; t < targets.size(); ++t)
+        if (!shown[t] && hosts[t].count != std::array<std::uint64_t, 3>{}) show(t);
     out.detail(1, fmt::format("{} connects in flight at most, {} event loop{}, timeout {}", s.window, s.threads,
                               s.threads == 1 ? "" : "s",
                               a.timeout_ms > 0 ? fmt::format("{} ms", a.timeout_ms) : std::string("adaptive")));
