@@ -215,6 +215,7 @@ private:
         auto backoff = first_backoff;
         while (!shared_.stop.load(std::memory_order_relaxed)) {
             co_await pace(s);
+            if (shared_.stop.load(std::memory_order_relaxed)) break;
             const auto timeout = shared_.timeout_for(r.target);
             auto a = co_await connect_once(s, ep, timeout);
             if (a.opened) shared_.connects.fetch_add(1, std::memory_order_relaxed);
