@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,10 @@ constexpr unsigned max_threads = 4;
 constexpr milliseconds first_backoff{1};
 constexpr milliseconds max_backoff{200};
 constexpr unsigned yield_every = 32;
+// Slots each event loop starts with; more open when most connects wait longer than
+// slow_answer (worker::launch): a distant or silent target, not a busy loopback.
+constexpr std::size_t first_slots = 16;
+constexpr milliseconds slow_answer{10};
 
 // Everything the threads share. Probes are numbered target-major: probe i is port
 // order[i % ports] of target i / ports; threads take the next number from `next`.
@@ -120,6 +125,7 @@ struct slot {
     tcp::socket socket;
     asio::steady_timer timer;  // --max-rate pacing and shortage back-off
     phase now = phase::idle;
+    clock::time_point since;  // the connect's start
     clock::time_point deadline;
     bool expired = false;
     bool family_v6 = false;  // of the open socket
@@ -178,12 +184,8 @@ public:
                     if (!ec) shared_.interrupt();
                 });
             }
-            running_ = slots_.size();
-            const auto rethrow = [this](std::exception_ptr e) {
-                if (e) shared_.fail(e);
-            };
-            for (auto& s : slots_) asio::co_spawn(ctx_, slot_loop(*s), rethrow);
-            asio::co_spawn(ctx_, reaper(signals ? &*signals : nullptr), rethrow);
+            launch(std::min(slots_.size(), first_slots));
+            asio::co_spawn(ctx_, reaper(signals ? &*signals : nullptr), rethrow());
             ctx_.run();
         } catch (...) {
             shared_.fail(std::current_exception());
@@ -191,6 +193,22 @@ public:
     }
 
 private:
+    std::function<void(std::exception_ptr)> rethrow() {
+        return [this](std::exception_ptr e) {
+            if (e) shared_.fail(e);
+        };
+    }
+
+    // Starts `n` more slots. The window opens as it is needed: a scan whose answers come
+    // quickly (loopback) keeps a few sockets, one waiting on a distant or silent target
+    // doubles its slots each reaper tick up to the window.
+    void launch(std::size_t n) {
+        for (; n > 0 && launched_ < slots_.size(); --n) {
+            ++running_;
+            asio::co_spawn(ctx_, slot_loop(*slots_[launched_++]), rethrow());
+        }
+    }
+
     asio::awaitable<void> slot_loop(slot& s) {
         const std::uint64_t ports = shared_.order.size();
         for (unsigned n = 1; !shared_.stop.load(std::memory_order_relaxed); ++n) {
@@ -217,8 +235,19 @@ private:
             co_await pace(s);
             if (shared_.stop.load(std::memory_order_relaxed)) break;
             const auto timeout = shared_.timeout_for(r.target);
-            auto a = co_await connect_once(s, ep, timeout);
+            // On loopback our own probes can meet: A (from port X) connecting to Y while B
+            // (from port Y) connects to X is a TCP simultaneous open, and both "succeed".
+            // An open port there is confirmed by a second connect, which a listener
+            // accepts again and such a chance meeting does not repeat.
+            const bool confirm = ep.address().is_loopback();
+            auto a = co_await connect_once(s, ep, timeout, shared_.options.banner && !confirm);
             if (a.opened) shared_.connects.fetch_add(1, std::memory_order_relaxed);
+            if (confirm && !a.stopped && !a.error && !a.self_connected) {
+                const auto first_rtt = a.rtt;
+                a = co_await connect_once(s, ep, timeout, shared_.options.banner);
+                if (a.opened) shared_.connects.fetch_add(1, std::memory_order_relaxed);
+                a.rtt = first_rtt;
+            }
             if (a.stopped) break;
             const auto kind = platform::classify(a.error);
             const auto v = judge(kind, a.self_connected);
@@ -255,7 +284,7 @@ private:
         co_return false;
     }
 
-    asio::awaitable<attempt> connect_once(slot& s, const tcp::endpoint& ep, clock::duration timeout) {
+    asio::awaitable<attempt> connect_once(slot& s, const tcp::endpoint& ep, clock::duration timeout, bool banner) {
         attempt a;
         auto& sock = s.socket;
         std::error_code ignored;
@@ -273,6 +302,7 @@ private:
         a.opened = true;
 
         const auto start = clock::now();
+        s.since = start;
         s.deadline = start + timeout;
         s.expired = false;
         co_await connect(s, ep, a.error);
@@ -282,14 +312,17 @@ private:
             else a.stopped = true;
         }
         if (!a.error) {
+            // Windows (and wine) may report the address the socket was bound to before
+            // ConnectEx (0.0.0.0) rather than the one it connected from: the port decides.
             const auto local = sock.local_endpoint(ignored);
-            a.self_connected = !ignored && local == ep;
+            a.self_connected = !ignored && local.port() == ep.port() &&
+                               (local.address() == ep.address() || local.address().is_unspecified());
         }
         if (platform::tracing_enabled())
             trace_probe(trace_step::connect, sock, net::to_string(ep), -1, a.error,
                         a.self_connected ? "self-connect: nothing listens" : "");
 
-        if (!a.error && !a.self_connected && shared_.options.banner && !shared_.stop) a.banner = co_await read_banner(s, ep);
+        if (!a.error && !a.self_connected && banner && !shared_.stop) a.banner = co_await read_banner(s, ep);
         // Refused: keep the socket for the next probe where the OS allows it.
         if (platform::classify(a.error) == platform::error_kind::refused && s.reuse) {
             const auto ec = platform::prepare_reconnect(handle_of(sock));
@@ -366,6 +399,12 @@ private:
             co_await timer.async_wait(asio::redirect_error(use, ignored));
             const bool stopping = shared_.stop.load();
             const auto now = clock::now();
+            std::size_t waiting = 0;
+            for (std::size_t i = 0; i < launched_; ++i) {
+                const auto& sl = *slots_[i];
+                waiting += sl.now == slot::phase::connecting && now - sl.since > slow_answer ? 1u : 0u;
+            }
+            if (!stopping && waiting * 4 >= launched_ * 3) launch(launched_);
             for (auto& s : slots_) {
                 if (stopping) s->timer.cancel();
                 if (s->now == slot::phase::idle || (!stopping && now < s->deadline)) continue;
@@ -390,6 +429,7 @@ private:
     bool direct_ = true;  // platform::start_connect works here
     bool handles_signals_;
     std::vector<std::unique_ptr<slot>> slots_;
+    std::size_t launched_ = 0;
     std::size_t running_ = 0;
 };
 

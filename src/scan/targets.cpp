@@ -116,6 +116,12 @@ targets_result parse_targets(const std::vector<std::string>& texts, ip_family fa
 
 resolved_name resolve_name(const std::string& host, ip_family family) {
     resolved_name out;
+    if (host == "localhost" || host == "localhost.") {
+        // RFC 6761 §6.3: loopback without asking a resolver (as `get` does), both families.
+        out.address = family == ip_family::v6 ? "::1" : "127.0.0.1";
+        if (family == ip_family::any) out.others.push_back("::1");
+        return out;
+    }
     asio::io_context ctx;
     asio::ip::tcp::resolver resolver(ctx);
     std::error_code ec;

@@ -35,7 +35,8 @@ struct resolved_name {
 };
 
 // The system resolver's answer for a host name: nmap's choice of address (the first
-// IPv4 one unless -6 is given, else the first of the other family).
+// IPv4 one unless -6 is given, else the first of the other family). "localhost" is
+// answered without a resolver: 127.0.0.1, or ::1 with -6 (RFC 6761 §6.3).
 resolved_name resolve_name(const std::string& host, ip_family family);
 
 }  // namespace netlab::scan

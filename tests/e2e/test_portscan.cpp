@@ -20,7 +20,7 @@ std::map<int, std::string> states_of(const std::string& out) {
 
 }  // namespace
 
-TEST_CASE("listeners are open and a refusing port is closed, with nmap's service names") {
+TEST_CASE("listeners are open and a refusing port is closed with nmap's service names") {
     held_listener a, b;
     refusing_port closed;
     const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p",
@@ -62,7 +62,7 @@ TEST_CASE("the human table lists open ports like nmap and folds many closed ones
     CHECK(r.out.find("connects/s") != std::string::npos);
 }
 
-TEST_CASE("a few closed ports are listed; --open hides them") {
+TEST_CASE("a few closed ports are listed and --open hides them") {
     refusing_port a, b;
     const auto spec = std::to_string(a.port()) + "," + std::to_string(b.port());
     auto r = run_netlab({"portscan", "127.0.0.1", "-p", spec});
@@ -86,6 +86,7 @@ TEST_CASE("a host name target says which address was scanned") {
     CHECK(p["state"] == "open");
     r = run_netlab({"portscan", "localhost", "-p", std::to_string(l.port())});
     CHECK(r.out.find("localhost (127.0.0.1)") != std::string::npos);
+    CHECK(r.out.find("Other addresses for localhost (not scanned): ::1") != std::string::npos);
 }
 
 TEST_CASE("an IPv6 literal is scanned over IPv6") {
@@ -104,7 +105,7 @@ TEST_CASE("an IPv6 literal is scanned over IPv6") {
     CHECK(events(r.out, "port").at(0)["address"] == "::1");
 }
 
-TEST_CASE("a CIDR block 127.0.0.0/28 scans 16 addresses; only the listener's is open") {
+TEST_CASE("a CIDR block 127.0.0.0/28 scans 16 addresses and only the listener's is open") {
     held_listener l("127.0.0.5");
     const auto r = run_netlab({"--json", "portscan", "127.0.0.0/28", "-p", std::to_string(l.port())});
     INFO(r.err);
@@ -170,7 +171,7 @@ TEST_CASE("every bad port spec or target is exit 2 with one line saying what is 
     CHECK(r.err.find("expected") != std::string::npos);
 }
 
-TEST_CASE("a name that does not resolve is exit 1; the other targets are still scanned") {
+TEST_CASE("a name that does not resolve is exit 1 and the other targets are still scanned") {
     refusing_port closed;
     const auto r = run_netlab({"--json", "portscan", "no-such-host.invalid", "127.0.0.1", "-p", std::to_string(closed.port())});
     CHECK(r.exit_code == 1);
@@ -178,7 +179,7 @@ TEST_CASE("a name that does not resolve is exit 1; the other targets are still s
     CHECK(events(r.out, "port").size() == 1);
 }
 
-TEST_CASE("--banner shows what a service says first, escaped") {
+TEST_CASE("--banner shows what a service says first and escapes it") {
     if (!have_program("python3")) return;
     auto peer = child::start({"python3", "-c",
                               "import socket,sys\n"
@@ -226,7 +227,7 @@ TEST_CASE("--trace shows each socket call for a small scan and a tally per outco
     CHECK(r.err.find("\"event\":\"trace\"") == std::string::npos);
 }
 
-TEST_CASE("the default is the 1000 most common ports; --top-ports takes fewer") {
+TEST_CASE("the default is the 1000 most common ports and --top-ports takes fewer") {
     auto r = run_netlab({"--json", "portscan", "127.0.0.1"});
     CHECK(r.exit_code == 0);
     CHECK(events(r.out, "summary").at(0)["ports"] == 1000);

@@ -63,7 +63,7 @@ TEST_CASE("--wait exits 0 once a listener appears after a delay") {
     CHECK(scan.wait(std::chrono::seconds(10)) == 0);
 }
 
-TEST_CASE("--wait for a port that never opens exits 1 after its time, naming the port") {
+TEST_CASE("--wait for a port that never opens exits 1 after its time and names the port") {
     refusing_port closed;
     const auto start = clock_type::now();
     const auto r = run_netlab({"portscan", "127.0.0.1", "--wait", "1.5", "-p", std::to_string(closed.port())});

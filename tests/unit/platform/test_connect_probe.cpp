@@ -25,7 +25,7 @@ TEST_CASE("probe options can be set on a fresh socket (and are needed only on Wi
     CHECK(s.is_open());
 }
 
-TEST_CASE("a connect to a refusing loopback port is answered on the spot, or left to the event loop") {
+TEST_CASE("a connect to a refusing loopback port is answered on the spot or left to the event loop") {
     asio::io_context ctx;
     tcp::socket refusing(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     const tcp::endpoint target = refusing.local_endpoint();

@@ -20,7 +20,7 @@ std::vector<std::uint16_t> ports(std::initializer_list<std::uint16_t> l) { retur
 
 }  // namespace
 
-TEST_CASE("single ports, lists and ranges give sorted unique ports") {
+TEST_CASE("single ports and lists and ranges give sorted unique ports") {
     CHECK(parse("22").ports == ports({22}));
     CHECK(parse("443,22,80").ports == ports({22, 80, 443}));
     CHECK(parse("20-23").ports == ports({20, 21, 22, 23}));
@@ -29,7 +29,7 @@ TEST_CASE("single ports, lists and ranges give sorted unique ports") {
     CHECK(parse(" 22 , 80 ").ports == ports({22, 80}));
 }
 
-TEST_CASE("'-' and 1-65535 mean every port; open ends reach 1 and 65535") {
+TEST_CASE("'-' and 1-65535 mean every port and open ends reach 1 and 65535") {
     CHECK(parse("-").ports.size() == 65535);
     CHECK(parse("1-65535").ports.size() == 65535);
     const auto tail = parse("65530-").ports;

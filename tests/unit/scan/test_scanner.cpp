@@ -78,7 +78,7 @@ TEST_CASE("a scan finds the listening port open and the refusing one closed") {
     }
 }
 
-TEST_CASE("every port of a range gets exactly one result, with a small window and several threads") {
+TEST_CASE("every probe gets exactly one result with a small window and several threads") {
     refusing_port closed;
     std::vector<std::uint16_t> ports;
     for (unsigned i = 0; i < 300; ++i) ports.push_back(closed.port());
@@ -106,7 +106,7 @@ TEST_CASE("--max-rate spaces the connects out") {
     CHECK(s.elapsed_s >= 0.09);  // 5 gaps of 20 ms, less a little for clock granularity
 }
 
-TEST_CASE("a target that is not an address is reported, not scanned") {
+TEST_CASE("a target that is not an address is reported and not scanned") {
     const auto s = run_scan({{"x", "not-an-address"}}, {80}, {}, {});
     CHECK(static_cast<bool>(s.error));
     CHECK(s.ports == 0);

@@ -7,7 +7,7 @@
 
 using namespace netlab::scan;
 
-TEST_CASE("the built-in table holds 1000 distinct ports, most common first") {
+TEST_CASE("the built-in table holds 1000 distinct ports with the most common first") {
     const auto& t = top_ports_table();
     std::set<std::uint16_t> seen;
     for (const auto& e : t) {
@@ -20,7 +20,7 @@ TEST_CASE("the built-in table holds 1000 distinct ports, most common first") {
     CHECK(t[0].name == "http");
 }
 
-TEST_CASE("top_ports gives the first N, ascending") {
+TEST_CASE("top_ports gives the first N in ascending order") {
     const auto ten = top_ports(10);
     CHECK(ten.size() == 10);
     CHECK(std::is_sorted(ten.begin(), ten.end()));
@@ -28,7 +28,7 @@ TEST_CASE("top_ports gives the first N, ascending") {
     CHECK(top_ports(5000).size() == top_port_count);
 }
 
-TEST_CASE("a services file is parsed for TCP lines, names and aliases") {
+TEST_CASE("a services file is parsed for TCP lines with names and aliases") {
     const auto db = parse_services(
         "# comment\n"
         "ftp\t\t21/tcp\n"
@@ -45,7 +45,7 @@ TEST_CASE("a services file is parsed for TCP lines, names and aliases") {
     CHECK(db.name_of.size() == 3);
 }
 
-TEST_CASE("names are found in the built-in table first, then in the system database") {
+TEST_CASE("names are found in the built-in table first and then in the system database") {
     const auto db = parse_services("myservice 4321/tcp\nhttp 8888/tcp\n");
     CHECK(ports_named("ssh", db) == std::vector<std::uint16_t>{22});
     CHECK(ports_named("SSH", db) == std::vector<std::uint16_t>{22});
@@ -66,7 +66,7 @@ TEST_CASE("patterns match with * and ?") {
     CHECK_FALSE(name_matches("http", "https"));
 }
 
-TEST_CASE("a port's name: built-in, else unknown for a port nobody names") {
+TEST_CASE("a port's name comes from the built-in table first") {
     CHECK(service_name(22) == "ssh");
     CHECK(service_name(443) == "https");
     CHECK_FALSE(service_name(65000).empty());

@@ -4,7 +4,7 @@
 
 using namespace netlab::scan;
 
-TEST_CASE("literals, blocks and names are told apart") {
+TEST_CASE("literals and blocks and names are told apart") {
     const auto r = parse_targets({"127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.0/30"}, ip_family::any);
     REQUIRE(r.ok());
     REQUIRE(r.specs.size() == 5);
@@ -26,7 +26,7 @@ TEST_CASE("a block includes its network and broadcast addresses and is masked fi
     CHECK(v6.specs[0].addresses == std::vector<std::string>{"fd00::1:0", "fd00::1:1", "fd00::1:2", "fd00::1:3"});
 }
 
-TEST_CASE("at most 65,536 addresses: a /16 is fine, a /15 is a clear error") {
+TEST_CASE("at most 65536 addresses: a /16 is fine and a /15 is a clear error") {
     CHECK(parse_targets({"10.1.0.0/16"}, ip_family::any).specs.at(0).addresses.size() == 65536);
     const auto big = parse_targets({"10.0.0.0/15"}, ip_family::any);
     CHECK(big.error.find("more than 65,536") != std::string::npos);
@@ -54,10 +54,12 @@ TEST_CASE("-4 and -6 refuse literals of the other family") {
     CHECK(parse_targets({"localhost"}, ip_family::v6).ok());
 }
 
-TEST_CASE("a name resolves to an IPv4 address first unless -6, as nmap") {
+TEST_CASE("a name resolves to an IPv4 address first unless -6 as in nmap") {
     const auto any = resolve_name("localhost", ip_family::any);
     REQUIRE_FALSE(static_cast<bool>(any.error));
     CHECK(any.address == "127.0.0.1");
+    CHECK(any.others == std::vector<std::string>{"::1"});
+    CHECK(resolve_name("localhost", ip_family::v6).address == "::1");
     const auto bad = resolve_name("no-such-host.invalid", ip_family::any);
     CHECK(static_cast<bool>(bad.error));
 }
