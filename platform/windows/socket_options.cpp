@@ -2,7 +2,10 @@
 #include <mswsock.h>
 #include <ws2tcpip.h>
 
+#include <string>
+
 #include "netlab/platform/socket_options.hpp"
+#include "netlab/platform/trace.hpp"
 
 #ifndef SIO_UDP_CONNRESET
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
@@ -11,11 +14,14 @@
 namespace netlab::platform {
 namespace {
 
-std::error_code set_int_option(native_socket s, int level, int name, int value) {
+// Sets the option and traces it as the course writes it: "setsockopt SO_REUSEADDR=1".
+std::error_code set_int_option(native_socket s, int level, int name, const char* name_text, int value) {
+    std::error_code ec;
     if (::setsockopt(static_cast<SOCKET>(s), level, name, reinterpret_cast<const char*>(&value),
                      sizeof value) != 0)
-        return {::WSAGetLastError(), std::system_category()};
-    return {};
+        ec = {::WSAGetLastError(), std::system_category()};
+    emit_trace(trace_step::setsockopt, s, -1, ec, std::string(name_text) + "=" + std::to_string(value));
+    return ec;
 }
 
 }  // namespace
@@ -23,11 +29,11 @@ std::error_code set_int_option(native_socket s, int level, int name, int value) 
 std::error_code set_server_address_reuse(native_socket s) {
     // SO_REUSEADDR on Windows lets another socket bind the very same port (hijacking);
     // exclusive use is the safe default, and Windows has no TIME_WAIT bind problem to solve.
-    return set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+    return set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, "SO_EXCLUSIVEADDRUSE", 1);
 }
 
 std::error_code set_ipv6_only(native_socket s, bool only) {
-    return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, only ? 1 : 0);
+    return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY", only ? 1 : 0);
 }
 
 std::error_code disable_udp_connection_reset(native_socket s) {

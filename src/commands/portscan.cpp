@@ -16,6 +16,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/validators.hpp"
 #include "commands/registry.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/terminal.hpp"
@@ -389,28 +390,28 @@ std::string footer() {
 void add_portscan(CLI::App& app, runner& chosen) {
     auto args = std::make_shared<portscan_args>();
     auto* sub = app.add_subcommand("portscan", "TCP connect scan of ports (nmap -sT's states), or --wait until ports open");
-    sub->add_option("target", args->targets, "Host name, IPv4 or IPv6 address, or CIDR block (at most 65,536 addresses)")
+    sub->add_option("TARGET", args->targets, "Host name, IPv4 or IPv6 address, or CIDR block (at most 65,536 addresses)")
         ->required();
     auto* ports = sub->add_option("-p,--ports", args->ports,
                                   "Ports as nmap: 22,80,8000-8100, '-' for all, names such as http (default: the 1000 most common)")
                       ->option_text("SPEC")
                       ->check([](const std::string& spec) { return scan::parse_port_spec(spec).error; });
     sub->add_option("--top-ports", args->top_ports, "Scan the N most common ports (1-1000)")
-        ->check(CLI::Range(1, 1000))
         ->option_text("N")
+        ->check(cli::whole_number(1, 1000))
         ->excludes(ports);
     sub->add_option("--timeout", args->timeout_ms, "Milliseconds to wait for each connect (default: adapted to measured round trips)")
-        ->check(CLI::Range(1, 600000))
-        ->option_text("MS");
+        ->option_text("MS")
+        ->check(cli::whole_number(1, 600000, "milliseconds"));
     sub->add_option("--concurrency", args->concurrency, "Connects in flight at most (default 4096, within the open-file limit)")
-        ->check(CLI::Range(1, 1000000))
-        ->option_text("N");
+        ->option_text("N")
+        ->check(cli::whole_number(1, 1000000));
     sub->add_option("--max-rate", args->max_rate, "Connects per second at most (default: no cap)")
-        ->check(CLI::Range(0.01, 1e9))
-        ->option_text("N");
+        ->option_text("N")
+        ->check(cli::decimal_number(0.01, 1e9, "connects per second"));
     sub->add_option("--retries", args->retries, "More tries for a port that did not answer (default 1)")
-        ->check(CLI::Range(0, 100))
-        ->option_text("N");
+        ->option_text("N")
+        ->check(cli::whole_number(0, 100));
     sub->add_flag("--open", args->open_only, "Show open ports only");
     sub->add_flag("--banner", args->banner, "Read what each open port says first (up to 2 s), shown escaped");
     sub->add_flag("--randomize", args->randomize, "Scan the ports in random order");
@@ -418,8 +419,8 @@ void add_portscan(CLI::App& app, runner& chosen) {
     auto* v6 = sub->add_flag("-6,--ipv6", args->ipv6, "Resolve host names to IPv6 addresses only");
     v4->excludes(v6);
     sub->add_option("--wait", args->wait_s, "Probe again until every port is open or SECONDS pass (exit 0 when all open, else 1)")
-        ->check(CLI::Range(0.001, 1e6))
-        ->option_text("SECONDS");
+        ->option_text("SECONDS")
+        ->check(cli::decimal_number(0.001, 1e6, "seconds"));
     sub->footer(footer());
     sub->callback([args, &chosen] { chosen = [args](cli::output& out) { return run_portscan(out, *args); }; });
 }

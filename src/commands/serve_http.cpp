@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/validators.hpp"
 #include "commands/registry.hpp"
 #include "http/http_date.hpp"
 #include "http/listing.hpp"
@@ -130,30 +131,48 @@ void add_serve_http(CLI::App& app, runner& chosen) {
     auto& c = opts->config;
     c.threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
     auto* sub = app.add_subcommand("serve-http", "Serve a folder over HTTP/1.1 and show each request");
-    sub->add_option("dir", opts->root, "Folder to serve (default: the current folder)")->check(CLI::ExistingDirectory);
-    sub->add_option("-p,--port", c.port, "TCP port; 0 picks a free one")->check(CLI::Range(0, 65535))->capture_default_str();
+    sub->add_option("DIR", opts->root, "Folder to serve (default: the current folder)")->check(cli::existing_folder());
+    sub->add_option("-p,--port", c.port, "TCP port; 0 picks a free one")
+        ->option_text("N")
+        ->check(cli::whole_number(0, 65535))
+        ->capture_default_str();
     sub->add_option("-b,--bind", c.bind_address, "Address to listen on (default: all, IPv6 and IPv4)")
+        ->option_text("ADDR")
         ->check(CLI::Validator(
-            [](std::string& v) { return net::is_ip_address(v) || v == "localhost" ? std::string{} : "'" + v + "' is not an IP address"; },
-            "ADDR"));
-    sub->add_option("--threads", c.threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
-    sub->add_flag("--echo", c.echo, "Answer every request with the request itself, as text");
-    sub->add_flag("--dump", c.dump, "Print each request head exactly as received");
+            [](std::string& v) {
+                return net::is_ip_address(v) || v == "localhost"
+                           ? std::string{}
+                           : "must be an IP address of this host (127.0.0.1, ::1, ...) or localhost, not '" + v + "'";
+            },
+            ""));
+    sub->add_option("--threads", c.threads, "Worker threads (default: one per core, at most 8)")
+        ->option_text("N")
+        ->check(cli::whole_number(1, 256));
+    sub->add_flag("--echo", c.echo, "Answer every request with the request itself, as text (serves no files)");
+    sub->add_flag("--dump", c.dump, "Print each request as received: head and body");
     sub->add_flag("--no-listing", [&c](std::int64_t) { c.listing = false; }, "No HTML listing for folders without index.html");
     sub->add_flag("--hidden", c.hidden, "Serve and list dotfiles (.git, .env, ...)");
     sub->add_flag("--follow-symlinks", c.follow_symlinks, "Serve symlinks that lead outside the folder");
     sub->add_flag("--cors", c.cors, "Allow cross-origin requests (Access-Control-Allow-Origin: *)");
     sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head")
-        ->check(CLI::Range(0.05, 3600.0))->capture_default_str();
+        ->option_text("SECONDS")
+        ->check(cli::decimal_number(0.05, 3600.0, "seconds"))
+        ->capture_default_str();
     sub->add_option("--idle-timeout", opts->idle_timeout_s, "Seconds a keep-alive connection may stay idle")
-        ->check(CLI::Range(0.05, 86400.0))->capture_default_str();
+        ->option_text("SECONDS")
+        ->check(cli::decimal_number(0.05, 86400.0, "seconds"))
+        ->capture_default_str();
     sub->add_option("--max-connections", c.max_connections, "Open connections at most (503 beyond)")
-        ->check(CLI::Range(1, 1'000'000))->capture_default_str();
+        ->option_text("N")
+        ->check(cli::whole_number(1, 1'000'000))
+        ->capture_default_str();
     sub->footer(
         "Examples:\n"
-        "  netlab serve-http                 serve the current folder on port 8080\n"
-        "  netlab serve-http ~/site -p 0     any free port\n"
-        "  netlab serve-http --echo --dump   show what clients really send");
+        "  netlab serve-http                      serve the current folder on port 8080\n"
+        "  netlab serve-http ~/site -p 0          any free port; the URLs are printed\n"
+        "  netlab serve-http --echo --dump        show what clients really send\n"
+        "  netlab --json serve-http -p 0 -q       JSON lines: where it listens, then a summary\n"
+        "  netlab --trace serve-http -b 127.0.0.1 each socket call: socket, bind, listen, accept...");
     sub->callback([opts, &chosen] { chosen = [opts](cli::output& out) { return run(out, *opts); }; });
 }
 

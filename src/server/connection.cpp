@@ -52,7 +52,7 @@ connection::connection(asio::ip::tcp::socket socket, worker& owner)
     const auto peer = socket_.remote_endpoint(ec);
     client_ = ec ? "unknown" : net::to_string(peer);
     // Each response goes out in one write; without Nagle it leaves at once.
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    net::set_no_delay(socket_);
     owner_.connections.insert(this);  // counted in counters.active by the acceptor
 }
 

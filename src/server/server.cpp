@@ -206,10 +206,7 @@ void server::impl::begin_shutdown() {
     }
     stopping = true;
     if (events.on_notice) events.on_notice("shutting down: finishing responses in flight");
-    for (auto& a : acceptors) {
-        std::error_code ec;
-        a.close(ec);
-    }
+    for (auto& a : acceptors) net::traced_close(a);
     for (auto& w : workers) asio::post(w->io, [&w = *w] { w.drain(); });
     for (auto& g : guards) g.reset();
     asio::co_spawn(main_io(), shutdown(), asio::detached);

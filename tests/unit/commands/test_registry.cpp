@@ -7,21 +7,18 @@
 #include <string>
 #include <vector>
 
-#include "cli/parsing_rules.hpp"
+#include "cli/app_tree.hpp"
 #include "commands/registry.hpp"
 
 namespace {
 
-// Parses `args` (after the program name) with every registered subcommand; returns
+// Parses `args` (after the program name) with the app tree the binary uses; returns
 // whether a runner was chosen, throwing CLI11's error on bad input.
 bool parse(std::vector<std::string> args) {
-    CLI::App app{"test", "netlab"};
-    netlab::cli::apply_parsing_rules(app);
-    netlab::commands::runner chosen;
-    for (const auto& c : netlab::commands::all()) c.add(app, chosen);
+    auto tree = netlab::cli::make_app_tree();
     std::reverse(args.begin(), args.end());
-    app.parse(args);
-    return static_cast<bool>(chosen);
+    tree->app.parse(args);
+    return static_cast<bool>(tree->chosen);
 }
 
 }  // namespace

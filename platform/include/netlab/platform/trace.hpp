@@ -12,7 +12,12 @@
 
 namespace netlab::platform {
 
-enum class trace_step { socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve };
+// Each step has its name in the one table in trace.cpp; a step added here without a row
+// there fails to compile. `count` is not a step.
+enum class trace_step {
+    socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve, setsockopt,
+    count
+};
 
 std::string_view step_name(trace_step step);
 
