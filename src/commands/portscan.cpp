@@ -209,7 +209,7 @@ public:
                 o.add("event", "trace_summary").add("step", platform::step_name(step)).add("count", total).add_raw("outcomes", counts.str());
                 out.detail(0, o.str());
             } else {
-                out.detail(0, fmt::format("{} {:<8} x{} ({})", out.paint("trace", style::magenta, true),
+                out.detail(0, fmt::format("{} {:<10} x{} ({})", out.paint("trace", style::magenta, true),
                                           platform::step_name(step), count_text(total), parts));
             }
         }

@@ -141,28 +141,23 @@ struct attempt {
     std::string banner;
 };
 
-std::string socket_detail(const tcp::endpoint& ep, const platform::probe_options& applied) {
-    std::string d = ep.address().is_v6() ? "AF_INET6, SOCK_STREAM, SO_LINGER 0" : "AF_INET, SOCK_STREAM, SO_LINGER 0";
-    if (applied.max_retransmit_time) d += ", TCP_MAXRT";
-    if (applied.fail_on_icmp_error) d += ", TCP_FAIL_CONNECT_ON_ICMP_ERROR";
-    if (applied.no_syn_retransmissions) d += ", no SYN retransmissions";
+std::string probe_options_detail(const platform::probe_options& applied) {
+    std::string d;
+    if (applied.max_retransmit_time) d += "TCP_MAXRT(MS) = the probe timeout";
+    if (applied.fail_on_icmp_error) d += std::string(d.empty() ? "" : ", ") + "TCP_FAIL_CONNECT_ON_ICMP_ERROR";
+    if (applied.no_syn_retransmissions) d += std::string(d.empty() ? "" : ", ") + "SIO_TCP_INITIAL_RTO: no SYN retransmissions";
     return d;
 }
 
-// A trace record for a probe socket; the remote address is the probe's, since an
-// unconnected socket has none to report.
-void trace_probe(trace_step step, tcp::socket& sock, std::string remote, std::int64_t bytes, const std::error_code& ec,
-                 std::string detail) {
+// The connect(AF_UNSPEC) that readies a refused probe's socket for the next probe.
+void trace_dissolve(tcp::socket& sock, const std::error_code& ec) {
     if (!platform::tracing_enabled()) return;
     platform::trace_record r;
-    r.step = step;
+    r.step = trace_step::connect;
     r.handle = static_cast<std::uint64_t>(sock.native_handle());
-    std::error_code ignored;
-    if (const auto local = sock.local_endpoint(ignored); !ignored) r.local = net::to_string(local);
-    r.remote = std::move(remote);
-    r.bytes = bytes;
+    r.remote = std::string(dissolve_address);
     r.error = ec;
-    r.detail = std::move(detail);
+    r.detail = "dissolves the association for the next probe";
     platform::emit_trace(r);
 }
 
@@ -294,10 +289,13 @@ private:
             sock.open(ep.protocol(), a.error);
             if (a.error) co_return a;
             s.family_v6 = ep.address().is_v6();
-            sock.set_option(asio::socket_base::linger(true, 0), ignored);
+            net::trace_socket(trace_step::socket, sock, -1, {}, s.family_v6 ? "AF_INET6, SOCK_STREAM" : "AF_INET, SOCK_STREAM");
+            std::error_code linger;
+            sock.set_option(asio::socket_base::linger(true, 0), linger);
+            net::trace_socket(trace_step::setsockopt, sock, -1, linger, "SO_LINGER 0: close aborts with a RST, no TIME_WAIT");
             if (direct_) sock.non_blocking(true, ignored);
             const auto applied = platform::set_connect_probe_options(handle_of(sock), duration_cast<milliseconds>(timeout));
-            if (platform::tracing_enabled()) net::trace_socket(trace_step::socket, sock, -1, {}, socket_detail(ep, applied));
+            if (const auto d = probe_options_detail(applied); !d.empty()) net::trace_socket(trace_step::setsockopt, sock, -1, {}, d);
         }
         a.opened = true;
 
@@ -318,15 +316,13 @@ private:
             a.self_connected = !ignored && local.port() == ep.port() &&
                                (local.address() == ep.address() || local.address().is_unspecified());
         }
-        if (platform::tracing_enabled())
-            trace_probe(trace_step::connect, sock, net::to_string(ep), -1, a.error,
-                        a.self_connected ? "self-connect: nothing listens" : "");
+        net::trace_connect(sock, ep, a.error);
 
-        if (!a.error && !a.self_connected && banner && !shared_.stop) a.banner = co_await read_banner(s, ep);
+        if (!a.error && !a.self_connected && banner && !shared_.stop) a.banner = co_await read_banner(s);
         // Refused: keep the socket for the next probe where the OS allows it.
         if (platform::classify(a.error) == platform::error_kind::refused && s.reuse) {
             const auto ec = platform::prepare_reconnect(handle_of(sock));
-            trace_probe(trace_step::connect, sock, std::string(dissolve_address), -1, ec, "dissolves the association for the next probe");
+            trace_dissolve(sock, ec);
             if (!ec) co_return a;
             s.reuse = false;
         }
@@ -358,7 +354,7 @@ private:
         }
     }
 
-    asio::awaitable<std::string> read_banner(slot& s, const tcp::endpoint& ep) {
+    asio::awaitable<std::string> read_banner(slot& s) {
         std::array<char, banner_limit> buf{};
         s.deadline = clock::now() + banner_wait;
         s.expired = false;
@@ -367,8 +363,8 @@ private:
         const auto n = co_await s.socket.async_read_some(asio::buffer(buf), asio::redirect_error(use, ec));
         s.now = slot::phase::idle;
         const bool quiet = ec == asio::error::operation_aborted;
-        trace_probe(trace_step::recv, s.socket, net::to_string(ep), static_cast<std::int64_t>(n), quiet ? std::error_code{} : ec,
-                    quiet ? "nothing said in time" : "");
+        net::trace_socket(trace_step::recv, s.socket, static_cast<std::int64_t>(n), quiet ? std::error_code{} : ec,
+                          quiet ? "nothing said in time" : "");
         co_return std::string(buf.data(), n);
     }
 
