@@ -22,6 +22,7 @@
 #include "netlab/platform/terminal.hpp"
 #include "netlab/platform/trace.hpp"
 #include "scan/port_spec.hpp"
+#include "scan/report.hpp"
 #include "scan/scanner.hpp"
 #include "scan/services.hpp"
 #include "scan/targets.hpp"
@@ -51,8 +52,6 @@ struct portscan_args {
     double wait_s = 0;
 };
 
-// nmap folds a state into "Not shown: N ..." when more than this many ports are in it.
-constexpr std::size_t fold_above = 25;
 // --trace prints every socket call up to this many connects, a tally per outcome beyond.
 constexpr std::uint64_t trace_screenful = 24;
 // The progress line appears after this long and is redrawn at most this often.
@@ -60,10 +59,6 @@ constexpr auto progress_delay = std::chrono::seconds(1);
 constexpr auto progress_every = std::chrono::milliseconds(200);
 // Banner text shown in the table (JSON has all of it).
 constexpr std::size_t banner_column = 60;
-
-constexpr std::array<port_state, 3> states{port_state::open, port_state::closed, port_state::filtered};
-
-std::size_t index_of(port_state s) { return static_cast<std::size_t>(s); }
 
 style state_style(port_state s) {
     if (s == port_state::open) return style::green;
@@ -73,21 +68,6 @@ style state_style(port_state s) {
 
 std::string reason_name(const port_result& r) {
     return r.state == port_state::open ? "connected" : std::string(platform::kind_name(r.reason));
-}
-
-// Bytes as readable text: printable ASCII as is, the rest as \r \n \t \\ or \xNN.
-std::string escaped(std::string_view bytes) {
-    std::string out;
-    for (const char ch : bytes) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c == '\\') out += "\\\\";
-        else if (c == '\r') out += "\\r";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\t') out += "\\t";
-        else if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
-        else out += fmt::format("\\x{:02x}", c);
-    }
-    return out;
 }
 
 std::string count_text(std::uint64_t n) {
@@ -110,17 +90,7 @@ json_object port_json(const scan::scan_target& t, const port_result& r, bool ban
     return o;
 }
 
-// What one target's table needs: every open port, and the others while few enough to list.
-struct host_report {
-    std::array<std::vector<port_result>, 3> listed;
-    std::array<std::uint64_t, 3> count{};
-    void add(const port_result& r) {
-        const auto i = index_of(r.state);
-        if (++count[i] <= fold_above || r.state == port_state::open) listed[i].push_back(r);
-    }
-};
-
-std::string host_table(const cli::output& out, const scan::scan_target& t, const host_report& h,
+std::string host_table(const cli::output& out, const scan::scan_target& t, const scan::host_report& h,
                        const std::vector<std::string>& others, bool open_only, bool banner) {
     std::string text = fmt::format("Scan report for {}", out.paint(host_label(t), style::bold));
     if (!others.empty()) {
@@ -128,19 +98,12 @@ std::string host_table(const cli::output& out, const scan::scan_target& t, const
         for (const auto& a : others) list += (list.empty() ? "" : " ") + a;
         text += fmt::format("\nOther addresses for {} (not scanned): {}", t.name, list);
     }
-    const std::uint64_t total = h.count[0] + h.count[1] + h.count[2];
-    std::vector<port_result> rows;
-    for (auto s : states) {
-        const auto i = index_of(s);
-        const bool fold = s != port_state::open && (open_only || h.count[i] > fold_above);
-        if (!fold) rows.insert(rows.end(), h.listed[i].begin(), h.listed[i].end());
-        else if (h.count[i] > 0 && h.count[i] < total)
-            text += fmt::format("\nNot shown: {} {} ports", count_text(h.count[i]), scan::state_name(s));
-        else if (h.count[i] > 0)
-            text += fmt::format("\nAll {} scanned ports are {}", count_text(h.count[i]), scan::state_name(s));
+    for (const auto& [state, n] : h.folded(open_only)) {
+        if (n < h.total()) text += fmt::format("\nNot shown: {} {} ports", count_text(n), scan::state_name(state));
+        else text += fmt::format("\nAll {} scanned ports are {}", count_text(n), scan::state_name(state));
     }
+    const auto rows = h.rows(open_only);
     if (rows.empty()) return text;
-    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.port < b.port; });
     text += fmt::format("\n{:<10} {:<9} {}{}", "PORT", "STATE", banner ? fmt::format("{:<16}", "SERVICE") : "SERVICE",
                         banner ? " BANNER" : "");
     for (const auto& r : rows) {
@@ -152,7 +115,7 @@ std::string host_table(const cli::output& out, const scan::scan_target& t, const
             text += name;
             continue;
         }
-        auto b = escaped(r.banner);
+        auto b = scan::escape_bytes(r.banner);
         if (b.size() > banner_column) b = b.substr(0, banner_column - 3) + "...";
         text += fmt::format("{:<16} {}", name, b);
     }
@@ -315,7 +278,7 @@ int run_portscan(cli::output& out, const portscan_args& a) {
     const bool tallying = out.tracing() && probes > trace_screenful;
     if (tallying) tally.install();
 
-    std::vector<host_report> hosts(targets.size());
+    std::vector<scan::host_report> hosts(targets.size());
     const bool progress_allowed = !out.json() && !out.quiet() && platform::is_terminal(platform::std_stream::err);
     const auto started = clock::now();
     auto last_progress = started;
@@ -357,7 +320,7 @@ int run_portscan(cli::output& out, const portscan_args& a) {
     clear_progress();
     // Stopped early: what was found so far.
     for (std::size_t t = 0; t < targets.size(); ++t)
-        if (!shown[t] && hosts[t].count != std::array<std::uint64_t, 3>{}) show(t);
+        if (!shown[t] && hosts[t].total() > 0) show(t);
     out.detail(1, fmt::format("{} connects in flight at most, {} event loop{}, timeout {}", s.window, s.threads,
                               s.threads == 1 ? "" : "s",
                               a.timeout_ms > 0 ? fmt::format("{} ms", a.timeout_ms) : std::string("adaptive")));
