@@ -31,21 +31,25 @@ echo "netlab:    $NETLAB"
 echo "nmap:      $(nmap --version | head -1)"
 echo "listeners: $(tr '\n' ' ' <"$WORK/listeners")"
 echo "rounds:    $ROUNDS (interleaved, order alternating)"
+echo "load:      $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo
 
-time_wait() { ss -Htan state time-wait | wc -l; }
+# TIME_WAIT sockets of connections to the script's listeners (the scans' only completed
+# connections; a refused connect leaves none), and of the whole machine for reference.
+LISTENER_FILTER="( $(awk '{printf "%ssport = :%s or dport = :%s", (NR > 1 ? " or " : ""), $1, $1}' "$WORK/listeners") )"
+time_wait() { ss -Htan state time-wait "$LISTENER_FILTER" | wc -l; }
 now_ns() { date +%s%N; }
-# run NAME OUTFILE CMD...: wall seconds, peak RSS (KiB) and the TIME_WAIT delta, appended to $WORK/NAME.txt
+# run NAME OUTFILE CMD...: wall microseconds, peak RSS (KiB), TIME_WAIT sockets left on the
+# listeners' ports, CPU milliseconds (user + system), appended to $WORK/NAME.txt
 run() {
     local name=$1 out=$2; shift 2
-    local tw0 t0 t1 tw1
-    tw0=$(time_wait)
+    local t0 t1
     t0=$(now_ns)
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >"$out"
+    /usr/bin/time -f "%M %U %S" -o "$WORK/usage" "$@" >"$out"
     t1=$(now_ns)
     sleep 0.2  # let any TIME_WAIT appear
-    tw1=$(time_wait)
-    echo "$(( (t1 - t0) / 1000 )) $(cat "$WORK/rss") $((tw1 - tw0))" >>"$WORK/$name.txt"
+    read -r rss user sys <"$WORK/usage"
+    echo "$(( (t1 - t0) / 1000 )) $rss $(time_wait) $(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%d", (u + s) * 1000}')" >>"$WORK/$name.txt"
 }
 open_nmap() { grep -o '[0-9]*/open/tcp' "$1" | cut -d/ -f1 | sort -n | tr '\n' ' '; }
 open_netlab() { python3 -c 'import json,sys; print(" ".join(str(p) for p in sorted(j["port"] for j in map(json.loads, open(sys.argv[1])) if j["event"] == "port" and j["state"] == "open")))' "$1"; }
@@ -79,7 +83,11 @@ echo
 printf 'median wall time: nmap %s s, netlab %s s, netlab is %sx faster (target >= 3.5)\n' \
     "$(awk -v u="$nmap_us" 'BEGIN {printf "%.3f", u / 1e6}')" "$(awk -v u="$netlab_us" 'BEGIN {printf "%.3f", u / 1e6}')" \
     "$(ratio "$nmap_us" "$netlab_us")"
+nmap_cpu=$(median "$WORK/nmap.txt" 4)
+netlab_cpu=$(median "$WORK/netlab.txt" 4)
+printf 'median CPU time (user + system): nmap %d ms, netlab %d ms, ratio %s (the figure a busy machine moves least)\n' \
+    "$nmap_cpu" "$netlab_cpu" "$(ratio "$nmap_cpu" "$netlab_cpu")"
 printf 'median peak RSS: nmap %d KiB, netlab %d KiB\n' "$(median "$WORK/nmap.txt" 2)" "$(median "$WORK/netlab.txt" 2)"
-printf 'TIME_WAIT sockets added per run (median, whole machine): nmap %d, netlab %d\n' \
+printf 'TIME_WAIT sockets left on the listeners'"'"' ports after a run (median): nmap %d, netlab %d\n' \
     "$(median "$WORK/nmap.txt" 3)" "$(median "$WORK/netlab.txt" 3)"
 echo "open sets: $((ROUNDS - mismatches)) of $ROUNDS rounds identical"
