@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <thread>
+#include <vector>
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
@@ -13,6 +14,7 @@
 #include "http/listing.hpp"
 #include "net/endpoint.hpp"
 #include "netlab/platform/error.hpp"
+#include "server/report_text.hpp"
 #include "server/server.hpp"
 
 namespace netlab::commands {
@@ -42,6 +44,13 @@ std::string iso_time_ms(std::int64_t unix_ms) {
     return fmt::format("{}.{:03}Z", base.substr(0, base.size() - 1), unix_ms % 1000);
 }
 
+// A list of phrases joined by ", ", for the summary.
+std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+    return out;
+}
+
 server::server_events make_events(cli::output& out) {
     server::server_events ev;
     ev.on_listening = [&out](const server::listening_info& info) {
@@ -51,9 +60,11 @@ server::server_events make_events(cli::output& out) {
             .add("port", static_cast<unsigned>(info.port))
             .add("dual_stack", info.dual_stack)
             .add_raw("urls", cli::json_string_array(info.urls.data(), info.urls.data() + info.urls.size()))
-            .add("root", info.root)
-            .add("threads", info.threads);
-        std::string human = fmt::format("Serving {} on:", out.paint(info.root, style::bold));
+            .add("mode", info.echo ? "echo" : "files");
+        if (!info.echo) o.add("root", info.root);  // --echo serves no folder
+        o.add("threads", info.threads);
+        std::string human = info.echo ? "Echoing every request back as text on:"
+                                      : fmt::format("Serving {} on:", out.paint(info.root, style::bold));
         for (const auto& u : info.urls) human += "\n  " + out.paint(u, style::cyan);
         human += "\nPress Ctrl-C to stop.";
         out.result(o, human);  // where to connect is the output asked for, even with -q
@@ -70,20 +81,39 @@ server::server_events make_events(cli::output& out) {
             .add("bytes", r.bytes)
             .add("duration_ms", r.duration_ms);
         if (!r.error.empty()) o.add("error", r.error);
+        if (!r.cut_off.empty()) o.add("cut_off", r.cut_off).add("expected_bytes", r.expected_bytes);
+        // The target is the client's bytes: escaped, so it cannot drive the terminal.
         std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
-                                       r.target, r.version, out.paint(std::to_string(r.status), status_style(r.status)),
-                                       r.bytes, r.duration_ms);
+                                       server::printable(r.target), r.version,
+                                       out.paint(std::to_string(r.status), status_style(r.status)), r.bytes,
+                                       r.duration_ms);
         if (!r.error.empty()) line += fmt::format(" ({})", r.error);
+        if (!r.cut_off.empty())
+            line += out.paint(fmt::format(" (cut off after {} of {} bytes: {})", r.bytes, r.expected_bytes, r.cut_off),
+                              style::red);
         out.event(o, line);
     };
     ev.on_dump = [&out](const server::dump_record& d) {
+        const bool truncated = d.body.size() < d.body_bytes;
         json_object o;
-        o.add("event", "dump").add("client", d.client).add("head", d.head).add("body_bytes", d.body_bytes);
-        std::string text;
-        for (char c : d.head)
-            if (c != '\r') text += c;
+        o.add("event", "dump")
+            .add("client", d.client)
+            .add("head", d.head)
+            .add("body_bytes", d.body_bytes)
+            .add("body", d.body)
+            .add("body_truncated", truncated);
+        // Head and body as the client wrote them, with control bytes escaped.
+        std::string text = server::printable(d.head, true);
+        if (!d.body.empty()) {
+            text += server::printable(d.body, true);
+            if (text.back() != '\n') text += '\n';
+        }
+        const std::string size = d.body_bytes == 0 ? "(no body)"
+                                  : truncated      ? fmt::format("(body: {}, the first {} shown)",
+                                                                 server::count_of(d.body_bytes, "byte"), d.body.size())
+                                                   : fmt::format("(body: {})", server::count_of(d.body_bytes, "byte"));
         out.result(o, fmt::format("{}\n{}{}", out.paint(fmt::format("--- request from {} ---", d.client), style::dim),
-                                  text, out.paint(fmt::format("(body: {} bytes)", d.body_bytes), style::dim)));
+                                  text, out.paint(size, style::dim)));
     };
     ev.on_notice = [&out](std::string_view text) { out.note(text); };
     return ev;
@@ -116,11 +146,26 @@ int run(cli::output& out, serve_options& o) {
         .add("client_errors", s.client_errors)
         .add("server_errors", s.server_errors)
         .add("timeouts", s.timeouts)
+        .add("refused", s.refused)
+        .add("cut_off", s.cut_off)
         .add("uptime_s", s.uptime_s);
-    out.event(sum, fmt::format("Stopped after {:.1f} s: {} requests, {} sent, {} connections, {} errors ({} client, {} "
-                               "server), {} timeouts",
-                               s.uptime_s, s.requests, http::human_size(s.bytes), s.connections,
-                               s.client_errors + s.server_errors, s.client_errors, s.server_errors, s.timeouts));
+    // 4xx answers are the client's business (a typo, a missing favicon), not the server's
+    // errors: they are counted apart from 5xx.
+    std::vector<std::string> answers;
+    using server::count_of;
+    const auto errors = s.client_errors + s.server_errors;
+    if (s.requests > errors) answers.push_back(fmt::format("{} ok", s.requests - errors));
+    if (s.client_errors) answers.push_back(count_of(s.client_errors, "client answer") + " (4xx)");
+    if (s.server_errors) answers.push_back(count_of(s.server_errors, "server error") + " (5xx)");
+    std::vector<std::string> trouble;
+    if (s.refused) trouble.push_back(count_of(s.refused, "refusal") + " over --max-connections");
+    if (s.cut_off) trouble.push_back(count_of(s.cut_off, "response") + " cut off");
+    if (s.timeouts) trouble.push_back(count_of(s.timeouts, "timeout"));
+    std::string human = fmt::format("Stopped after {:.1f} s. {} on {}, {} sent", s.uptime_s, count_of(s.requests, "request"),
+                                    count_of(s.connections, "connection"), http::human_size(s.bytes));
+    if (!answers.empty()) human += ": " + joined(answers);
+    if (!trouble.empty()) human += "; " + joined(trouble);
+    out.event(sum, human);
     return cli::exit_code::ok;
 }
 

@@ -26,6 +26,10 @@ struct run_result {
 // $NETLAB_BIN or the binary this build produced.
 std::vector<std::string> netlab_command();
 
+// True when netlab runs under an emulator ($NETLAB_EMULATOR, e.g. wine): a few Windows
+// behaviours seen there are the emulator's, not Windows'.
+bool under_emulator();
+
 // Runs a program to completion (killing it at the deadline), feeding `input` on stdin.
 run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s,
                std::string_view input = {});
