@@ -14,6 +14,16 @@ namespace {
 
 native_socket handle(tcp::socket& s) { return static_cast<native_socket>(s.native_handle()); }
 
+// start_connect, then (if the answer is not there yet) wait for writability and ask again.
+connect_progress connect_and_wait(tcp::socket& s, const tcp::endpoint& target, std::error_code& answer) {
+    auto p = start_connect(handle(s), target.data(), target.size(), answer);
+    for (int i = 0; i < 100 && p == connect_progress::in_progress; ++i) {
+        s.wait(tcp::socket::wait_write);
+        p = connect_answer(handle(s), answer);
+    }
+    return p;
+}
+
 }  // namespace
 
 TEST_CASE("probe options can be set on a fresh socket (and are needed only on Windows)") {
@@ -32,23 +42,15 @@ TEST_CASE("a connect to a refusing loopback port is answered on the spot or left
     tcp::socket s(ctx, tcp::v4());
     s.non_blocking(true);
     std::error_code answer;
-    auto p = start_connect(handle(s), target.data(), target.size(), answer);
+    const auto p = connect_and_wait(s, target, answer);
     if (p == connect_progress::unsupported) return;  // Windows: ConnectEx through the completion port
-    for (int i = 0; i < 100 && p == connect_progress::in_progress; ++i) {
-        s.wait(tcp::socket::wait_write);
-        p = connect_answer(handle(s), answer);
-    }
     REQUIRE(p == connect_progress::answered);
     CHECK(classify(answer) == error_kind::refused);
     CHECK(connect_settled(handle(s)));
 
     // Where the OS allows it the same socket connects again after a refusal.
     if (!prepare_reconnect(handle(s))) {
-        p = start_connect(handle(s), target.data(), target.size(), answer);
-        for (int i = 0; i < 100 && p == connect_progress::in_progress; ++i) {
-            s.wait(tcp::socket::wait_write);
-            p = connect_answer(handle(s), answer);
-        }
+        CHECK(connect_and_wait(s, target, answer) == connect_progress::answered);
         CHECK(classify(answer) == error_kind::refused);
     }
 }
@@ -60,12 +62,8 @@ TEST_CASE("a connect to a listening loopback port answers connected") {
     s.non_blocking(true);
     const auto target = acceptor.local_endpoint();
     std::error_code answer;
-    auto p = start_connect(handle(s), target.data(), target.size(), answer);
+    const auto p = connect_and_wait(s, target, answer);
     if (p == connect_progress::unsupported) return;
-    for (int i = 0; i < 100 && p == connect_progress::in_progress; ++i) {
-        s.wait(tcp::socket::wait_write);
-        p = connect_answer(handle(s), answer);
-    }
     CHECK(p == connect_progress::answered);
     CHECK_FALSE(static_cast<bool>(answer));
 }
