@@ -57,17 +57,20 @@ open_netlab() { python3 -c 'import json,sys; print(" ".join(str(p) for p in sort
 # Ports listening at 127.0.0.1 (or any address) now, as the OS reports them.
 listening() { ss -Htln | awk '{n = split($4, a, ":"); addr = substr($4, 1, length($4) - length(a[n]) - 1);
     if (addr == "0.0.0.0" || addr == "127.0.0.1" || addr == "*" || addr == "[::]") print a[n]}' | sort -n | tr '\n' ' '; }
-# The ports in which two lists differ, and whether each changed in the OS's own list
-# during the round (another program's listener coming or going) or not.
+# The ports in which two lists differ, and whether that is explained by another program's
+# listener coming or going during the round: a difference is real when the port listened
+# all through the round (before, during and after) or was never seen listening at all.
 diff_ports() {
-    python3 -c 'import sys; a, b, before, after = (set(x.split()) for x in sys.argv[1:5])
-d = sorted(a ^ b, key=int); moved = [p for p in d if (p in before) != (p in after)]
-print("changed" if d and len(moved) == len(d) else "real" if d else "none", " ".join(d))' "$@"
+    python3 -c 'import sys; a, b, before, after, seen = (set(x.split()) for x in sys.argv[1:6])
+d = sorted(a ^ b, key=int); real = [p for p in d if (p in before and p in after) or p not in seen]
+print("real" if real else "changed" if d else "none", " ".join(d))' "$@"
 }
 
 mismatches=0
 for round in $(seq 1 "$ROUNDS"); do
     before=$(listening)
+    (while :; do listening; echo; done >"$WORK/seen") &
+    poller=$!
     if [ $((round % 2)) -eq 1 ]; then
         run nmap "$WORK/nmap.gnmap" nmap -sT -p- -n -Pn -oG - 127.0.0.1
         run netlab "$WORK/netlab.json" "$NETLAB" --json portscan 127.0.0.1 -p- --open
@@ -75,19 +78,21 @@ for round in $(seq 1 "$ROUNDS"); do
         run netlab "$WORK/netlab.json" "$NETLAB" --json portscan 127.0.0.1 -p- --open
         run nmap "$WORK/nmap.gnmap" nmap -sT -p- -n -Pn -oG - 127.0.0.1
     fi
+    kill "$poller"; wait "$poller" 2>/dev/null || true
     after=$(listening)
     a=$(open_nmap "$WORK/nmap.gnmap")
     b=$(open_netlab "$WORK/netlab.json")
-    read -r kind ports < <(diff_ports "$a" "$b" "$before" "$after")
+    seen=$(echo "$before $after $(cat "$WORK/seen")" | tr ' ' '\n' | sort -un | tr '\n' ' ')
+    read -r kind ports < <(diff_ports "$a" "$b" "$before" "$after" "$seen")
     case $kind in
         none) same=identical ;;
         changed) same="identical but for ports other programs opened or closed meanwhile ($ports)" ;;
         *) same="DIFFERENT in $ports"; mismatches=$((mismatches + 1)) ;;
     esac
-    printf 'round %d: nmap %s s, netlab %s s, open sets %s (%s)\n' "$round" \
+    printf 'round %d: nmap %s s, netlab %s s, open sets %s (%d open)\n' "$round" \
         "$(tail -1 "$WORK/nmap.txt" | awk '{printf "%.3f", $1/1e6}')" \
-        "$(tail -1 "$WORK/netlab.txt" | awk '{printf "%.3f", $1/1e6}')" "$same" "$b"
-    [ "$kind" = real ] && echo "  nmap: $a" >&2
+        "$(tail -1 "$WORK/netlab.txt" | awk '{printf "%.3f", $1/1e6}')" "$same" "$(wc -w <<<"$b")"
+    [ "$kind" = real ] && printf '  nmap:   %s\n  netlab: %s\n' "$a" "$b" >&2
 done
 
 median() {  # column N of a file
