@@ -91,8 +91,12 @@ TEST_CASE("a full-range scan of 127.0.0.1 matches the listening sockets three ti
         std::size_t results = 0;
         for (const auto& p : events(r.out, "port")) {
             ++results;
-            if (p["state"] == "open") open.insert(p["port"].get<int>());
-            CHECK(p["state"] != "filtered");  // loopback answers every probe
+            const int port = p["port"].get<int>();
+            if (p["state"] == "open") open.insert(port);
+            // Loopback answers every probe, unless a listener's accept queue is full (it
+            // drops SYNs): filtered only where something listened.
+            if (p["state"] == "filtered")
+                CHECK_MESSAGE(seen.count(port) == 1, "port " << port << " filtered though nothing listened there");
         }
         CHECK(results == 65535);
         CHECK(events(r.out, "summary").at(0)["ports"] == 65535);
