@@ -23,8 +23,13 @@ else()
   set(asio_FOUND TRUE)
 endif()
 if(TARGET asio::asio)
-  # Applied to both the system and the vcpkg target: standalone, no deprecated API.
-  set_property(TARGET asio::asio APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS ASIO_STANDALONE ASIO_NO_DEPRECATED)
+  # Applied to both the system and the vcpkg target: standalone, no deprecated API, and
+  # ASIO_DISABLE_STD_ALIGNED_ALLOC. asio decides whether to use aligned_alloc from
+  # _GLIBCXX_HAVE_ALIGNED_ALLOC, which exists only once a standard header was included:
+  # translation units that include asio first and those that do not then disagree, and
+  # memory from aligned_alloc is freed with operator delete (ASan: alloc-dealloc-mismatch).
+  set_property(TARGET asio::asio APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS
+    ASIO_STANDALONE ASIO_NO_DEPRECATED ASIO_DISABLE_STD_ALIGNED_ALLOC)
   if(WIN32)
     set_property(TARGET asio::asio APPEND PROPERTY INTERFACE_COMPILE_DEFINITIONS _WIN32_WINNT=0x0A00 WIN32_LEAN_AND_MEAN NOMINMAX)
     set_property(TARGET asio::asio APPEND PROPERTY INTERFACE_LINK_LIBRARIES ws2_32 mswsock bcrypt)

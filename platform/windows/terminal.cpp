@@ -15,7 +15,10 @@ HANDLE handle_of(std_stream s) {
 }  // namespace
 
 bool is_terminal(std_stream s) {
-    return ::_isatty(::_fileno(s == std_stream::out ? stdout : stderr)) != 0;
+    // _isatty is true for any character device, NUL included (`> NUL` is not a terminal);
+    // only a console answers GetConsoleMode.
+    DWORD mode = 0;
+    return ::_isatty(::_fileno(s == std_stream::out ? stdout : stderr)) != 0 && ::GetConsoleMode(handle_of(s), &mode) != 0;
 }
 
 std::optional<int> terminal_width(std_stream s) {

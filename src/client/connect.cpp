@@ -71,6 +71,14 @@ std::vector<tcp::endpoint> order_for_happy_eyeballs(const std::vector<tcp::endpo
     return out;
 }
 
+std::string family_conflict(const std::string& host, ip_family family) {
+    std::error_code ec;
+    const auto literal = asio::ip::make_address(host, ec);
+    if (ec || family == ip_family::any || wanted(literal, family)) return {};
+    return family == ip_family::v6 ? host + " is an IPv4 address and -6 asks for IPv6"
+                                   : host + " is an IPv6 address and -4 asks for IPv4";
+}
+
 asio::awaitable<resolve_outcome> resolve(std::string host, std::uint16_t port, ip_family family,
                                          clock::time_point deadline) {
     resolve_outcome out;

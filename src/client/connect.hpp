@@ -24,6 +24,11 @@ inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 // RFC 8305 §4: IPv6 first, then alternate families, keeping each family's order.
 std::vector<asio::ip::tcp::endpoint> order_for_happy_eyeballs(const std::vector<asio::ip::tcp::endpoint>& endpoints);
 
+// "127.0.0.1 is an IPv4 address and -6 asks for IPv6" when `host` is an IP literal of
+// the other family than -4 / -6 ask for (nothing to resolve, nothing to connect to);
+// empty otherwise.
+std::string family_conflict(const std::string& host, ip_family family);
+
 struct resolve_outcome {
     std::error_code error;  // set when nothing usable was found
     bool timed_out = false;

@@ -5,8 +5,9 @@
 namespace netlab::client {
 namespace {
 
-// curl's numbers (curl/include/curl/curl.h, CURLcode), so scripts written for curl work.
-constexpr std::array<get_error_info, 12> table{{
+// curl's numbers (curl/include/curl/curl.h, CURLcode), so scripts written for curl work;
+// a stop signal ends with netlab's common 130 (128 + SIGINT, as shells report it).
+constexpr std::array<get_error_info, 13> table{{
     {get_error::ok, 0, "ok", "success"},
     {get_error::unsupported_protocol, 1, "unsupported_protocol", "unsupported protocol (only http:// in this build)"},
     {get_error::malformed_url, 3, "malformed_url", "URL malformed"},
@@ -19,6 +20,7 @@ constexpr std::array<get_error_info, 12> table{{
     {get_error::too_many_redirects, 47, "too_many_redirects", "too many redirects"},
     {get_error::empty_reply, 52, "empty_reply", "empty reply from server"},
     {get_error::recv_error, 56, "recv_error", "failure receiving data"},
+    {get_error::interrupted, 130, "interrupted", "interrupted by a signal (Ctrl-C)"},
 }};
 
 }  // namespace

@@ -1,5 +1,6 @@
-// How a `get` ends, as curl's exit codes: one table with the code, a stable name (the
-// JSON "error" field) and the words shown when no more specific message is known.
+// How a `get` ends, as curl's exit codes (and netlab's 130 for a stop signal): one table
+// with the code, a stable name (the JSON "error" field) and the words shown when no more
+// specific message is known.
 // Library functions return a get_error with a message; the command turns it into one
 // line on stderr and the exit code, at the edge (DESIGN habit 5).
 #pragma once
@@ -22,6 +23,7 @@ enum class get_error {
     too_many_redirects,
     empty_reply,
     recv_error,
+    interrupted,
 };
 
 struct get_error_info {

@@ -4,10 +4,13 @@
 #include <asio/io_context.hpp>
 #include <asio/read.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <exception>
 #include <fmt/format.h>
@@ -40,25 +43,18 @@ response_info copy_head(const http::response_head& h, std::string_view raw) {
     return info;
 }
 
-std::optional<std::uint64_t> parse_length(const std::string* text) {
-    if (text == nullptr || text->empty()) return std::nullopt;
-    std::uint64_t v = 0;
-    for (const char c : *text) {
-        if (c < '0' || c > '9' || v > (UINT64_MAX - 9) / 10) return std::nullopt;
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    }
-    return v;
-}
-
 // One transfer, possibly over several requests (redirects). Lives on the caller's stack
 // while its io_context runs, so handlers may refer to it.
 class transfer {
 public:
-    transfer(asio::io_context& ctx, const get_options& options, const get_events& events)
-        : ctx_(ctx), opt_(options), ev_(events), sock_(ctx), watchdog_(ctx), buf_(recv_buffer_bytes) {}
+    transfer(asio::io_context& ctx, const get_options& options, const get_events& events, body_sink& body)
+        : ctx_(ctx), opt_(options), ev_(events), body_(body), sock_(ctx), watchdog_(ctx), signals_(ctx),
+          buf_(recv_buffer_bytes) {}
 
     asio::awaitable<void> run();
-    // After run: the last socket closed, the deadline timer stopped, the total time set.
+    // Stops the whole transfer at once when a stop signal arrives.
+    void catch_stop_signals();
+    // After run (or a stop): the last socket closed, the timers stopped, the total set.
     void finish();
     get_result result;
 
@@ -69,15 +65,17 @@ private:
         if (result.error != get_error::ok) return;  // the first failure is the one reported
         result.error = e;
         result.message = std::move(message);
+        result.times.cut_short = under_way_;
     }
     bool failed() const { return result.error != get_error::ok; }
     double now() const { return seconds(clock::now() - t0_); }
     void fail_io(const std::error_code& ec, std::string_view doing);
+    void first_byte();
     void close();
 
     asio::awaitable<bool> connect(const http::url& u, clock::time_point hop_start);
-    asio::awaitable<outcome> exchange(const http::url& u, const std::string& head, const std::string* body,
-                                      bool reused, response_info& final_head, http::framing_result& framing);
+    asio::awaitable<outcome> exchange(const http::url& u, const request_spec& spec, bool reused,
+                                      response_info& final_head, http::framing_result& framing);
     asio::awaitable<std::error_code> read_more();
     asio::awaitable<void> read_body(const http::framing_result& framing, bool deliver);
     bool emit(std::string_view data, bool deliver);
@@ -85,8 +83,10 @@ private:
     asio::io_context& ctx_;
     const get_options& opt_;
     const get_events& ev_;
+    body_sink& body_;
     tcp::socket sock_;
     asio::steady_timer watchdog_;
+    asio::signal_set signals_;
     std::vector<char> buf_;
     std::size_t beg_ = 0, end_ = 0;  // unread bytes are buf_[beg_, end_)
     clock::time_point t0_ = clock::now();
@@ -97,14 +97,36 @@ private:
     bool reusable_ = false;
     std::uint64_t received_this_response_ = 0;
     bool first_byte_seen_ = false;
-    clock::time_point last_progress_{};
     bool write_failed_ = false;
+    std::optional<phase> under_way_;  // what a failure now would cut short
+    bool finished_ = false;
 };
 
+void transfer::catch_stop_signals() {
+    if (opt_.stop_signals.empty()) return;
+    for (const int sig : opt_.stop_signals) signals_.add(sig);
+    signals_.async_wait([this](const std::error_code& ec, int) {
+        if (ec) return;
+        fail(get_error::interrupted, result.size_download == 0
+                                         ? std::string("interrupted")
+                                         : fmt::format("interrupted with {} bytes received", result.size_download));
+        // Every pending step (a connect race, a resolve, a read) is abandoned: the
+        // coroutines are destroyed with the io_context, run_get finishes the rest.
+        ctx_.stop();
+    });
+}
+
 void transfer::finish() {
+    if (finished_) return;
+    finished_ = true;
     watchdog_.cancel();
+    // Default handling again: a second Ctrl-C while the resolver's thread finishes
+    // ends the process at once.
+    std::error_code ignored;
+    signals_.clear(ignored);
+    signals_.cancel(ignored);  // clear() leaves the wait pending
     net::traced_close(sock_);
-    if (failed() || result.times.total == 0) result.times.total = now();
+    if (!result.times.complete) result.times.total = now();
 }
 
 void transfer::close() {
@@ -135,8 +157,13 @@ asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point ho
         return fmt::format("connection to {} port {} timed out after {} ms", u.host, u.port, opt_.connect_timeout.count());
     };
 
+    // An address of the other family: nothing to resolve, nothing to connect to (curl's 7).
+    if (const auto conflict = family_conflict(u.host, opt_.family); !conflict.empty()) {
+        fail(get_error::cannot_connect, conflict);
+        co_return false;
+    }
+    under_way_ = phase::namelookup;
     const auto resolved = co_await resolve(u.host, u.port, opt_.family, deadline);
-    result.times.namelookup = now();
     if (resolved.timed_out) {
         fail(get_error::timed_out, "resolving " + u.host + ": " + timeout_message());
         co_return false;
@@ -146,9 +173,11 @@ asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point ho
         co_return false;
     }
 
+    result.times.namelookup = now();
+    under_way_ = phase::connect;
+
     connect_events ce{ev_.trying, ev_.attempt_failed};
     const auto c = co_await connect_any(sock_, resolved.endpoints, deadline, ce);
-    result.times.connect = now();
     if (c.timed_out) {
         fail(get_error::timed_out, timeout_message());
         co_return false;
@@ -160,12 +189,19 @@ asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point ho
                          platform::describe(c.error)));
         co_return false;
     }
+    result.times.connect = now();
     net::set_no_delay(sock_);
     conn_host_ = u.host;
     conn_port_ = u.port;
     result.remote = net::to_string(c.endpoint);
     if (ev_.connected) ev_.connected(u.host, c.endpoint, false);
     co_return true;
+}
+
+void transfer::first_byte() {
+    first_byte_seen_ = true;
+    result.times.starttransfer = now();
+    under_way_.reset();  // reading the head; the body phase starts after it
 }
 
 asio::awaitable<std::error_code> transfer::read_more() {
@@ -180,20 +216,18 @@ asio::awaitable<std::error_code> transfer::read_more() {
     net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n), ec);
     end_ += n;
     received_this_response_ += n;
-    if (n > 0 && !first_byte_seen_) {
-        first_byte_seen_ = true;
-        result.times.starttransfer = now();
-    }
+    if (n > 0 && !first_byte_seen_) first_byte();
     co_return ec;
 }
 
 // Sends one request and reads heads until the final (non-1xx) one. `retry` means a
 // reused connection turned out to be closed before it answered: try a fresh one.
-asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const std::string& head,
-                                                      const std::string* body, bool reused,
+asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const request_spec& spec, bool reused,
                                                       response_info& final_head, http::framing_result& framing) {
+    under_way_ = phase::pretransfer;
+    const std::string head = build_request_head(u, spec);
     const std::array<asio::const_buffer, 2> out{asio::buffer(head),
-                                                body ? asio::buffer(*body) : asio::const_buffer()};
+                                                spec.body ? asio::buffer(*spec.body) : asio::const_buffer()};
     std::error_code ec;
     const std::size_t sent = co_await asio::async_write(sock_, out, asio::redirect_error(asio::use_awaitable, ec));
     net::trace_socket(trace_step::send, sock_, static_cast<std::int64_t>(sent), ec);
@@ -202,13 +236,14 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
         fail_io(ec, "send failure");
         co_return outcome::failed;
     }
-    result.size_upload = body ? body->size() : 0;
+    result.size_upload = spec.body ? spec.body->size() : 0;
     result.times.pretransfer = now();
+    under_way_ = phase::starttransfer;
     if (ev_.request_sent) ev_.request_sent(head);
 
     received_this_response_ = end_ - beg_;
     first_byte_seen_ = false;
-    const std::string_view method(head.data(), head.find(' '));
+    if (end_ > beg_) first_byte();  // sent early, after the previous response
     int interim = 0;
     http::response_head parsed;
     while (true) {
@@ -231,7 +266,7 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
                     }
                     continue;
                 }
-                framing = http::body_framing_for(method, parsed);
+                framing = http::body_framing_for(spec.method, parsed);
                 if (framing.bad) {
                     fail(get_error::recv_error, fmt::format("bad response framing: {}", framing.error));
                     co_return outcome::failed;
@@ -259,18 +294,13 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
 bool transfer::emit(std::string_view data, bool deliver) {
     if (!deliver || data.empty()) return true;
     result.size_download += data.size();
-    if (ev_.body && !ev_.body(data)) {
-        fail(get_error::write_error, "failure writing output to destination");
+    if (!body_.write(data)) {
+        fail(get_error::write_error, body_.error());
         write_failed_ = true;
         return false;
     }
-    if (ev_.on_progress) {
-        const auto t = clock::now();
-        if (t - last_progress_ >= progress_interval) {
-            last_progress_ = t;
-            ev_.on_progress(progress{result.size_download, result.content_length, now() - result.times.pretransfer});
-        }
-    }
+    if (ev_.on_progress)
+        ev_.on_progress(progress{result.size_download, result.content_length, now() - *result.times.pretransfer});
     return true;
 }
 
@@ -346,6 +376,7 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
 }
 
 asio::awaitable<void> transfer::run() {
+    result.effective_url = without_credentials(opt_.url);
     const auto parsed = http::parse_url(opt_.url);
     if (parsed.error != http::url_error::none) {
         fail(parsed.error == http::url_error::unsupported_scheme ? get_error::unsupported_protocol
@@ -374,7 +405,10 @@ asio::awaitable<void> transfer::run() {
 
     while (true) {
         const auto hop_start = clock::now();
-        if (result.redirects > 0) result.times.redirect = now();
+        if (result.redirects > 0) {  // the phases shown are the last request's
+            result.times = timings{};
+            result.times.redirect = now();
+        }
         result.effective_url = current.to_string();
 
         response_info head;
@@ -390,14 +424,14 @@ asio::awaitable<void> transfer::run() {
                 close();
                 if (!co_await connect(current, hop_start)) co_return;
             }
-            const std::string request = build_request_head(current, spec);
-            o = co_await exchange(current, request, spec.body ? &*spec.body : nullptr, reused, head, framing);
+            o = co_await exchange(current, spec, reused, head, framing);
             if (o == outcome::retry) close();
         }
         if (o != outcome::ok) co_return;
 
         result.status = head.status;
         result.content_type = head.header("Content-Type") ? *head.header("Content-Type") : "";
+        result.headers = head.headers;
         result.content_length = framing.framing == http::body_framing::content_length
                                     ? std::optional<std::uint64_t>(framing.length)
                                     : std::nullopt;
@@ -419,9 +453,10 @@ asio::awaitable<void> transfer::run() {
             }
             // Drain a small body to keep the connection; otherwise start afresh.
             const bool same = next.value.host == current.host && next.value.port == current.port;
-            const auto declared = parse_length(head.header("Content-Length"));
-            if (same && reusable_ && (framing.framing == http::body_framing::none ||
-                                      (declared && *declared <= max_drained_redirect_body))) {
+            const bool small = framing.framing == http::body_framing::none ||
+                               (framing.framing == http::body_framing::content_length &&
+                                framing.length <= max_drained_redirect_body);
+            if (same && reusable_ && small) {
                 co_await read_body(framing, false);
                 if (failed()) co_return;
             } else {
@@ -446,12 +481,18 @@ asio::awaitable<void> transfer::run() {
             fail(get_error::http_error, fmt::format("the requested URL returned error: {}", head.status));
             co_return;
         }
-        last_progress_ = clock::now();
+        under_way_ = phase::body;
         co_await read_body(framing, true);
+        if (failed()) co_return;
+        if (!body_.finish()) {
+            fail(get_error::write_error, body_.error());
+            co_return;
+        }
         result.times.total = now();
-        if (!first_byte_seen_) result.times.starttransfer = result.times.total;
-        if (ev_.on_progress && !failed())
-            ev_.on_progress(progress{result.size_download, result.content_length, now() - result.times.pretransfer});
+        result.times.complete = true;
+        if (ev_.on_progress)
+            ev_.on_progress(progress{result.size_download, result.content_length,
+                                     result.times.total - *result.times.pretransfer, true});
         co_return;
     }
 }
@@ -464,17 +505,42 @@ const std::string* response_info::header(std::string_view name) const {
     return nullptr;
 }
 
-get_result run_get(const get_options& options, const get_events& events) {
+std::vector<std::pair<std::string, std::vector<std::string>>> headers_by_name(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> grouped;
+    for (const auto& [name, value] : headers) {
+        std::string key = name;
+        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        auto it = std::find_if(grouped.begin(), grouped.end(), [&](const auto& g) { return g.first == key; });
+        if (it == grouped.end()) it = grouped.insert(grouped.end(), {key, {}});
+        it->second.push_back(value);
+    }
+    return grouped;
+}
+
+get_result run_get(const get_options& options, const get_events& events, body_sink& body) {
     asio::io_context ctx(1);
-    transfer t(ctx, options, events);
+    transfer t(ctx, options, events, body);
     std::exception_ptr failure;
+    t.catch_stop_signals();
     asio::co_spawn(ctx, t.run(), [&](std::exception_ptr e) {
         failure = e;
-        t.finish();
+        t.finish();  // also ends the waits for the deadline and for signals
     });
     ctx.run();
+    t.finish();  // when a stop signal ended the run early
     if (failure) std::rethrow_exception(failure);
     return std::move(t.result);
+}
+
+std::string without_credentials(std::string_view url) {
+    const auto scheme_end = url.find("://");
+    const std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+    const auto authority_end = url.find_first_of("/?#", start);
+    const auto authority = url.substr(start, authority_end == std::string_view::npos ? url.npos : authority_end - start);
+    const auto at = authority.rfind('@');
+    if (at == std::string_view::npos) return std::string(url);
+    return std::string(url.substr(0, start)) + std::string(url.substr(start + at + 1));
 }
 
 std::string remote_file_name(std::string_view text) {

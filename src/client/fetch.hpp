@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "client/body_sink.hpp"
 #include "client/connect.hpp"
 #include "client/errors.hpp"
 #include "client/progress.hpp"
@@ -44,6 +45,9 @@ struct get_options {
     ip_family family = ip_family::any;
     std::chrono::milliseconds connect_timeout = default_connect_timeout;
     std::optional<std::chrono::milliseconds> max_time;
+    // Signals that end the transfer early with get_error::interrupted (the command
+    // passes platform::stop_signals()); none are caught when empty.
+    std::vector<int> stop_signals;
 };
 
 // A response head, copied out of the receive buffer.
@@ -56,6 +60,12 @@ struct response_info {
     const std::string* header(std::string_view name) const;
 };
 
+// A head's fields grouped as curl's %{header_json} does: names in lower case, in the
+// order first seen, each with its values in the order received (Set-Cookie twice is
+// one name with two values).
+std::vector<std::pair<std::string, std::vector<std::string>>> headers_by_name(
+    const std::vector<std::pair<std::string, std::string>>& headers);
+
 struct get_events {
     std::function<void(const asio::ip::tcp::endpoint&)> trying;
     std::function<void(const asio::ip::tcp::endpoint&, const std::error_code&)> attempt_failed;
@@ -63,9 +73,8 @@ struct get_events {
     std::function<void(std::string_view head)> request_sent;
     // Every head received: interim (1xx), redirects that are followed, the final one.
     std::function<void(const response_info&, bool interim, bool followed)> response;
-    // Body bytes of the final response; returning false stops with write_error.
-    std::function<bool(std::string_view)> body;
-    // At most every progress_interval while the final body arrives.
+    // After every block of the final body, and once more (done) at its end; a
+    // progress_meter picks the reports worth drawing.
     std::function<void(const progress&)> on_progress;
 };
 
@@ -73,18 +82,26 @@ struct get_result {
     get_error error = get_error::ok;
     std::string message;  // one line; empty when ok
     int status = 0;       // of the last response (0 if none)
+    // The last URL requested, without credentials; the URL as given (credentials taken
+    // out) when it was rejected before any request.
     std::string effective_url;
     int redirects = 0;
     std::uint64_t size_download = 0;  // body bytes of the last response
     std::uint64_t size_upload = 0;
     std::optional<std::uint64_t> content_length;
     std::string content_type;
+    std::vector<std::pair<std::string, std::string>> headers;  // of the last response, as received
     std::string remote;  // "127.0.0.1:8080" of the last connection
     timings times;
 };
 
-// Runs the whole transfer on its own io_context and returns when it is over.
-get_result run_get(const get_options& options, const get_events& events);
+// Runs the whole transfer on its own io_context and returns when it is over. The final
+// response's body goes to `body`, which is finished when the transfer succeeds; a body
+// that cannot be written ends it with write_error and the sink's reason.
+get_result run_get(const get_options& options, const get_events& events, body_sink& body);
+
+// A URL as typed, for showing back: the userinfo ("user:password@") taken out.
+std::string without_credentials(std::string_view url);
 
 // The -O file name: the URL path's last segment, without query; empty when there is
 // none or it could name something other than a plain file ("..", a backslash).

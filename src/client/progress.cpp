@@ -19,6 +19,18 @@ std::string format_eta(double seconds) {
 
 }  // namespace
 
+progress_meter::progress_meter(std::chrono::milliseconds delay, std::chrono::milliseconds interval)
+    : delay_(std::chrono::duration<double>(delay).count()), interval_(std::chrono::duration<double>(interval).count()) {}
+
+bool progress_meter::due(const progress& p) {
+    if (p.done) return shown_;
+    if (p.elapsed < delay_) return false;
+    if (last_ && p.elapsed - *last_ < interval_) return false;
+    last_ = p.elapsed;
+    shown_ = true;
+    return true;
+}
+
 std::string format_bytes(std::uint64_t bytes) {
     constexpr std::array<const char*, 5> units{"KiB", "MiB", "GiB", "TiB", "PiB"};
     if (bytes < 1024) return fmt::format("{} B", bytes);

@@ -6,9 +6,6 @@
 #include <array>
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <iterator>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,10 +13,12 @@
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "client/fetch.hpp"
+#include "client/post_data.hpp"
 #include "commands/registry.hpp"
+#include "http/url.hpp"
 #include "net/endpoint.hpp"
 #include "netlab/platform/error.hpp"
-#include "netlab/platform/stdio.hpp"
+#include "netlab/platform/process.hpp"
 #include "netlab/platform/terminal.hpp"
 
 namespace netlab::commands {
@@ -48,34 +47,10 @@ struct get_args {
     bool timing = false;
 };
 
-// The progress bar appears only after this long (curl waits too, so a quick transfer
-// never flashes one).
-constexpr auto progress_delay = std::chrono::seconds(1);
 constexpr int default_columns = 80;
 
 std::chrono::milliseconds to_ms(double s) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(s * 1000.0)));
-}
-
-// -d as curl reads it: "@file" is the file's bytes without CR and LF; several -d are
-// joined with '&'. nullopt (and `why`) when a file cannot be read.
-std::optional<std::string> request_body(const std::vector<std::string>& data, std::string& why) {
-    std::string body;
-    for (std::size_t i = 0; i < data.size(); ++i) {
-        if (i > 0) body += '&';
-        if (!data[i].starts_with('@')) {
-            body += data[i];
-            continue;
-        }
-        std::ifstream in(data[i].substr(1), std::ios::binary);
-        if (!in) {
-            why = fmt::format("cannot read data file '{}'", data[i].substr(1));
-            return std::nullopt;
-        }
-        for (auto it = std::istreambuf_iterator<char>(in); it != std::istreambuf_iterator<char>(); ++it)
-            if (*it != '\r' && *it != '\n') body += *it;
-    }
-    return body;
 }
 
 // Each line of a head with a prefix ("> ", "< "), for -v.
@@ -92,68 +67,32 @@ std::string prefixed(std::string_view head, std::string_view prefix) {
     return out;
 }
 
-// Where the body goes: stdout, a file opened at the first byte (as curl does, so a
-// failed transfer leaves no empty file behind), or nowhere (--json without -o).
-class body_sink {
-public:
-    body_sink(cli::output& out, std::string file, bool discard)
-        : out_(out), file_name_(std::move(file)), discard_(discard) {}
-    ~body_sink() { close(); }
-    bool to_file() const { return !file_name_.empty(); }
-    bool write(std::string_view bytes) {
-        if (discard_) return true;
-        if (!to_file()) return out_.write_stdout(bytes);
-        if (!open()) return false;
-        return std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
-    }
-    // Creates the file even for an empty body; false when it cannot be written.
-    bool finish() {
-        if (discard_) return true;
-        if (!to_file()) return out_.flush();
-        if (!open()) return false;
-        return close();
-    }
+// The final response's head for -i/-I with --json, as curl's %{header_json}.
+std::string headers_json(const client::get_result& r) {
+    cli::json_object o;
+    for (const auto& [name, values] : client::headers_by_name(r.headers))
+        o.add_raw(name, cli::json_string_array(values.data(), values.data() + values.size()));
+    return o.str();
+}
 
-private:
-    bool open() {
-        if (file_ == nullptr && !failed_) {
-            file_ = platform::open_output_file(file_name_);
-            failed_ = file_ == nullptr;
-            // Body data comes in large blocks; stdio's small buffer would split each into
-            // two write calls.
-            if (file_ != nullptr) std::setvbuf(file_, nullptr, _IONBF, 0);
-        }
-        return file_ != nullptr;
-    }
-    bool close() {
-        if (file_ == nullptr) return !failed_;
-        const bool ok = std::fclose(file_) == 0;
-        file_ = nullptr;
-        failed_ = failed_ || !ok;
-        return ok;
-    }
-    cli::output& out_;
-    std::string file_name_;
-    bool discard_;
-    std::FILE* file_ = nullptr;
-    bool failed_ = false;
-};
-
-cli::json_object result_json(const client::get_result& r, int exit_code) {
+cli::json_object result_json(const client::get_result& r, int exit_code, bool with_headers) {
     cli::json_object o;
     o.add("event", "get").add("url", r.effective_url).add("ok", r.error == get_error::ok);
     if (r.status > 0) o.add("status", r.status);
     else o.add_null("status");
     o.add("redirects", r.redirects).add("size_download", r.size_download).add("size_upload", r.size_upload);
-    o.add("speed_download", client::speed(r.size_download, r.times.total - r.times.pretransfer));
+    o.add("speed_download", client::speed(r.size_download, r.times.total));
     if (!r.content_type.empty()) o.add("content_type", r.content_type);
     if (!r.remote.empty()) o.add("remote", r.remote);
-    for (const auto& f : client::timing_fields()) o.add(f.json_name, r.times.*f.moment);
+    if (with_headers) o.add_raw("headers", headers_json(r));
+    for (const auto& f : client::timing_fields()) o.add(f.json_name, client::field_value(r.times, f));
     o.add("exit_code", exit_code);
     if (r.error != get_error::ok) o.add("error", client::info(r.error).name).add("message", r.message);
     return o;
 }
 
+// The chart, then what came back, in the chart's own total; nothing for a response that
+// never came.
 std::string timing_text(const cli::output& out, const client::get_result& r) {
     static constexpr std::array<cli::style, 6> colours{cli::style::magenta, cli::style::cyan, cli::style::green,
                                                         cli::style::yellow, cli::style::blue, cli::style::red};
@@ -161,28 +100,22 @@ std::string timing_text(const cli::output& out, const client::get_result& r) {
     std::string text = client::timing_chart(r.times, width, [&](std::string_view bar, std::size_t row) {
         return out.paint(bar, colours[row % colours.size()], true);
     });
-    const double body_time = r.times.total - r.times.pretransfer;
+    if (r.status == 0) return text;
     text += fmt::format("\n  {} {}  {} in {}  {}/s  from {}", out.paint(std::to_string(r.status), cli::style::bold, true),
-                        r.effective_url, client::format_bytes(r.size_download), client::format_duration(body_time),
-                        client::format_bytes(static_cast<std::uint64_t>(client::speed(r.size_download, body_time))),
-                        r.remote.empty() ? "-" : r.remote);
+                        r.effective_url, client::format_bytes(r.size_download), client::format_duration(r.times.total),
+                        client::format_bytes(static_cast<std::uint64_t>(client::speed(r.size_download, r.times.total))),
+                        r.remote);
     return text;
 }
 
-int run_get_command(cli::output& out, const get_args& a) {
-    std::string why;
+// The request the options ask for; the body of -d is read by the caller.
+client::get_options request_options(const get_args& a) {
     client::get_options o;
     o.url = a.url;
     o.method = a.method;
     o.head_only = a.head;
-    for (const auto& h : a.headers) o.headers.push_back(*client::parse_user_header(h, why));  // validated by CLI11
-    if (!a.data.empty()) {
-        o.body = request_body(a.data, why);
-        if (!o.body) {
-            out.error(why);
-            return cli::exit_code::usage;
-        }
-    }
+    std::string ignored;
+    for (const auto& h : a.headers) o.headers.push_back(*client::parse_user_header(h, ignored));  // validated by CLI11
     o.user_agent = a.user_agent;
     o.follow_redirects = a.location;
     o.max_redirects = a.max_redirs;
@@ -190,66 +123,82 @@ int run_get_command(cli::output& out, const get_args& a) {
     o.family = a.ipv4 ? client::ip_family::v4 : a.ipv6 ? client::ip_family::v6 : client::ip_family::any;
     if (a.connect_timeout > 0) o.connect_timeout = to_ms(a.connect_timeout);
     if (a.max_time > 0) o.max_time = to_ms(a.max_time);
+    o.stop_signals = platform::stop_signals();
+    return o;
+}
 
+// -v: the addresses tried, the request head ("> ") and every response head ("< ").
+void add_verbose_events(cli::output& out, client::get_events& ev) {
+    ev.trying = [&out](const asio::ip::tcp::endpoint& ep) { out.detail(1, fmt::format("* trying {}...", net::to_string(ep))); };
+    ev.attempt_failed = [&out](const asio::ip::tcp::endpoint& ep, const std::error_code& ec) {
+        out.detail(1, fmt::format("* connect to {} failed: {}", net::to_string(ep), platform::describe(ec)));
+    };
+    ev.connected = [&out](const std::string& host, const asio::ip::tcp::endpoint& ep, bool reused) {
+        out.detail(1, fmt::format("* {} {} ({}) port {}", reused ? "re-using connection to" : "connected to", host,
+                                  net::to_string(ep.address()), ep.port()));
+    };
+    ev.request_sent = [&out](std::string_view head) { out.detail(1, prefixed(head, "> ")); };
+}
+
+int run_get_command(cli::output& out, const get_args& a) {
     const bool show_errors = !a.silent || a.show_error;
     const auto report = [&](get_error e, const std::string& message) {
         const int code = client::exit_code_of(e);
         if (show_errors) out.error(fmt::format("({}) {}", code, message));
         return code;
     };
+    const bool stdout_asked = a.output_file == "-";
+    if (out.json() && stdout_asked) {
+        out.error("--json prints its result on stdout, so -o - cannot send the body there too; use -o FILE");
+        return cli::exit_code::usage;
+    }
+    auto options = request_options(a);
+    if (!a.data.empty()) {
+        std::string why;
+        options.body = client::post_data(a.data, why);
+        if (!options.body) {
+            out.error(why);
+            return cli::exit_code::usage;
+        }
+    }
 
-    std::string file = a.output_file == "-" ? std::string() : a.output_file;
+    std::string file = stdout_asked ? std::string() : a.output_file;
     if (a.remote_name) {
         file = client::remote_file_name(a.url);
-        if (file.empty()) return report(get_error::write_error, "remote file name has no length (use -o FILE)");
+        // A URL that does not parse is reported as such by run_get.
+        if (file.empty() && http::parse_url(a.url).error == http::url_error::none)
+            return report(get_error::write_error, "remote file name has no length (use -o FILE)");
     }
-    if (file.empty() && !out.json()) {
-        platform::set_binary_stdout();
-        std::setvbuf(stdout, nullptr, _IONBF, 0);  // as for files: one write per block
-    }
-    body_sink sink(out, file, out.json() && file.empty());
-
-    const bool head_to_stdout = (a.include || a.head) && !out.json();
-    const bool verbose = out.verbosity() >= 1;
-    const bool progress_allowed = !a.silent && !out.json() && !out.quiet() && sink.to_file() &&
-                                  platform::is_terminal(platform::std_stream::err);
-    bool progress_shown = false;
+    const bool stdout_is_terminal = platform::is_terminal(platform::std_stream::out);
+    auto sink = !file.empty() ? client::body_sink::file(file)
+                : out.json()  ? client::body_sink::discard()
+                              : client::body_sink::to_stdout(stdout_is_terminal && !stdout_asked);
 
     client::get_events ev;
-    if (verbose) {
-        ev.trying = [&](const asio::ip::tcp::endpoint& ep) { out.detail(1, fmt::format("* trying {}...", net::to_string(ep))); };
-        ev.attempt_failed = [&](const asio::ip::tcp::endpoint& ep, const std::error_code& ec) {
-            out.detail(1, fmt::format("* connect to {} failed: {}", net::to_string(ep), platform::describe(ec)));
-        };
-        ev.connected = [&](const std::string& host, const asio::ip::tcp::endpoint& ep, bool reused) {
-            out.detail(1, fmt::format("* {} {} ({}) port {}", reused ? "re-using connection to" : "connected to", host,
-                                      net::to_string(ep.address()), ep.port()));
-        };
-        ev.request_sent = [&](std::string_view head) { out.detail(1, prefixed(head, "> ")); };
-    }
+    const bool verbose = out.verbosity() >= 1;
+    if (verbose) add_verbose_events(out, ev);
+    // The head goes where the body goes, as with curl; with --json it is a field.
+    const bool head_to_sink = (a.include || a.head) && !out.json();
     ev.response = [&](const client::response_info& r, bool interim, bool) {
         if (verbose) out.detail(1, prefixed(r.raw, "< "));
-        if (head_to_stdout && !interim) out.write_stdout(r.raw);
+        if (head_to_sink && !interim) sink.write_head(r.raw);
     };
-    ev.body = [&](std::string_view bytes) { return sink.write(bytes); };
-    if (progress_allowed) {
+    // curl's rule: a progress bar on a terminal's stderr unless the body goes there too.
+    client::progress_meter meter;
+    if (!a.silent && !out.json() && !out.quiet() && (sink.to_file() || !stdout_is_terminal) &&
+        platform::is_terminal(platform::std_stream::err)) {
         ev.on_progress = [&](const client::progress& p) {
-            if (p.elapsed < std::chrono::duration<double>(progress_delay).count() && !progress_shown) return;
-            progress_shown = true;
+            if (!meter.due(p)) return;
             const int width = platform::terminal_width(platform::std_stream::err).value_or(default_columns);
             out.status_line(client::progress_line(p, width - 1));
         };
     }
 
-    auto r = client::run_get(o, ev);
-    if (progress_shown) out.note("");  // keep the last progress line, end it
-    if (r.error == get_error::ok && !sink.finish()) {
-        r.error = get_error::write_error;
-        r.message = file.empty() ? "failure writing output to stdout" : fmt::format("failure writing output to '{}'", file);
-    }
+    const auto r = client::run_get(options, ev, sink);
+    if (meter.shown()) out.note("");  // keep the last progress line, end it
     const int code = client::exit_code_of(r.error);
-    if (out.json()) out.result(result_json(r, code), "");
-    else if (a.timing) out.detail(0, timing_text(out, r));
+    if (out.json()) out.result(result_json(r, code, a.include || a.head), "");
+    else if (const auto text = a.timing ? timing_text(out, r) : std::string(); !text.empty()) out.detail(0, text);
     if (r.error != get_error::ok) return report(r.error, r.message);
     return code;
 }

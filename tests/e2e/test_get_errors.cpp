@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "support/netlab_server.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
 
@@ -44,9 +45,13 @@ TEST_CASE("exit 6: a host that cannot be resolved") {
     CHECK(r.err.find("could not resolve host") != std::string::npos);
 }
 
-TEST_CASE("exit 6: -6 with an IPv4 literal leaves nothing to connect to") {
-    const auto r = run_netlab({"get", "-6", "http://127.0.0.1:1/"});
-    CHECK(r.exit_code == 6);
+TEST_CASE("exit 7: an IP literal of the other family than -4 or -6 asks for is named as such (curl's 7)") {
+    auto r = run_netlab({"get", "-6", "http://127.0.0.1:1/"});
+    CHECK(r.exit_code == 7);
+    CHECK(lf_lines(r.err) == "netlab: (7) 127.0.0.1 is an IPv4 address and -6 asks for IPv6\n");
+    r = run_netlab({"get", "-4", "http://[::1]:1/"});
+    CHECK(r.exit_code == 7);
+    CHECK(lf_lines(r.err) == "netlab: (7) ::1 is an IPv6 address and -4 asks for IPv4\n");
 }
 
 TEST_CASE("exit 7: nothing listens on the port") {
@@ -84,17 +89,42 @@ TEST_CASE("exit 22: --fail with a status of 400 or more, and no body printed") {
     CHECK(r.out == "not found");
 }
 
-TEST_CASE("exit 23: the output file cannot be written") {
+TEST_CASE("exit 23: an output file whose folder is missing is named with the reason") {
     scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
     temp_dir dir;
-    const auto r = run_netlab({"get", "-m", "10", "-o", dir.path() + "/no/such/folder/file", srv.url()});
+    const auto path = dir.path() + "/no/such/folder/file.json";
+    const auto r = run_netlab({"get", "-m", "10", "-o", path, srv.url()});
     CHECK(r.exit_code == 23);
-    CHECK(one_line(r.err));
+    CHECK(lf_lines(r.err) == "netlab: (23) cannot create " + path + ": no such folder\n");
+}
+
+TEST_CASE("exit 23: -o naming a folder says so") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
+    temp_dir dir;
+    const auto r = run_netlab({"get", "-m", "10", "-o", dir.path(), srv.url()});
+    CHECK(r.exit_code == 23);
+    CHECK(lf_lines(r.err) == "netlab: (23) cannot create " + dir.path() + ": is a directory\n");
+}
+
+TEST_CASE("exit 23: an empty body to a file that cannot be created fails too") {
+    scripted_server srv({reply("HTTP/1.1 204 No Content\r\n\r\n")});
+    temp_dir dir;
+    const auto r = run_netlab({"get", "-m", "10", "-o", dir.path() + "/missing/empty", srv.url()});
+    CHECK(r.exit_code == 23);
+    CHECK(r.err.find("no such folder") != std::string::npos);
 }
 
 TEST_CASE("exit 23: -O with a URL that names no file") {
     const auto r = run_netlab({"get", "-O", "http://127.0.0.1:1/"});
     CHECK(r.exit_code == 23);
+}
+
+TEST_CASE("-O with a URL that cannot be fetched reports the URL, not a missing file name") {
+    auto r = run_netlab({"get", "-O", "https://127.0.0.1/file.txt"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("only http://") != std::string::npos);
+    r = run_netlab({"get", "-O", "http://[::1/file.txt"});
+    CHECK(r.exit_code == 3);
 }
 
 TEST_CASE("exit 28: the server accepts but never answers (--max-time)") {
@@ -208,4 +238,15 @@ TEST_CASE("exit 2: bad option values are usage errors before any connection") {
         CHECK_MESSAGE(r.exit_code == 2, what);
         CHECK(one_line(r.err));
     }
+}
+
+TEST_CASE("exit 23: a reader that goes away is named with the broken pipe") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 3000000\r\n\r\n" + std::string(3000000, 'x'))});
+    std::string line;
+    for (const auto& a : netlab_command()) line += "'" + a + "' ";
+    line += "get -m 10 " + srv.url() + " | head -c 10 >/dev/null; exit ${PIPESTATUS[0]}";
+    const auto r = run({"bash", "-c", line});
+    CHECK(r.exit_code == 23);
+    CHECK(r.err.starts_with("netlab: (23) cannot write to stdout: "));
+    CHECK(one_line(r.err));
 }

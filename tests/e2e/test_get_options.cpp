@@ -2,11 +2,15 @@
 // --timing, --trace).
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 
+#include "support/netlab_server.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
 
@@ -62,8 +66,10 @@ TEST_CASE("-d @file sends the file without its line ends, as curl does; a given 
     CHECK(req.ends_with("\r\n\r\n{\"a\": 1}"));
 }
 
-TEST_CASE("-d @file that does not exist is a usage error") {
-    CHECK(run_netlab({"get", "-d", "@/no/such/file", "http://127.0.0.1:1/"}).exit_code == 2);
+TEST_CASE("-d @file that does not exist is a usage error naming the file and the reason") {
+    const auto r = run_netlab({"get", "-d", "@/no/such/file", "http://127.0.0.1:1/"});
+    CHECK(r.exit_code == 2);
+    CHECK(lf_lines(r.err) == "netlab: cannot read data file '/no/such/file': no such file or directory\n");
 }
 
 TEST_CASE("userinfo in the URL is sent as Basic credentials") {
@@ -173,4 +179,144 @@ TEST_CASE("no progress bar when stderr is not a terminal") {
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
     CHECK(file_text(dir.path() + "/big").size() == 300000);
+}
+
+namespace {
+
+// The figure at the end of the chart's "total" line and the one after "in" on the
+// summary line, as printed ("25.5 ms").
+std::string chart_total(const std::string& err) {
+    const auto at = err.find("  total ");
+    if (at == std::string::npos) return {};
+    const auto end = err.find('\n', at);
+    auto line = err.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    const auto figure = line.find_first_not_of(' ', std::string("  total").size());
+    return figure == std::string::npos ? std::string() : line.substr(figure);
+}
+
+std::string summary_total(const std::string& err) {
+    const auto in = err.find(" in ");
+    if (in == std::string::npos) return {};
+    const auto end = err.find("  ", in + 4);
+    return err.substr(in + 4, end - in - 4);
+}
+
+}  // namespace
+
+TEST_CASE("--timing: the summary's time is the chart's total") {
+    scripted_server srv({{read_request(), pause(30ms), send(ok), close_connection()}});
+    const auto r = run_netlab({"get", "--timing", "--color", "never", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    const auto err = lf_lines(r.err);
+    const auto total = chart_total(err);
+    REQUIRE_FALSE(total.empty());
+    CHECK(summary_total(err) == total);
+    CHECK(err.find("5 B in " + total) != std::string::npos);
+}
+
+TEST_CASE("--json: speed_download is size_download divided by time_total, as curl's") {
+    scripted_server srv({{read_request(), pause(30ms), send(ok), close_connection()}});
+    const auto r = run_netlab({"--json", "get", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    const double total = j["time_total"];
+    REQUIRE(total > 0.03);
+    CHECK(j["speed_download"].get<double>() == doctest::Approx(5.0 / total).epsilon(1e-9));
+}
+
+TEST_CASE("--timing after a refused connect shows the phases that happened and the error only") {
+    const auto r = run_netlab({"get", "--timing", "--color", "never", "http://127.0.0.1:" + std::to_string(unused_port()) + "/"});
+    CHECK(r.exit_code == 7);
+    CHECK(r.err.find("DNS lookup") != std::string::npos);
+    CHECK(r.err.find("TCP connect") != std::string::npos);
+    CHECK(r.err.find("total") != std::string::npos);
+    for (const char* absent : {"request sent", "first byte", "body", " from ", "0 B in"})
+        CHECK_MESSAGE(r.err.find(absent) == std::string::npos, absent);
+    CHECK(lf_lines(r.err).ends_with("connection refused\n"));
+}
+
+TEST_CASE("--timing after --fail draws no body phase but says what came back") {
+    scripted_server srv({reply("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\nnot found")});
+    const auto r = run_netlab({"get", "-f", "--timing", "--color", "never", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 22);
+    CHECK(r.err.find("first byte") != std::string::npos);
+    CHECK(r.err.find("body") == std::string::npos);
+    CHECK(r.err.find("404 " + srv.url()) != std::string::npos);
+}
+
+TEST_CASE("--timing with a URL rejected before any connection prints only the error") {
+    const auto r = run_netlab({"get", "--timing", "https://127.0.0.1/"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("total") == std::string::npos);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+}
+
+TEST_CASE("--json keeps a rejected URL as given, without its credentials") {
+    auto r = run_netlab({"--json", "get", "https://127.0.0.1/x?y=1"});
+    CHECK(r.exit_code == 1);
+    auto j = nlohmann::json::parse(r.out);
+    CHECK(j["url"] == "https://127.0.0.1/x?y=1");
+    CHECK(j["error"] == "unsupported_protocol");
+    r = run_netlab({"--json", "get", "https://user:secret@127.0.0.1/"});
+    j = nlohmann::json::parse(r.out);
+    CHECK(j["url"] == "https://127.0.0.1/");
+    CHECK(r.out.find("secret") == std::string::npos);
+}
+
+TEST_CASE("-i with --json puts the head in a headers field shaped as curl's header_json") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\n"
+                               "Content-Length: 5\r\n\r\nhello")});
+    const auto r = run_netlab({"--json", "get", "-i", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find('\n') == r.out.size() - 1);  // one JSON line, no head or body beside it
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["headers"]["content-type"] == nlohmann::json::array({"text/plain"}));
+    CHECK(j["headers"]["set-cookie"] == nlohmann::json::array({"a=1", "b=2"}));
+    CHECK(j["headers"]["content-length"] == nlohmann::json::array({"5"}));
+}
+
+TEST_CASE("-I with --json has the headers too, and without -i or -I there are none") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nX-Kind: head\r\nContent-Length: 5\r\n\r\n")});
+    auto r = run_netlab({"--json", "get", "-I", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["headers"]["x-kind"] == nlohmann::json::array({"head"}));
+    scripted_server plain({reply(ok)});
+    r = run_netlab({"--json", "get", "-m", "10", plain.url()});
+    CHECK_FALSE(nlohmann::json::parse(r.out).contains("headers"));
+}
+
+TEST_CASE("-i with -o writes the head into the file before the body, as curl does") {
+    scripted_server srv({reply(ok)});
+    temp_dir dir;
+    const auto r = run_netlab({"get", "-i", "-o", dir.path() + "/page", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.empty());
+    CHECK(file_text(dir.path() + "/page") == ok);
+}
+
+TEST_CASE("--json with -o - is a usage error: stdout carries the JSON") {
+    const auto r = run_netlab({"--json", "get", "-o", "-", "http://127.0.0.1:1/"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("-o FILE") != std::string::npos);
+}
+
+TEST_CASE("a stop signal ends get with exit 130, the JSON says interrupted") {
+    scripted_server srv({{hold()}});
+    auto c = child::start([&] {
+        auto argv = netlab_command();
+        for (const char* a : {"--json", "get", "-m", "20"}) argv.emplace_back(a);
+        argv.push_back(srv.url());
+        return argv;
+    }());
+    for (int i = 0; i < 200 && srv.connections() == 0; ++i) std::this_thread::sleep_for(10ms);
+    REQUIRE(srv.connections() == 1);
+    std::this_thread::sleep_for(100ms);  // the request is sent; netlab waits for an answer
+    c.send_signal(SIGINT);
+    CHECK(c.wait() == 130);
+    const auto j = nlohmann::json::parse(c.stdout_rest());
+    CHECK(j["error"] == "interrupted");
+    CHECK(j["exit_code"] == 130);
+    CHECK(j["time_starttransfer"] == 0);
+    CHECK(lf_lines(c.stderr_text()) == "netlab: (130) interrupted\n");
 }

@@ -41,7 +41,7 @@ TEST_CASE("-L follows a chain of relative and absolute Locations") {
     scripted_server target({reply(ok_body)});
     scripted_server srv({reply(redirect(301, "/a/b")), reply(redirect(302, "c?q=1")),
                          reply(redirect(308, target.url("/final")))});
-    const auto r = run_netlab({"--json", "get", "-L", "-m", "10", "-o", "-", srv.url("/start")});
+    const auto r = run_netlab({"--json", "get", "-L", "-m", "10", srv.url("/start")});
     CHECK(r.exit_code == 0);
     const auto reqs = srv.requests();
     REQUIRE(reqs.size() == 3);
@@ -143,4 +143,20 @@ TEST_CASE("-i with -L prints every head in order") {
     CHECK(r.out.starts_with("HTTP/1.1 302 Moved\r\n"));
     CHECK(r.out.find("HTTP/1.1 200 OK\r\n") != std::string::npos);
     CHECK(r.out.ends_with("\r\n\r\ndone"));
+}
+
+TEST_CASE("a redirect to a port that refuses: the phases are the last request's, not the first one's") {
+    const auto refused = "http://127.0.0.1:" + std::to_string(unused_port()) + "/gone";
+    scripted_server srv({reply(redirect(302, refused))});
+    const auto r = run_netlab({"--json", "get", "-L", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 7);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["redirects"] == 1);
+    CHECK(j["url"] == refused);
+    CHECK(j["time_redirect"].get<double>() > 0);
+    CHECK(j["time_namelookup"].get<double>() >= j["time_redirect"].get<double>());
+    CHECK(j["time_connect"] == 0);  // refused, as curl writes it
+    CHECK(j["time_pretransfer"] == 0);
+    CHECK(j["time_starttransfer"] == 0);
+    CHECK(j["time_total"].get<double>() >= j["time_namelookup"].get<double>());
 }

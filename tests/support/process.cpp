@@ -36,35 +36,16 @@ pid_t spawn(const std::vector<std::string>& argv, int& in_w, int& out_r, int& er
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // The child starts with default signal dispositions (ctest may ignore some).
-    sigset_t all;
-    sigfillset(&all);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
     pid_t pid = -1;
-    auto args = c_argv(argv);
-    const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
+    try {
+        pid = spawn_process(argv, in[0], out[1], err[1]);
+    } catch (...) {
+        for (const int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
+        throw;
+    }
     ::close(in[0]);
     ::close(out[1]);
     ::close(err[1]);
-    if (rc != 0) {
-        ::close(in[1]);
-        ::close(out[0]);
-        ::close(err[0]);
-        throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
-    }
     in_w = in[1];
     out_r = out[0];
     err_r = err[0];
@@ -90,6 +71,31 @@ bool drain(int fd, std::string& s) {
 int decode_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
 
 }  // namespace
+
+pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
+    posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
+    posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // The child starts with default signal dispositions (ctest may ignore some).
+    sigset_t all;
+    sigfillset(&all);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = -1;
+    auto args = c_argv(argv);
+    const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    return pid;
+}
 
 std::vector<std::string> netlab_command() {
     std::vector<std::string> cmd;
@@ -168,8 +174,10 @@ child::child(child&& o) noexcept
     : pid_(std::exchange(o.pid_, -1)),
       out_fd_(std::exchange(o.out_fd_, -1)),
       err_fd_(std::exchange(o.err_fd_, -1)),
+      term_fd_(std::exchange(o.term_fd_, -1)),
       out_(std::move(o.out_)),
       err_(std::move(o.err_)),
+      term_(std::move(o.term_)),
       exited_(o.exited_),
       status_(o.status_) {}
 
@@ -190,21 +198,22 @@ child::~child() {
 }
 
 void child::close_pipes() {
-    if (out_fd_ >= 0) ::close(out_fd_);
-    if (err_fd_ >= 0) ::close(err_fd_);
-    out_fd_ = err_fd_ = -1;
+    for (int* fd : {&out_fd_, &err_fd_, &term_fd_}) {
+        if (*fd >= 0) ::close(*fd);
+        *fd = -1;
+    }
 }
 
 void child::pump(std::chrono::milliseconds timeout) {
-    pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
-    ::poll(fds, 2, static_cast<int>(timeout.count()));
-    if (out_fd_ >= 0 && !drain(out_fd_, out_)) {
-        ::close(out_fd_);
-        out_fd_ = -1;
-    }
-    if (err_fd_ >= 0 && !drain(err_fd_, err_)) {
-        ::close(err_fd_);
-        err_fd_ = -1;
+    // Negative descriptors are skipped by poll. A terminal's master side reads EIO once
+    // the child's side is closed: its end of stream.
+    pollfd fds[3] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}, {term_fd_, POLLIN, 0}};
+    ::poll(fds, 3, static_cast<int>(timeout.count()));
+    for (auto [fd, text] : {std::pair{&out_fd_, &out_}, std::pair{&err_fd_, &err_}, std::pair{&term_fd_, &term_}}) {
+        if (*fd >= 0 && !drain(*fd, *text)) {
+            ::close(*fd);
+            *fd = -1;
+        }
     }
 }
 
@@ -221,6 +230,16 @@ std::optional<std::string> child::read_line(std::chrono::milliseconds timeout) {
         if (left.count() <= 0) return std::nullopt;
         pump(left);
     }
+}
+
+bool child::wait_for_terminal(std::string_view text, std::chrono::milliseconds timeout) {
+    const auto deadline = clock::now() + timeout;
+    while (term_.find(text) == std::string::npos) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        if (left.count() <= 0 || term_fd_ < 0) return false;
+        pump(left);
+    }
+    return true;
 }
 
 void child::send_signal(int sig) {
@@ -243,7 +262,7 @@ int child::wait(std::chrono::milliseconds timeout) {
         }
         pump(20ms);
     }
-    while (out_fd_ >= 0 || err_fd_ >= 0) pump(100ms);
+    while (out_fd_ >= 0 || err_fd_ >= 0 || term_fd_ >= 0) pump(100ms);
     return status_ == -1 ? -1 : decode_status(status_);
 }
 

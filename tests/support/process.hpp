@@ -30,6 +30,10 @@ std::vector<std::string> netlab_command();
 // behaviours seen there are the emulator's, not Windows'.
 bool under_emulator();
 
+// Starts argv with these descriptors as its stdin, stdout and stderr (the caller closes
+// its own copies) and default signal handling; throws when it cannot start.
+pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd);
+
 // Runs a program to completion (killing it at the deadline), feeding `input` on stdin.
 run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s,
                std::string_view input = {});
@@ -42,10 +46,23 @@ run_result run_netlab(const std::vector<std::string>& args, std::chrono::millise
 // without one sees the test skipped with a message, CI never does).
 bool have_program(const std::string& name);
 
+// Which standard streams of a child started on a terminal are the terminal; the others
+// are pipes.
+struct terminal_streams {
+    bool out = true;
+    bool err = true;
+};
+
 // A long-running child with its stdout read line by line and stderr collected.
 class child {
 public:
     static child start(const std::vector<std::string>& argv);
+    // With the chosen streams on a pseudo-terminal `columns` wide and stdin on /dev/null,
+    // for what a program does only on a terminal (progress bars, refusing binary output).
+    // The terminal is raw (no "\n" to "\r\n"), so it shows what the program wrote; the
+    // child gets no controlling terminal. Defined in support/terminal.cpp.
+    static child start_on_terminal(const std::vector<std::string>& argv, terminal_streams on_terminal,
+                                   int columns = 100);
     child() = default;
     child(child&& other) noexcept;
     child& operator=(child&& other) noexcept;
@@ -63,15 +80,21 @@ public:
     int wait(std::chrono::milliseconds timeout = 10s);
     const std::string& stderr_text() const { return err_; }
     const std::string& stdout_rest() const { return out_; }
+    // Reads until `text` has appeared on the terminal; false when the deadline passes or
+    // the terminal closes first.
+    bool wait_for_terminal(std::string_view text, std::chrono::milliseconds timeout = 10s);
+    const std::string& terminal_text() const { return term_; }
 
 private:
-    void pump(std::chrono::milliseconds timeout);  // reads whatever is ready from both pipes
+    void pump(std::chrono::milliseconds timeout);  // reads whatever is ready from the pipes and the terminal
     void close_pipes();
     pid_t pid_ = -1;
     int out_fd_ = -1;
     int err_fd_ = -1;
+    int term_fd_ = -1;  // the pseudo-terminal's master side
     std::string out_;
     std::string err_;
+    std::string term_;
     bool exited_ = false;
     int status_ = 0;
 };

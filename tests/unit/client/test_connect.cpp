@@ -8,7 +8,6 @@
 #include <thread>
 
 #include "client/connect.hpp"
-#include "client/fetch.hpp"
 
 using namespace netlab::client;
 using asio::ip::tcp;
@@ -146,12 +145,12 @@ TEST_CASE("IP literals and localhost resolve without a resolver, filtered by fam
     CHECK(r.endpoints.size() == 1);
 }
 
-TEST_CASE("the -O name is the URL's last path segment, never a path") {
-    CHECK(remote_file_name("http://h/dir/file.tar.gz?x=1#f") == "file.tar.gz");
-    CHECK(remote_file_name("http://h/a%20b") == "a%20b");
-    CHECK(remote_file_name("http://h/") == "");
-    CHECK(remote_file_name("http://h") == "");
-    CHECK(remote_file_name("http://h/dir/") == "");
-    CHECK(remote_file_name("http://h/a\\b") == "");
-    CHECK(remote_file_name("http://h/c:evil") == "");
+TEST_CASE("an IP literal of the other family than -4/-6 ask for is named as such") {
+    CHECK(family_conflict("127.0.0.1", ip_family::v6) == "127.0.0.1 is an IPv4 address and -6 asks for IPv6");
+    CHECK(family_conflict("::1", ip_family::v4) == "::1 is an IPv6 address and -4 asks for IPv4");
+    CHECK(family_conflict("127.0.0.1", ip_family::v4).empty());
+    CHECK(family_conflict("::1", ip_family::v6).empty());
+    CHECK(family_conflict("127.0.0.1", ip_family::any).empty());
+    CHECK(family_conflict("localhost", ip_family::v6).empty());  // a name: the resolver decides
+    CHECK(family_conflict("example.invalid", ip_family::v4).empty());
 }

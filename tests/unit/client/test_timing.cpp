@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
-#include "client/progress.hpp"
+#include <vector>
+
 #include "client/timing.hpp"
 
 using namespace netlab::client;
@@ -15,44 +16,82 @@ std::size_t count(const std::string& s, std::string_view what) {
     return n;
 }
 
+std::vector<std::string> lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start <= s.size()) {
+        auto end = s.find('\n', start);
+        if (end == std::string::npos) end = s.size();
+        out.push_back(s.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+// A transfer that went through every phase.
+timings complete(double namelookup, double connect, double pretransfer, double starttransfer, double total) {
+    timings t;
+    t.namelookup = namelookup;
+    t.connect = connect;
+    t.pretransfer = pretransfer;
+    t.starttransfer = starttransfer;
+    t.total = total;
+    t.complete = true;
+    return t;
+}
+
 }  // namespace
 
 TEST_CASE("the timing table names curl's -w variables in phase order") {
     const auto f = timing_fields();
     REQUIRE(f.size() == 6);
+    CHECK(f[0].json_name == "time_redirect");
     CHECK(f[1].json_name == "time_namelookup");
     CHECK(f[2].json_name == "time_connect");
     CHECK(f[4].json_name == "time_starttransfer");
     CHECK(f[5].json_name == "time_total");
-    timings t{0, 0.001, 0.002, 0.003, 0.004, 0.005};
-    CHECK(t.*f[4].moment == doctest::Approx(0.004));
+    for (std::size_t i = 0; i < f.size(); ++i) CHECK(static_cast<std::size_t>(f[i].ends) == i);
+    const auto t = complete(0.001, 0.002, 0.003, 0.004, 0.005);
+    CHECK(field_value(t, f[4]) == doctest::Approx(0.004));
+    CHECK(field_value(t, f[5]) == doctest::Approx(0.005));
+    CHECK(field_value(t, f[0]) == 0);  // no redirect: 0, as curl writes it
+}
+
+TEST_CASE("phases not reached are 0 in the fields, time_total is always the total") {
+    timings t;
+    t.namelookup = 0.001;
+    t.total = 0.0042;
+    t.cut_short = phase::connect;
+    const auto f = timing_fields();
+    CHECK(field_value(t, f[1]) == doctest::Approx(0.001));
+    CHECK(field_value(t, f[2]) == 0);
+    CHECK(field_value(t, f[4]) == 0);
+    CHECK(field_value(t, f[5]) == doctest::Approx(0.0042));
 }
 
 TEST_CASE("the chart has a line per phase, bars that fit the width, and the total") {
-    const timings t{0, 0.010, 0.020, 0.021, 0.050, 0.100};
-    const auto chart = timing_chart(t, 80, plain);
+    const auto chart = timing_chart(complete(0.010, 0.020, 0.021, 0.050, 0.100), 80, plain);
     CHECK(chart.find("DNS lookup") != std::string::npos);
     CHECK(chart.find("TCP connect") != std::string::npos);
     CHECK(chart.find("first byte") != std::string::npos);
     CHECK(chart.find("redirects") == std::string::npos);  // none happened
     CHECK(chart.find("100.0 ms") != std::string::npos);
     CHECK(chart.find("50.0 ms") != std::string::npos);  // the body phase
-    std::size_t start = 0;
-    while (start < chart.size()) {
-        auto end = chart.find('\n', start);
-        if (end == std::string::npos) end = chart.size();
-        const auto line = chart.substr(start, end - start);
-        // Each block is 3 bytes of UTF-8 but one column.
-        CHECK(line.size() - 2 * count(line, "\u2588") <= 80);
-        start = end + 1;
-    }
+    for (const auto& line : lines(chart)) CHECK(line.size() - 2 * count(line, "\u2588") <= 80);  // a block: 3 bytes, 1 column
     // The bars together span the whole axis, so the body phase gets about half.
-    const auto blocks = count(chart, "\u2588");
-    CHECK(blocks >= 40);
+    CHECK(count(chart, "\u2588") >= 40);
+}
+
+TEST_CASE("the chart's total line is the total, the same number time_total holds") {
+    const auto t = complete(0.001, 0.002, 0.003, 0.0250, 0.0255);
+    const auto l = lines(timing_chart(t, 80, plain));
+    REQUIRE(l.back().starts_with("  total"));
+    CHECK(l.back().ends_with("25.5 ms"));
 }
 
 TEST_CASE("the chart shows redirects when there were some, and every phase that took time") {
-    const timings t{0.5, 0.5001, 0.5002, 0.5003, 0.9, 1.0};
+    auto t = complete(0.5001, 0.5002, 0.5003, 0.9, 1.0);
+    t.redirect = 0.5;
     const auto chart = timing_chart(t, 100, [](std::string_view s, std::size_t row) {
         return "<" + std::to_string(row) + ">" + std::string(s);
     });
@@ -60,32 +99,51 @@ TEST_CASE("the chart shows redirects when there were some, and every phase that 
     for (int row = 0; row < 6; ++row) CHECK(chart.find("<" + std::to_string(row) + ">\u2588") != std::string::npos);
 }
 
-TEST_CASE("durations and sizes are written for people") {
+TEST_CASE("after a refused connect the chart shows the lookup, the connect it cut short and the total only") {
+    timings t;
+    t.namelookup = 0.00006;
+    t.total = 0.00019;
+    t.cut_short = phase::connect;
+    const auto l = lines(timing_chart(t, 80, plain));
+    REQUIRE(l.size() == 3);
+    CHECK(l[0].find("DNS lookup") != std::string::npos);
+    CHECK(l[1].find("TCP connect") != std::string::npos);
+    CHECK(l[1].ends_with("0.13 ms"));  // from the lookup to the end
+    CHECK(l[2].find("total") != std::string::npos);
+    CHECK(l[2].ends_with("0.19 ms"));
+}
+
+TEST_CASE("a body cut short is drawn up to the end; a transfer stopped between phases draws no body") {
+    timings t;
+    t.namelookup = 0.001;
+    t.connect = 0.002;
+    t.pretransfer = 0.003;
+    t.starttransfer = 0.004;
+    t.total = 0.5;
+    t.cut_short = phase::body;
+    auto chart = timing_chart(t, 80, plain);
+    CHECK(chart.find("body") != std::string::npos);
+    CHECK(chart.find("496.0 ms") != std::string::npos);
+
+    t.cut_short.reset();  // --fail: the head arrived, the body was never read
+    t.total = 0.0041;
+    chart = timing_chart(t, 80, plain);
+    CHECK(chart.find("first byte") != std::string::npos);
+    CHECK(chart.find("body") == std::string::npos);
+    CHECK(chart.find("0.00 ms") == std::string::npos);
+}
+
+TEST_CASE("no chart at all when no phase began (a URL rejected)") {
+    timings t;
+    t.total = 0.00002;
+    CHECK(timing_chart(t, 80, plain).empty());
+}
+
+TEST_CASE("durations are written for people and speed is bytes over the time given") {
     CHECK(format_duration(0.00042) == "0.42 ms");
     CHECK(format_duration(0.0123) == "12.3 ms");
     CHECK(format_duration(1.25) == "1.25 s");
-    CHECK(format_bytes(512) == "512 B");
-    CHECK(format_bytes(1536) == "1.5 KiB");
-    CHECK(format_bytes(1024ull * 1024 * 1024) == "1.0 GiB");
     CHECK(speed(1000, 0.5) == doctest::Approx(2000));
+    CHECK(speed(8, 0.0255) == doctest::Approx(313.7).epsilon(0.001));  // curl: 8 B in 25.5 ms
     CHECK(speed(1000, 0) == 0);
-}
-
-TEST_CASE("the progress line shows percent, bar and ETA with a known size, within the width") {
-    const progress p{512ull * 1024 * 1024, 1024ull * 1024 * 1024, 2.0};
-    const auto line = progress_line(p, 80);
-    CHECK(line.size() <= 80);
-    CHECK(line.starts_with(" 50% ["));
-    CHECK(line.find("512.0 MiB") != std::string::npos);
-    CHECK(line.find("256.0 MiB/s") != std::string::npos);
-    CHECK(line.find("ETA 0:02") != std::string::npos);
-    CHECK(progress_line(p, 30).size() <= 30);
-}
-
-TEST_CASE("without a known size the progress line has bytes and speed only") {
-    const progress p{2048, std::nullopt, 1.0};
-    const auto line = progress_line(p, 80);
-    CHECK(line.find('%') == std::string::npos);
-    CHECK(line.find("2.0 KiB") != std::string::npos);
-    CHECK(line.find("2.0 KiB/s") != std::string::npos);
 }
