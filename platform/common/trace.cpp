@@ -13,8 +13,10 @@ trace_sink& sink() {
 }
 std::atomic<bool> enabled{false};
 
-constexpr std::array<std::string_view, 11> names{
-    "socket", "bind", "listen", "accept", "connect", "send", "recv", "sendfile", "shutdown", "close", "resolve"};
+constexpr std::array<std::string_view, 16> names{
+    "socket", "bind", "listen", "accept", "connect", "send", "recv", "sendfile", "shutdown", "close", "resolve",
+    "sendto", "recvfrom", "sendmmsg", "recvmmsg", "setsockopt"};
+static_assert(names.size() == static_cast<std::size_t>(trace_step::setsockopt) + 1, "every trace step has a name");
 
 }  // namespace
 

@@ -12,7 +12,11 @@
 
 namespace netlab::platform {
 
-enum class trace_step { socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve };
+enum class trace_step {
+    socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve,
+    // Datagrams: one line per call; the batched forms carry the count in `detail`.
+    sendto, recvfrom, sendmmsg, recvmmsg, setsockopt,
+};
 
 std::string_view step_name(trace_step step);
 
@@ -23,7 +27,7 @@ struct trace_record {
     std::string remote;
     std::int64_t bytes = -1;     // send/recv/sendfile: bytes moved; -1 when not applicable
     std::error_code error;       // the step's failure, if any
-    std::string detail;          // e.g. "SOCK_STREAM", "backlog 1024"
+    std::string detail;          // e.g. "SOCK_STREAM", "backlog 1024", "64 datagrams"
 };
 
 using trace_sink = std::function<void(const trace_record&)>;
