@@ -12,11 +12,13 @@
 #include <system_error>
 #include <vector>
 
+#include "net/resolve.hpp"
+
 namespace netlab::client {
 
 using clock = std::chrono::steady_clock;
 
-enum class ip_family { any, v4, v6 };
+using net::ip_family;
 
 // RFC 8305 §5: the recommended Connection Attempt Delay.
 inline constexpr std::chrono::milliseconds connection_attempt_delay{250};

@@ -12,7 +12,8 @@ std::uint64_t handle_of(const Socket& s) {
 
 }  // namespace
 
-void trace_socket(platform::trace_step step, const asio::ip::tcp::socket& s, std::int64_t bytes,
+template <class Protocol, class Executor>
+void trace_socket(platform::trace_step step, const asio::basic_socket<Protocol, Executor>& s, std::int64_t bytes,
                   const std::error_code& ec, std::string detail) {
     if (!platform::tracing_enabled() || !s.is_open()) return;
     platform::trace_record r;
@@ -40,11 +41,19 @@ void trace_acceptor(platform::trace_step step, const asio::ip::tcp::acceptor& a,
     platform::emit_trace(r);
 }
 
-void traced_close(asio::ip::tcp::socket& s) {
+template <class Protocol, class Executor>
+void traced_close(asio::basic_socket<Protocol, Executor>& s) {
     if (!s.is_open()) return;
     trace_socket(platform::trace_step::close, s);
     std::error_code ignored;
     s.close(ignored);
 }
+
+using tcp_socket = asio::basic_socket<asio::ip::tcp>;
+using udp_socket = asio::basic_socket<asio::ip::udp>;
+template void trace_socket(platform::trace_step, const tcp_socket&, std::int64_t, const std::error_code&, std::string);
+template void trace_socket(platform::trace_step, const udp_socket&, std::int64_t, const std::error_code&, std::string);
+template void traced_close(tcp_socket&);
+template void traced_close(udp_socket&);
 
 }  // namespace netlab::net
