@@ -7,8 +7,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "commands/event_time.hpp"
 #include "commands/registry.hpp"
-#include "http/http_date.hpp"
 #include "http/listing.hpp"
 #include "net/endpoint.hpp"
 #include "netlab/platform/error.hpp"
@@ -34,11 +34,6 @@ style status_style(int status) {
     if (status >= 400) return style::yellow;
     if (status >= 300) return style::cyan;
     return style::green;
-}
-
-std::string iso_time_ms(std::int64_t unix_ms) {
-    const std::string base = http::format_iso8601_utc(unix_ms / 1000);  // "2026-11-25T14:30:00Z"
-    return fmt::format("{}.{:03}Z", base.substr(0, base.size() - 1), unix_ms % 1000);
 }
 
 server::server_events make_events(cli::output& out) {
