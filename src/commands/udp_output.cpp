@@ -45,6 +45,13 @@ void print_datagram(cli::output& out, std::string_view event, const platform::da
     else o.add("payload", cli::escaped_text(d.bytes));
     std::string human = fmt::format("{} {} -> {} {}{}", iso_time_ms(unix_ms), source, destination,
                                     plural(d.bytes.size(), "byte", "bytes"), d.truncated ? " (truncated)" : "");
+    // A netlab ping says what it is rather than showing its binary header as text.
+    const auto probe = udp::probe::decode(d.bytes);
+    const bool ping = probe.status == udp::probe::decode_status::ok && probe.msg.type == udp::probe::message_type::ping;
+    if (ping) o.add("ping_session", session_text(probe.msg.session)).add("ping_seq", probe.msg.sequence);
+    if (view.hex) human += d.bytes.empty() ? "" : "\n" + cli::hex_dump(d.bytes);
+    else if (ping) human += fmt::format(": netlab ping seq={} session {}", probe.msg.sequence, session_text(probe.msg.session));
+    else human += ": " + cli::escaped_text(d.bytes);
     if (view.headers) {
         const auto h = udp::header_of(d);
         cli::json_object fields;
@@ -56,8 +63,6 @@ void print_datagram(cli::output& out, std::string_view event, const platform::da
         o.add_raw("header", fields.str());
         human += "\n" + udp::header_box(h);
     }
-    if (view.hex) human += d.bytes.empty() ? "" : "\n" + cli::hex_dump(d.bytes);
-    else human += ": " + cli::escaped_text(d.bytes);
     out.result(o, human);
 }
 

@@ -95,13 +95,14 @@ udp::send_events make_events(cli::output& out, const udp::send_config& c) {
         else out.detail(1, text);
     };
     ev.on_reply = [&out](const platform::datagram& d) { print_datagram(out, "reply", d, {}); };
-    ev.on_ping_reply = [&out](std::uint64_t seq, std::size_t bytes, std::int64_t rtt_ns, udp::reply_kind kind) {
+    ev.on_ping_reply = [&out](const asio::ip::udp::endpoint& from, std::uint64_t seq, std::size_t bytes, std::int64_t rtt_ns,
+                              udp::reply_kind kind) {
         const double rtt_ms = static_cast<double>(rtt_ns) / 1e6;
         json_object o;
         o.add("event", "ping").add("seq", seq).add("bytes", static_cast<std::uint64_t>(bytes)).add("rtt_ms", rtt_ms);
         o.add("kind", kind_name(kind));
         const std::string_view mark = kind == udp::reply_kind::late ? " (late)" : kind == udp::reply_kind::duplicate ? " (DUP!)" : "";
-        out.event(o, fmt::format("{} bytes: seq={} time={:.3f} ms{}", bytes, seq, rtt_ms, mark));
+        out.event(o, fmt::format("{} bytes from {}: seq={} time={:.3f} ms{}", bytes, net::to_string(from), seq, rtt_ms, mark));
     };
     ev.on_ping_timeout = [&out, timeout = c.timeout](std::uint64_t seq) {
         json_object o;

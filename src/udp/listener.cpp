@@ -204,19 +204,24 @@ asio::awaitable<void> listener::impl::receive_loop() {
         // Replies point into these: no reallocation while the batch is handled.
         reply_sources.reserve(batch.size());
         report_buffers.reserve(batch.size());
+        std::uint64_t echoes = 0;
         for (const auto& dg : batch) {
             ++summary.datagrams;
             summary.bytes += dg.bytes.size();
             if (dg.truncated) ++summary.truncated;
             if (!take_probe(dg, now)) {
                 if (events.on_datagram) events.on_datagram(dg);
-                if (config.echo) queue_reply(dg, dg.bytes);
+                if (config.echo) {
+                    queue_reply(dg, dg.bytes);
+                    ++echoes;
+                }
             }
             if (config.count > 0 && summary.datagrams >= config.count) break;
         }
         if (!replies.empty()) {
             const auto sent = co_await out.send(replies);
-            summary.echoed += sent.datagrams;
+            // Reports to fins go out in the same call; only echoes count as echoed.
+            summary.echoed += sent.error ? std::min(echoes, sent.datagrams) : echoes;
             if (sent.error && events.on_notice)
                 events.on_notice(fmt::format("reply failed: {}", platform::describe(sent.error)));
         }

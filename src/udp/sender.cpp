@@ -213,7 +213,7 @@ void state::on_datagram(const platform::datagram& d) {
         ++result.replies;
         std::int64_t rtt = 0;
         const auto kind = tracker.reply(decoded.msg.sequence, d.arrival_ns, cfg.timeout.count(), rtt);
-        if (kind != reply_kind::unknown && ev.on_ping_reply) ev.on_ping_reply(decoded.msg.sequence, d.bytes.size(), rtt, kind);
+        if (kind != reply_kind::unknown && ev.on_ping_reply) ev.on_ping_reply(d.source, decoded.msg.sequence, d.bytes.size(), rtt, kind);
         wake.cancel();  // the last reply may end the wait
         return;
     }

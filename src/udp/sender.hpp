@@ -52,7 +52,9 @@ inline constexpr std::size_t min_probe_size = probe::header_size;
 struct send_events {
     std::function<void(const asio::ip::udp::endpoint& local, const asio::ip::udp::endpoint& remote)> on_ready;
     std::function<void(const platform::datagram&)> on_reply;  // message and lines modes
-    std::function<void(std::uint64_t seq, std::size_t bytes, std::int64_t rtt_ns, reply_kind kind)> on_ping_reply;
+    std::function<void(const asio::ip::udp::endpoint& from, std::uint64_t seq, std::size_t bytes, std::int64_t rtt_ns,
+                       reply_kind kind)>
+        on_ping_reply;
     std::function<void(std::uint64_t seq)> on_ping_timeout;
     std::function<void(std::string_view)> on_notice;
 };

@@ -99,6 +99,8 @@ std::vector<std::string> netlab_command() {
     return cmd;
 }
 
+std::vector<std::string> native_netlab_command() { return {NETLAB_BIN_PATH}; }
+
 bool have_program(const std::string& name) {
     const char* path = std::getenv("PATH");
     if (!path) return false;

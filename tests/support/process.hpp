@@ -26,6 +26,10 @@ struct run_result {
 // $NETLAB_BIN or the binary this build produced.
 std::vector<std::string> netlab_command();
 
+// The netlab binary this build produced, ignoring $NETLAB_EMULATOR and $NETLAB_BIN: the
+// other end of a mixed pair (netlab.exe under wine talking to the Linux build).
+std::vector<std::string> native_netlab_command();
+
 // Runs a program to completion (killing it at the deadline), feeding `input` on stdin.
 run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s,
                std::string_view input = {});
