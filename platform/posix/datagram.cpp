@@ -14,9 +14,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <string>
 #include <vector>
 
+#include "common/datagram_trace.hpp"
 #include "netlab/platform/datagram.hpp"
 #include "netlab/platform/socket_options.hpp"
 #include "netlab/platform/trace.hpp"
@@ -120,14 +120,6 @@ control_info read_control(msghdr& h) {
     return info;
 }
 
-// "127.0.0.1:5000" / "[::1]:5000", IPv4-mapped shown as IPv4; for trace lines only.
-std::string endpoint_text(const udp::endpoint& ep) {
-    auto a = ep.address();
-    if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-    const std::string host = a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
-    return host + ":" + std::to_string(ep.port());
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -225,29 +217,6 @@ struct datagram_receiver::impl {
             }
         }
     }
-
-    void trace(std::size_t messages_read, const std::error_code& ec) const {
-        if (!tracing_enabled()) return;
-        trace_record r;
-        r.step = receive_step;
-        r.handle = static_cast<std::uint64_t>(const_cast<udp::socket&>(socket).native_handle());
-        r.error = ec;
-        std::error_code ignored;
-        if (const auto local = socket.local_endpoint(ignored); !ignored) r.local = endpoint_text(local);
-        if (!ec) {
-            std::int64_t bytes = 0;
-            bool one_source = true;
-            for (const auto& d : records) {
-                bytes += static_cast<std::int64_t>(d.bytes.size());
-                one_source = one_source && d.source == records.front().source;
-            }
-            r.bytes = bytes;
-            if (one_source) r.remote = endpoint_text(records.front().source);
-            r.detail = std::to_string(records.size()) + (records.size() == 1 ? " datagram" : " datagrams");
-            if (records.size() != messages_read) r.detail += " in " + std::to_string(messages_read) + " (GRO)";
-        }
-        emit_trace(r);
-    }
 };
 
 datagram_receiver::datagram_receiver(udp::socket& socket, const receive_options& options)
@@ -291,12 +260,12 @@ asio::awaitable<std::error_code> datagram_receiver::receive() {
         const std::size_t n = d.receive_now(ec);
         if (n > 0) {
             d.decode(n);
-            d.trace(n, {});
+            detail::trace_receive(receive_step, d.socket, d.records, n, {});
             co_return std::error_code{};
         }
         if (!would_block(ec.value())) {
             d.records.clear();
-            d.trace(0, ec);
+            detail::trace_receive(receive_step, d.socket, {}, 0, ec);
             co_return ec;
         }
         co_await d.socket.async_wait(asio::socket_base::wait_read, asio::redirect_error(asio::use_awaitable, ec));
@@ -425,21 +394,6 @@ struct datagram_sender::impl {
         return ::sendmsg(fd, &messages[first], MSG_DONTWAIT) < 0 ? -1 : 1;
 #endif
     }
-
-    void trace(std::uint64_t datagrams, std::int64_t bytes, std::size_t seg, const std::error_code& ec) const {
-        if (!tracing_enabled()) return;
-        trace_record r;
-        r.step = send_step;
-        r.handle = static_cast<std::uint64_t>(const_cast<udp::socket&>(socket).native_handle());
-        std::error_code ignored;
-        if (const auto local = socket.local_endpoint(ignored); !ignored) r.local = endpoint_text(local);
-        if (const auto remote = socket.remote_endpoint(ignored); !ignored) r.remote = endpoint_text(remote);
-        r.bytes = bytes;
-        r.error = ec;
-        r.detail = std::to_string(datagrams) + (datagrams == 1 ? " datagram" : " datagrams");
-        if (seg > 0 && datagrams > 1) r.detail += ", GSO " + std::to_string(seg) + " bytes each";
-        emit_trace(r);
-    }
 };
 
 datagram_sender::datagram_sender(udp::socket& socket, bool segmentation)
@@ -489,7 +443,7 @@ asio::awaitable<send_result> datagram_sender::send(std::span<const outgoing> bat
                 }
                 result.datagrams += datagrams;
                 ++result.calls;
-                d.trace(datagrams, bytes, d.segment ? batch[d.origins[done].item].segment_size : 0, {});
+                detail::trace_send(send_step, d.socket, datagrams, bytes, d.segment ? batch[d.origins[done].item].segment_size : 0, {});
                 done += static_cast<std::size_t>(n);
                 continue;
             }
@@ -517,7 +471,7 @@ asio::awaitable<send_result> datagram_sender::send(std::span<const outgoing> bat
                 break;
             }
             result.error.assign(err, std::system_category());
-            d.trace(0, 0, 0, result.error);
+            detail::trace_send(send_step, d.socket, 0, 0, 0, result.error);
             co_return result;
         }
         if (prepare_again) continue;

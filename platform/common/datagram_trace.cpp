@@ -1,0 +1,59 @@
+#include "common/datagram_trace.hpp"
+
+namespace netlab::platform::detail {
+namespace {
+
+trace_record record_for(trace_step step, const asio::ip::udp::socket& s, const std::error_code& ec) {
+    trace_record r;
+    r.step = step;
+    r.handle = static_cast<std::uint64_t>(const_cast<asio::ip::udp::socket&>(s).native_handle());
+    r.error = ec;
+    std::error_code ignored;
+    if (const auto local = s.local_endpoint(ignored); !ignored) r.local = endpoint_text(local);
+    if (const auto remote = s.remote_endpoint(ignored); !ignored) r.remote = endpoint_text(remote);
+    return r;
+}
+
+std::string count_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " datagram" : " datagrams"); }
+
+}  // namespace
+
+std::string endpoint_text(const asio::ip::udp::endpoint& ep) {
+    auto a = ep.address();
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+    const std::string host = a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
+    return host + ":" + std::to_string(ep.port());
+}
+
+void trace_receive(trace_step step, const asio::ip::udp::socket& s, std::span<const datagram> records,
+                   std::size_t messages, const std::error_code& ec) {
+    if (!tracing_enabled()) return;
+    trace_record r = record_for(step, s, ec);
+    if (!records.empty()) {
+        std::int64_t bytes = 0;
+        bool one_source = true;
+        for (const auto& d : records) {
+            bytes += static_cast<std::int64_t>(d.bytes.size());
+            one_source = one_source && d.source == records.front().source;
+        }
+        r.bytes = bytes;
+        if (one_source && r.remote.empty()) r.remote = endpoint_text(records.front().source);
+        r.detail = count_text(records.size());
+        if (records.size() != messages) r.detail += " in " + std::to_string(messages) + " (GRO)";
+    }
+    emit_trace(r);
+}
+
+void trace_send(trace_step step, const asio::ip::udp::socket& s, std::uint64_t datagrams, std::int64_t bytes,
+                std::size_t segment, const std::error_code& ec) {
+    if (!tracing_enabled()) return;
+    trace_record r = record_for(step, s, ec);
+    if (!ec) {
+        r.bytes = bytes;
+        r.detail = count_text(datagrams);
+        if (segment > 0 && datagrams > 1) r.detail += ", GSO " + std::to_string(segment) + " bytes each";
+    }
+    emit_trace(r);
+}
+
+}  // namespace netlab::platform::detail
