@@ -176,6 +176,10 @@ asio::awaitable<bool> state::open() {
                                         : asio::ip::address(asio::ip::address_v6::any());
     }
     result.remote = udp::endpoint(*target, cfg.port);
+    // Too long for one datagram of the target's family: said before any socket opens.
+    const bool sized = cfg.mode == send_mode::ping || cfg.mode == send_mode::probe;
+    if (cfg.mode == send_mode::message && !fits(cfg.message.size())) co_return false;
+    if (sized && !fits(std::max(cfg.size, min_probe_size))) co_return false;
     if ((ec = net::open_bound(socket, {local_address, cfg.source_port}))) {
         const auto kind = platform::classify(ec);
         fail(kind == error_kind::address_not_available ? send_error::bad_address : send_error::socket_failed, ec,
@@ -242,7 +246,6 @@ asio::awaitable<void> state::receive_loop() {
 }
 
 asio::awaitable<void> state::run_message() {
-    if (!fits(cfg.message.size())) co_return;
     auto next = clock::now();
     for (std::uint64_t i = 0; i < cfg.count && !stop_requested; ++i) {
         while (clock::now() < next && !stop_requested && !failed()) co_await sleep_until(next);
@@ -288,7 +291,6 @@ asio::awaitable<void> state::run_lines() {
 
 asio::awaitable<void> state::run_ping() {
     const std::size_t size = std::max(cfg.size, min_probe_size);
-    if (!fits(size)) co_return;
     std::vector<std::byte> buf(size);
     std::deque<std::pair<std::uint64_t, clock::time_point>> deadlines;  // in send order
     auto next_send = clock::now();
@@ -324,7 +326,6 @@ asio::awaitable<void> state::run_ping() {
 
 asio::awaitable<void> state::run_probe() {
     const std::size_t size = std::max(cfg.size, min_probe_size);
-    if (!fits(size)) co_return;
     auto& p = result.probe;
     p.session = session;
     std::vector<std::byte> buf(probe_batch * size);

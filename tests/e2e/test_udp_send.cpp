@@ -183,7 +183,7 @@ TEST_CASE("bad hosts, ports and sizes are usage errors in one line") {
         {{"udp-send", "127.0.0.1", "9", "--ping", "--size", "10"}, "--size"},
         {{"udp-send", "127.0.0.1", "9", "--ping", "--probe"}, "--ping"},
         {{"udp-send", "127.0.0.1", "9", "--rate", "5", "x"}, "--rate and --duration apply to --probe"},
-        {{"udp-send", "127.0.0.1", "9", std::string(65508, 'x')}, "message too long for a datagram: 65508 bytes"},
+        {{"udp-send", "127.0.0.1", "9", "--ping", "--size", "65508"}, "message too long for a datagram: 65508 bytes"},
         {{"udp-send", "127.0.0.1", "9", "x", "-b", "::1"}, "has no IPv6 address"},
     };
     for (const auto& c : cases) {
@@ -194,4 +194,12 @@ TEST_CASE("bad hosts, ports and sizes are usage errors in one line") {
         CHECK(r.err.find('\n') == r.err.size() - 1);
         CHECK(r.out.empty());
     }
+}
+
+TEST_CASE("a stdin line longer than a datagram is refused in words") {
+    // Through stdin: a command line that long is more than Windows allows.
+    const auto r = run_netlab({"udp-send", "127.0.0.1", "9"}, 30s, std::string(65508, 'x') + "\n");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("message too long for a datagram: 65508 bytes; a datagram holds at most 65507 over IPv4") !=
+          std::string::npos);
 }

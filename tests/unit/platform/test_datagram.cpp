@@ -5,6 +5,7 @@
 
 #include <asio.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,10 @@ asio::ip::address unmapped(const asio::ip::address& a) {
 std::error_code receive(asio::io_context& io, pf::datagram_receiver& r) {
     return run_for(io, r.receive(), std::error_code(asio::error::timed_out));
 }
+
+// Wine (scripts/lib.sh's setup_wine exports WINEPREFIX) ignores a source address given to
+// WSASendMsg; Windows itself honours it.
+bool under_wine() { return std::getenv("WINEPREFIX") != nullptr; }
 
 }  // namespace
 
@@ -185,6 +190,10 @@ TEST_CASE("a reply sent from the destination address reaches a peer connected to
         MESSAGE("127.0.0.2 is not a loopback address here; skipped");
         return;
     }
+    if (under_wine()) {
+        MESSAGE("wine sends from the address it chooses; skipped");
+        return;
+    }
     REQUIRE_FALSE(receive(io, receiver));
     REQUIRE(receiver.received().size() == 1);
     const auto d = receiver.received()[0];
@@ -199,7 +208,7 @@ TEST_CASE("a reply sent from the destination address reaches a peer connected to
     CHECK(text_of(peer_in.received()[0].bytes) == "pong");
 }
 
-TEST_CASE("a connected socket hears ICMP port-unreachable as refused") {
+TEST_CASE("a connected socket hears ICMP port-unreachable as refused, on the next receive or send") {
     asio::io_context io;
     udp::endpoint nobody;
     {
@@ -210,9 +219,20 @@ TEST_CASE("a connected socket hears ICMP port-unreachable as refused") {
     s.connect(nobody);
     pf::datagram_receiver in(s);
     pf::datagram_sender out(s, false);
+    // Receiving while sending, as udp-send does.
+    std::error_code received = asio::error::timed_out;
+    bool done = false;
+    asio::co_spawn(io, in.receive(), [&](std::exception_ptr, std::error_code ec) {
+        received = ec;
+        done = true;
+    });
     const std::string x = "x";
     const pf::outgoing o{bytes_of(x), nullptr, nullptr, 0};
     REQUIRE_FALSE(run_for(io, out.send(std::span(&o, 1)), pf::send_result{asio::error::timed_out}).error);
-    const auto ec = receive(io, in);
-    CHECK(pf::classify(ec) == pf::error_kind::refused);
+    io.restart();
+    io.run_for(1s);
+    // Linux and Windows fail the pending receive; wine reports it on the next send.
+    std::error_code seen = received;
+    if (!done) seen = run_for(io, out.send(std::span(&o, 1)), pf::send_result{asio::error::timed_out}).error;
+    CHECK(pf::classify(seen) == pf::error_kind::refused);
 }
