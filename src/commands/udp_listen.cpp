@@ -135,6 +135,8 @@ void add_udp_listen(CLI::App& app, runner& chosen) {
     sub->add_option("--count", c.count, "Stop after N datagrams (default: no limit)")->check(CLI::Range(1ull, 1ull << 62))->option_text("N");
     sub->add_option("--timeout", opts->timeout_s, "Stop after S seconds without a datagram (default: never)")
         ->check(CLI::Range(0.001, 86400.0))->option_text("S");
+    sub->add_flag("--no-offload", [&c](std::int64_t) { c.offload = false; },
+                  "Take datagrams from the kernel one by one (no UDP GRO), as most programs do");
     sub->add_option("--interval", opts->interval_s, "Report probe sessions every S seconds (default: at their end)")
         ->check(CLI::Range(0.001, 86400.0))->option_text("S");
     sub->footer(

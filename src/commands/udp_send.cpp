@@ -254,6 +254,8 @@ void add_udp_send(CLI::App& app, runner& chosen) {
     auto* duration = sub->add_option("--duration", opts->duration_s, "--probe: seconds to send for (default 10)")
                          ->check(CLI::Range(0.001, 86400.0))->option_text("S");
     duration->excludes("--count");
+    sub->add_flag("--no-offload", [&c](std::int64_t) { c.offload = false; },
+                  "--probe: hand datagrams to the kernel one by one (no UDP GSO), as most programs do");
     sub->add_option("--timeout", opts->timeout_s,
                     "Seconds to wait: for replies after the last message, for each ping reply (default 1); "
                     "for the listener's report after --probe (default 3)")

@@ -173,7 +173,7 @@ listen_summary listener::run() {
 }
 
 asio::awaitable<void> listener::impl::receive_loop() {
-    platform::datagram_receiver in(socket);
+    platform::datagram_receiver in(socket, {.coalesce = config.offload});
     platform::datagram_sender out(socket, false);
     if (events.on_listening) {
         std::error_code ignored;

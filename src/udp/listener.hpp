@@ -25,6 +25,7 @@ struct listen_config {
     std::uint64_t count = 0;                       // stop after this many datagrams; 0: no limit
     std::chrono::milliseconds idle_timeout{0};     // stop after this long without one; 0: never
     std::chrono::milliseconds report_interval{0};  // probe sessions report this often; 0: at their end
+    bool offload = true;                           // let the kernel coalesce (UDP GRO) where it can
 };
 
 // Open probe sessions at most; beyond, the one heard from longest ago is reported and

@@ -199,7 +199,7 @@ asio::awaitable<bool> state::open() {
         socket.set_option(asio::socket_base::send_buffer_size(probe_send_buffer_bytes), ignored);
     }
     in = std::make_unique<platform::datagram_receiver>(socket, platform::receive_options{.batch = 16, .coalesce = false});
-    out = std::make_unique<platform::datagram_sender>(socket, cfg.mode == send_mode::probe);
+    out = std::make_unique<platform::datagram_sender>(socket, cfg.mode == send_mode::probe && cfg.offload);
     if (ev.on_ready) ev.on_ready(socket.local_endpoint(ec), result.remote);
     co_return true;
 }

@@ -44,6 +44,7 @@ struct send_config {
     // message, lines: quiet time after the last datagram before stopping; ping: how long
     // a reply may take; probe: how long to repeat the fin for the listener's report.
     std::chrono::nanoseconds timeout{std::chrono::seconds(1)};
+    bool offload = true;  // probe: let the kernel segment (UDP GSO) where it can
 };
 
 // Probe datagrams carry at least the header.
