@@ -44,16 +44,24 @@ void trace_receive(trace_step step, const asio::ip::udp::socket& s, std::span<co
     emit_trace(r);
 }
 
-void trace_send(trace_step step, const asio::ip::udp::socket& s, std::uint64_t datagrams, std::int64_t bytes,
-                std::size_t segment, const std::error_code& ec) {
+void trace_send(trace_step step, const asio::ip::udp::socket& s, const asio::ip::udp::endpoint* to,
+                std::uint64_t datagrams, std::int64_t bytes, std::size_t segment, const std::error_code& ec) {
     if (!tracing_enabled()) return;
     trace_record r = record_for(step, s, ec);
+    if (to != nullptr && r.remote.empty()) r.remote = endpoint_text(*to);
     if (!ec) {
         r.bytes = bytes;
         r.detail = count_text(datagrams);
         if (segment > 0 && datagrams > 1) r.detail += ", GSO " + std::to_string(segment) + " bytes each";
     }
     emit_trace(r);
+}
+
+const asio::ip::udp::endpoint* common_destination(std::span<const outgoing> batch) {
+    if (batch.empty() || batch.front().destination == nullptr) return nullptr;
+    for (const auto& o : batch)
+        if (o.destination == nullptr || *o.destination != *batch.front().destination) return nullptr;
+    return batch.front().destination;
 }
 
 }  // namespace netlab::platform::detail

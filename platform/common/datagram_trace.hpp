@@ -20,8 +20,12 @@ std::string endpoint_text(const asio::ip::udp::endpoint& ep);
 void trace_receive(trace_step step, const asio::ip::udp::socket& s, std::span<const datagram> records,
                    std::size_t messages, const std::error_code& ec);
 
-// A send call that moved `datagrams` datagrams, `segment` bytes each when segmented.
-void trace_send(trace_step step, const asio::ip::udp::socket& s, std::uint64_t datagrams, std::int64_t bytes,
-                std::size_t segment, const std::error_code& ec);
+// A send call that moved `datagrams` datagrams, `segment` bytes each when segmented, to
+// `to` (nullptr: the connected peer, or several destinations).
+void trace_send(trace_step step, const asio::ip::udp::socket& s, const asio::ip::udp::endpoint* to,
+                std::uint64_t datagrams, std::int64_t bytes, std::size_t segment, const std::error_code& ec);
+
+// The one destination of `batch`, or nullptr when it has several (or goes to the peer).
+const asio::ip::udp::endpoint* common_destination(std::span<const outgoing> batch);
 
 }  // namespace netlab::platform::detail

@@ -443,7 +443,11 @@ asio::awaitable<send_result> datagram_sender::send(std::span<const outgoing> bat
                 }
                 result.datagrams += datagrams;
                 ++result.calls;
-                detail::trace_send(send_step, d.socket, datagrams, bytes, d.segment ? batch[d.origins[done].item].segment_size : 0, {});
+                if (tracing_enabled()) {
+                    const std::size_t first = d.origins[done].item, last = d.origins[done + static_cast<std::size_t>(n) - 1].item;
+                    detail::trace_send(send_step, d.socket, detail::common_destination(batch.subspan(first, last - first + 1)),
+                                       datagrams, bytes, d.segment ? batch[first].segment_size : 0, {});
+                }
                 done += static_cast<std::size_t>(n);
                 continue;
             }
@@ -471,7 +475,7 @@ asio::awaitable<send_result> datagram_sender::send(std::span<const outgoing> bat
                 break;
             }
             result.error.assign(err, std::system_category());
-            detail::trace_send(send_step, d.socket, 0, 0, 0, result.error);
+            detail::trace_send(send_step, d.socket, batch[d.origins[done].item].destination, 0, 0, 0, result.error);
             co_return result;
         }
         if (prepare_again) continue;

@@ -307,11 +307,11 @@ asio::awaitable<send_result> datagram_sender::send(std::span<const outgoing> bat
                 continue;
             }
             result.error = datagram_error(err);
-            detail::trace_send(trace_step::sendto, d.socket, result.datagrams, bytes, 0, result.error);
+            detail::trace_send(trace_step::sendto, d.socket, o.destination, result.datagrams, bytes, 0, result.error);
             co_return result;
         }
     }
-    detail::trace_send(trace_step::sendto, d.socket, result.datagrams, bytes, 0, {});
+    detail::trace_send(trace_step::sendto, d.socket, detail::common_destination(batch), result.datagrams, bytes, 0, {});
     co_return result;
 }
 

@@ -3,6 +3,7 @@
 // counted apart; a closed port; bad hosts, ports and sizes.
 #include <doctest/doctest.h>
 
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -202,4 +203,29 @@ TEST_CASE("a stdin line longer than a datagram is refused in words") {
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("message too long for a datagram: 65508 bytes; a datagram holds at most 65507 over IPv4") !=
           std::string::npos);
+}
+
+TEST_CASE("--trace shows socket, bind, connect and one line per batched send or receive with its count") {
+    require("python3");
+    unsigned short port = 0;
+    child py = start_python_udp(python_receiver, port, {"1"});
+    const auto r = run_netlab({"--trace", "udp-send", "127.0.0.1", std::to_string(port), "traced", "--timeout", "1"});
+    CHECK(r.exit_code == 0);
+    const std::string to = "remote=127.0.0.1:" + std::to_string(port);
+    const auto line_with = [&](const std::string& step) {
+        std::istringstream in(r.err);
+        for (std::string line; std::getline(in, line);)
+            if (line.find("trace " + step) == 0) return line;
+        return std::string();
+    };
+    CHECK(line_with("socket").find("SOCK_DGRAM") != std::string::npos);
+    CHECK(line_with("bind").find("handle=") != std::string::npos);
+    CHECK(line_with("connect").find(to) != std::string::npos);
+    // Linux batches (sendmmsg/recvmmsg); elsewhere one call per datagram (sendto/recvfrom).
+    const std::string sent = line_with("sendmmsg").empty() ? line_with("sendto") : line_with("sendmmsg");
+    const std::string got = line_with("recvmmsg").empty() ? line_with("recvfrom") : line_with("recvmmsg");
+    CHECK(sent.find("bytes=6 (1 datagram)") != std::string::npos);
+    CHECK(sent.find(to) != std::string::npos);
+    CHECK(got.find("bytes=10 (1 datagram)") != std::string::npos);  // "ack:traced"
+    CHECK(line_with("close").find("handle=") != std::string::npos);
 }
