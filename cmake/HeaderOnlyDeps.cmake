@@ -1,10 +1,11 @@
-# Cross builds (MinGW): Debian's libfmt is a Linux library and /usr/include holds Linux
-# system headers, so the header-only libraries are exposed through a folder that holds
-# nothing else, and fmt is used header-only.
+# Cross builds (MinGW) and the clang + libc++ build: Debian's libfmt is built for
+# libstdc++ on Linux and /usr/include holds Linux system headers, so the header-only
+# libraries are exposed through a folder that holds nothing else, and fmt is used
+# header-only. The headers are found where the system or Homebrew put them, or in
+# NETLAB_SYSTEM_INCLUDE_DIR.
+find_path(NETLAB_SYSTEM_INCLUDE_DIR asio.hpp
+  PATHS /usr/include /opt/homebrew/include /usr/local/include NO_CMAKE_FIND_ROOT_PATH)
 set(_hdr_root "${NETLAB_SYSTEM_INCLUDE_DIR}")
-if(NOT _hdr_root)
-  set(_hdr_root /usr/include)
-endif()
 set(_isolated "${CMAKE_BINARY_DIR}/isolated-include")
 file(MAKE_DIRECTORY "${_isolated}")
 foreach(_entry asio asio.hpp CLI fmt doctest)
@@ -35,7 +36,7 @@ if(NETLAB_BUILD_TESTS)
   add_library(doctest::doctest INTERFACE IMPORTED)
   target_include_directories(doctest::doctest SYSTEM INTERFACE "${_isolated}")
   find_file(NETLAB_DOCTEST_CMAKE doctest.cmake
-    PATHS /usr/lib/cmake/doctest /usr/share/doctest/cmake NO_CMAKE_FIND_ROOT_PATH)
+    PATHS /usr/lib/cmake/doctest /usr/share/doctest/cmake "${_hdr_root}/../lib/cmake/doctest" NO_CMAKE_FIND_ROOT_PATH)
   if(NETLAB_DOCTEST_CMAKE)
     include("${NETLAB_DOCTEST_CMAKE}")
   endif()

@@ -6,6 +6,7 @@ NETLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 BUILD_PACKAGES=(cmake ninja-build g++ ccache pkg-config libasio-dev libcli11-dev libfmt-dev)
 TEST_PACKAGES=(doctest-dev nlohmann-json3-dev curl python3 nginx-light socat netcat-openbsd nmap iperf3 procps)
+CLANG_PACKAGES=(clang libc++-dev libc++abi-dev)
 WINDOWS_PACKAGES=(g++-mingw-w64-x86-64-posix wine wine64)
 
 # ensure_packages PKG...: apt-get install whatever is not installed yet.
@@ -23,6 +24,20 @@ ensure_packages() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# run_logged LOG COMMAND...: runs COMMAND with its output in LOG, quiet when it works; when
+# it fails, the end of LOG (the compiler's own errors) is shown and the status returned.
+run_logged() {
+    local log=$1
+    shift
+    mkdir -p "$(dirname "$log")"
+    if "$@" >"$log" 2>&1; then return 0; else
+        local status=$?
+        tail -n 60 "$log" >&2
+        echo "netlab: '$*' failed; the lines above are the end of $log" >&2
+        return "$status"
+    fi
+}
+
 # A wine prefix of the build's own, created once; no Mono/Gecko prompts, no debug noise.
 setup_wine() {
     export WINEPREFIX="$NETLAB_ROOT/build/wine-prefix"
@@ -30,15 +45,31 @@ setup_wine() {
     export WINEDLLOVERRIDES="mscoree,mshtml="
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
         mkdir -p "$WINEPREFIX"
-        wineboot --init >/dev/null 2>&1 || true
+        echo "netlab: creating the wine prefix (once)" >&2
+        wineboot --init >/dev/null 2>&1 </dev/null || true
     fi
-    # One wineserver for the whole run: every wine start otherwise pays for a new one, and
-    # two tests starting at once could race to create it. Stopped by stop_wine.
-    wineserver -p >/dev/null 2>&1 || true
+    # One persistent wineserver for the whole run, on /dev/null. Without it every wine
+    # start pays for a server of its own, and that server's stderr is the test's pipe:
+    # its debug dumps ("Async thread=...", "Process id=...") land in what the test reads.
+    # `wineboot --init` returns while the new prefix is still being set up under a server
+    # that exits when idle, and `wineserver -p` cannot start beside it: wait for that one
+    # to finish first (bounded), then check that ours is the server that runs.
+    local started=""
+    for _ in 1 2 3; do
+        timeout 300 wineserver -w </dev/null >/dev/null 2>&1 || wineserver -k >/dev/null 2>&1 || true
+        if wineserver -p </dev/null >/dev/null 2>&1; then
+            started=yes
+            break
+        fi
+    done
+    if [ -z "$started" ]; then
+        echo "netlab: could not start a persistent wineserver for $WINEPREFIX" >&2
+        return 1
+    fi
     # The first wine process of a server session starts wine's own services (services.exe,
     # winedevice.exe, ...), which inherit that process's stdout and stderr and keep them
     # open: a test's pipes would never close. Start them here, on /dev/null.
-    wineboot >/dev/null 2>&1 </dev/null || true
+    wineboot </dev/null >/dev/null 2>&1 || true
 }
 
 # Stops the wineserver of our own prefix (started by setup_wine).

@@ -13,14 +13,45 @@ trace_sink& sink() {
 }
 std::atomic<bool> enabled{false};
 
-constexpr std::array<std::string_view, 16> names{
-    "socket", "bind", "listen", "accept", "connect", "send", "recv", "sendfile", "shutdown", "close", "resolve",
-    "sendto", "recvfrom", "sendmmsg", "recvmmsg", "setsockopt"};
-static_assert(names.size() == static_cast<std::size_t>(trace_step::setsockopt) + 1, "every trace step has a name");
+struct step_row {
+    trace_step step;
+    std::string_view name;  // the socket-API call as the course names it
+};
+
+constexpr std::array<step_row, static_cast<std::size_t>(trace_step::count)> steps{{
+    {trace_step::socket, "socket"},
+    {trace_step::bind, "bind"},
+    {trace_step::listen, "listen"},
+    {trace_step::accept, "accept"},
+    {trace_step::connect, "connect"},
+    {trace_step::send, "send"},
+    {trace_step::recv, "recv"},
+    {trace_step::sendfile, "sendfile"},
+    {trace_step::shutdown, "shutdown"},
+    {trace_step::close, "close"},
+    {trace_step::resolve, "resolve"},
+    {trace_step::setsockopt, "setsockopt"},
+    {trace_step::sendto, "sendto"},
+    {trace_step::recvfrom, "recvfrom"},
+    {trace_step::sendmmsg, "sendmmsg"},
+    {trace_step::recvmmsg, "recvmmsg"},
+}};
+
+// Every row sits at its step's index with a name: a missing or misplaced row is a
+// compile error, not an out-of-bounds read.
+constexpr bool table_complete() {
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        if (static_cast<std::size_t>(steps[i].step) != i || steps[i].name.empty()) return false;
+    return true;
+}
+static_assert(table_complete(), "every trace_step needs its row in `steps`, in enum order");
 
 }  // namespace
 
-std::string_view step_name(trace_step step) { return names[static_cast<std::size_t>(step)]; }
+std::string_view step_name(trace_step step) {
+    const auto i = static_cast<std::size_t>(step);
+    return i < steps.size() ? steps[i].name : "?";
+}
 
 void set_trace_sink(trace_sink s) {
     sink() = std::move(s);

@@ -4,33 +4,31 @@
 
 #include <cerrno>
 
+#include <string>
+
 #include "netlab/platform/socket_options.hpp"
 #include "netlab/platform/trace.hpp"
 
 namespace netlab::platform {
 namespace {
 
-std::error_code set_int_option(native_socket s, int level, int name, int value) {
+// Sets the option and traces it as the course writes it: "setsockopt SO_REUSEADDR=1".
+std::error_code set_int_option(native_socket s, int level, int name, const char* name_text, int value) {
+    std::error_code ec;
     if (::setsockopt(static_cast<int>(s), level, name, &value, sizeof value) != 0)
-        return {errno, std::system_category()};
-    return {};
-}
-
-// The same, with a --trace line naming the option.
-std::error_code set_traced_option(native_socket s, int level, int name, const char* option_name) {
-    const auto ec = set_int_option(s, level, name, 1);
-    emit_trace(trace_step::setsockopt, static_cast<std::uint64_t>(s), -1, ec, option_name);
+        ec = {errno, std::system_category()};
+    emit_trace(trace_step::setsockopt, s, -1, ec, std::string(name_text) + "=" + std::to_string(value));
     return ec;
 }
 
 }  // namespace
 
 std::error_code set_server_address_reuse(native_socket s) {
-    return set_int_option(s, SOL_SOCKET, SO_REUSEADDR, 1);
+    return set_int_option(s, SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR", 1);
 }
 
 std::error_code set_ipv6_only(native_socket s, bool only) {
-    return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, only ? 1 : 0);
+    return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY", only ? 1 : 0);
 }
 
 std::error_code disable_udp_connection_reset(native_socket) { return {}; }
@@ -40,15 +38,15 @@ std::error_code set_receive_destination_address(native_socket s, bool ipv6, bool
     if (ipv6) {
         // Linux reports IPv4 datagrams on a dual-stack socket through IPV6_PKTINFO too,
         // with IPv4-mapped addresses; the BSDs need the IPv4 option as well.
-        ec = set_traced_option(s, IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO");
+        ec = set_int_option(s, IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO", 1);
         if (ec || !dual_stack) return ec;
     }
 #if defined(IP_RECVDSTADDR)
     // macOS and the BSDs: the destination address alone (IP_PKTINFO there is newer and
     // not everywhere).
-    const auto v4 = set_traced_option(s, IPPROTO_IP, IP_RECVDSTADDR, "IP_RECVDSTADDR");
+    const auto v4 = set_int_option(s, IPPROTO_IP, IP_RECVDSTADDR, "IP_RECVDSTADDR", 1);
 #else
-    const auto v4 = set_traced_option(s, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO");
+    const auto v4 = set_int_option(s, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO", 1);
 #endif
     // On an IPv6 socket the IPv4 option is a bonus; only an IPv4 socket needs it.
     return ipv6 ? std::error_code{} : v4;
@@ -56,7 +54,7 @@ std::error_code set_receive_destination_address(native_socket s, bool ipv6, bool
 
 std::error_code set_receive_timestamps(native_socket s) {
 #if defined(SO_TIMESTAMPNS)
-    return set_int_option(s, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+    return set_int_option(s, SOL_SOCKET, SO_TIMESTAMPNS, "SO_TIMESTAMPNS", 1);
 #else
     (void)s;
     return std::make_error_code(std::errc::not_supported);
@@ -65,7 +63,7 @@ std::error_code set_receive_timestamps(native_socket s) {
 
 std::error_code set_receive_coalescing(native_socket s) {
 #if defined(UDP_GRO)
-    return set_traced_option(s, IPPROTO_UDP, UDP_GRO, "UDP_GRO");
+    return set_int_option(s, IPPROTO_UDP, UDP_GRO, "UDP_GRO", 1);
 #else
     (void)s;
     return std::make_error_code(std::errc::not_supported);

@@ -2,6 +2,8 @@
 #include <mswsock.h>
 #include <ws2tcpip.h>
 
+#include <string>
+
 #include "netlab/platform/socket_options.hpp"
 #include "netlab/platform/trace.hpp"
 
@@ -15,17 +17,13 @@
 namespace netlab::platform {
 namespace {
 
-std::error_code set_int_option(native_socket s, int level, int name, int value) {
+// Sets the option and traces it as the course writes it: "setsockopt SO_REUSEADDR=1".
+std::error_code set_int_option(native_socket s, int level, int name, const char* name_text, int value) {
+    std::error_code ec;
     if (::setsockopt(static_cast<SOCKET>(s), level, name, reinterpret_cast<const char*>(&value),
                      sizeof value) != 0)
-        return {::WSAGetLastError(), std::system_category()};
-    return {};
-}
-
-// The same, with a --trace line naming the option.
-std::error_code set_traced_option(native_socket s, int level, int name, const char* option_name) {
-    const auto ec = set_int_option(s, level, name, 1);
-    emit_trace(trace_step::setsockopt, static_cast<std::uint64_t>(s), -1, ec, option_name);
+        ec = {::WSAGetLastError(), std::system_category()};
+    emit_trace(trace_step::setsockopt, s, -1, ec, std::string(name_text) + "=" + std::to_string(value));
     return ec;
 }
 
@@ -34,11 +32,11 @@ std::error_code set_traced_option(native_socket s, int level, int name, const ch
 std::error_code set_server_address_reuse(native_socket s) {
     // SO_REUSEADDR on Windows lets another socket bind the very same port (hijacking);
     // exclusive use is the safe default, and Windows has no TIME_WAIT bind problem to solve.
-    return set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, 1);
+    return set_int_option(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, "SO_EXCLUSIVEADDRUSE", 1);
 }
 
 std::error_code set_ipv6_only(native_socket s, bool only) {
-    return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, only ? 1 : 0);
+    return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY", only ? 1 : 0);
 }
 
 std::error_code disable_udp_connection_reset(native_socket s) {
@@ -58,10 +56,10 @@ std::error_code set_receive_destination_address(native_socket s, bool ipv6, bool
     // WSARecvMsg delivers IP_PKTINFO / IPV6_PKTINFO; a dual-stack socket needs both.
     std::error_code ec;
     if (ipv6) {
-        ec = set_traced_option(s, IPPROTO_IPV6, IPV6_PKTINFO, "IPV6_PKTINFO");
+        ec = set_int_option(s, IPPROTO_IPV6, IPV6_PKTINFO, "IPV6_PKTINFO", 1);
         if (ec || !dual_stack) return ec;
     }
-    const auto v4 = set_traced_option(s, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO");
+    const auto v4 = set_int_option(s, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO", 1);
     return ipv6 ? std::error_code{} : v4;
 }
 

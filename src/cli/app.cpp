@@ -4,76 +4,63 @@
 #include <fmt/format.h>
 
 #include <exception>
-#include <map>
 #include <string>
+#include <vector>
 
+#include "cli/app_tree.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
-#include "cli/parsing_rules.hpp"
+#include "cli/suggest.hpp"
+#include "cli/usage.hpp"
 #include "cli/version.hpp"
-#include "commands/registry.hpp"
 
 namespace netlab::cli {
 namespace {
 
-std::string exit_code_footer() {
-    std::string text = "Exit codes:\n";
-    for (const auto& e : common_exit_codes) text += fmt::format("  {:<4} {}\n", e.code, e.meaning);
-    text += "  (subcommands add their own; see README.md)\n";
-    return text;
+int usage_error(const usage_problem& p) {
+    fmt::print(stderr, "netlab: {} {}\n", p.message, help_pointer(p.subcommand));
+    return exit_code::usage;
 }
 
-std::string subcommand_names() {
-    std::string names;
-    for (const auto& c : commands::all()) names += (names.empty() ? "" : ", ") + std::string(c.name);
-    return names.empty() ? "(none yet)" : names;
+// `netlab` alone: what it is and what to type next, as git does (on stderr: it is a
+// usage error, exit 2).
+int short_help(const CLI::App& app) {
+    std::string text = fmt::format("{}\n\nUsage: netlab [GLOBAL OPTIONS] SUBCOMMAND [OPTIONS]\n\nSubcommands:\n",
+                                   app.get_description());
+    for (const auto* s : app.get_subcommands([](const CLI::App* a) { return !a->get_name().empty(); }))
+        text += fmt::format("  {:<12} {}\n", s->get_name(), s->get_description());
+    text += "\nRun 'netlab --help' for the global options, 'netlab help SUBCOMMAND' for one subcommand.\n";
+    std::fputs(text.c_str(), stderr);
+    return exit_code::usage;
 }
 
-void add_global_options(CLI::App& app, global_options& g, std::string& color) {
-    app.add_flag("--json", g.json, "Print one JSON object per line on stdout (stable field names)");
-    app.add_option("--color", color, "Colour output: auto, always or never (NO_COLOR is honoured)")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
-        ->option_text("auto|always|never");
-    app.add_flag("-q,--quiet", g.quiet, "Print only errors and the output asked for");
-    app.add_flag("-v,--verbose", g.verbose, "More detail (repeat for more)");
-    app.add_flag("--trace", g.trace, "Print each socket-API step (socket, bind, connect, send, recv, close...)");
-}
-
-platform::color_mode to_color_mode(const std::string& s) {
-    if (s == "always") return platform::color_mode::always;
-    if (s == "never") return platform::color_mode::never;
-    return platform::color_mode::automatic;
-}
-
-// CLI11's messages are one line already; this keeps the unknown-subcommand case in
-// words that say what is expected.
-std::string usage_message(const CLI::ParseError& e, const CLI::App& app) {
-    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr && app.get_subcommands().empty()) {
-        const auto extras = app.remaining();
-        if (!extras.empty() && !extras.front().empty() && extras.front()[0] != '-')
-            return fmt::format("unknown subcommand '{}'; expected one of: {}", extras.front(), subcommand_names());
+// `netlab help [SUBCOMMAND]`.
+int help_command(const app_tree& t) {
+    if (t.help_topic.empty()) {
+        // Not t.app.help(), which would describe the selected subcommand: `help` itself.
+        std::fputs(t.app.get_formatter()->make_help(&t.app, "netlab", CLI::AppFormatMode::Normal).c_str(), stdout);
+        return exit_code::ok;
     }
-    std::string text = e.what();
-    for (auto& c : text)
-        if (c == '\n') c = ' ';
-    return text;
+    std::vector<std::string> names;
+    for (const auto* s : t.app.get_subcommands([](const CLI::App* a) { return !a->get_name().empty(); })) {
+        if (s->check_name(t.help_topic)) {
+            std::fputs(s->help("netlab").c_str(), stdout);
+            return exit_code::ok;
+        }
+        names.push_back(s->get_name());
+    }
+    return usage_error({fmt::format("no subcommand '{}' to explain{}", t.help_topic, did_you_mean(t.help_topic, names)),
+                        "help"});
 }
 
 }  // namespace
 
 int run(int argc, const char* const* argv) {
-    CLI::App app{"netlab: network diagnostics from the socket API up", "netlab"};
-    app.footer(exit_code_footer());
-    apply_parsing_rules(app);
-
-    global_options globals;
-    std::string color = "auto";
-    bool show_version = false;
-    add_global_options(app, globals, color);
-    app.add_flag("-V,--version", show_version, "Print version, OS backend and library versions");
-
-    commands::runner chosen;
-    for (const auto& c : commands::all()) c.add(app, chosen);
+    auto tree = make_app_tree();
+    CLI::App& app = tree->app;
+    if (argc <= 1) return short_help(app);
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (const auto problem = find_unknown_word(app, args)) return usage_error(*problem);
 
     try {
         app.parse(argc, argv);
@@ -86,27 +73,22 @@ int run(int argc, const char* const* argv) {
     } catch (const CLI::ParseError& e) {
         // A subcommand's --help is thrown from within it: print that subcommand's help.
         if (e.get_exit_code() == 0) {
-            for (const auto* sub : app.get_subcommands()) std::fputs(sub->help().c_str(), stdout);
+            for (const auto* sub : app.get_subcommands()) std::fputs(sub->help("netlab").c_str(), stdout);
             return exit_code::ok;
         }
-        fmt::print(stderr, "netlab: {} (see 'netlab --help')\n", usage_message(e, app));
-        return exit_code::usage;
+        return usage_error(describe_parse_error(e, app));
     }
 
-    globals.color = to_color_mode(color);
-    output out(globals);
-    if (show_version) {
+    if (tree->help->parsed()) return help_command(*tree);
+    output out(tree->globals);
+    if (tree->show_version) {
         out.result(version_json(), version_text());
         return exit_code::ok;
     }
-    if (!chosen) {
-        fmt::print(stderr, "netlab: no subcommand given; expected one of: {} (see 'netlab --help')\n",
-                   subcommand_names());
-        return exit_code::usage;
-    }
-    if (globals.trace) install_trace_printer(out);
+    if (!tree->chosen) return short_help(app);
+    if (tree->globals.trace) install_trace_printer(out);
     try {
-        return chosen(out);
+        return tree->chosen(out);
     } catch (const std::exception& e) {
         // Never an exception text dumped raw: one line, failure code.
         out.error(fmt::format("internal error: {}", e.what()));

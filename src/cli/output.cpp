@@ -102,12 +102,13 @@ void install_trace_printer(output& out) {
             out.detail(0, o.str());
             return;
         }
-        std::string line = fmt::format("{} {:<8} handle={}", out.paint("trace", style::magenta, true),
+        // "trace recv       handle=7 local=127.0.0.1:8080 remote=127.0.0.1:5555 0 bytes: peer closed (end of stream)"
+        std::string line = fmt::format("{} {:<10} handle={}", out.paint("trace", style::magenta, true),
                                        platform::step_name(r.step), r.handle);
         if (!r.local.empty()) line += fmt::format(" local={}", r.local);
         if (!r.remote.empty()) line += fmt::format(" remote={}", r.remote);
-        if (r.bytes >= 0) line += fmt::format(" bytes={}", r.bytes);
-        if (!r.detail.empty()) line += fmt::format(" ({})", r.detail);
+        if (r.bytes >= 0) line += fmt::format(" {} byte{}", r.bytes, r.bytes == 1 ? "" : "s");
+        if (!r.detail.empty()) line += fmt::format("{} {}", r.bytes >= 0 ? ":" : "", r.detail);
         if (r.error) line += " " + out.paint(fmt::format("error: {}", platform::describe(r.error)), style::red, true);
         out.detail(0, line);
     });

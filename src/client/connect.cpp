@@ -35,7 +35,7 @@ asio::awaitable<void> attempt(std::shared_ptr<race> r, int index, tcp::endpoint 
     co_await s.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
     --r->in_flight;
     if (r->decided) co_return;  // lost, or the race was given up; the socket is closed
-    net::trace_socket(trace_step::connect, s, -1, ec);
+    net::trace_connect(s, ep, ec);
     if (!ec) {
         r->decided = true;
         r->winner = index;

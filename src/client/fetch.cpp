@@ -160,8 +160,7 @@ asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point ho
                          platform::describe(c.error)));
         co_return false;
     }
-    std::error_code ignored;
-    sock_.set_option(tcp::no_delay(true), ignored);
+    net::set_no_delay(sock_);
     conn_host_ = u.host;
     conn_port_ = u.port;
     result.remote = net::to_string(c.endpoint);
@@ -178,8 +177,7 @@ asio::awaitable<std::error_code> transfer::read_more() {
     std::error_code ec;
     const std::size_t n = co_await sock_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
                                                          asio::redirect_error(asio::use_awaitable, ec));
-    net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n),
-                      ec == asio::error::eof ? std::error_code{} : ec, ec == asio::error::eof ? "end of stream" : "");
+    net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n), ec);
     end_ += n;
     received_this_response_ += n;
     if (n > 0 && !first_byte_seen_) {

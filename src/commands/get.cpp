@@ -14,6 +14,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/validators.hpp"
 #include "client/fetch.hpp"
 #include "commands/registry.hpp"
 #include "net/endpoint.hpp"
@@ -267,7 +268,7 @@ std::string exit_code_footer() {
 void add_get(CLI::App& app, runner& chosen) {
     auto args = std::make_shared<get_args>();
     auto* sub = app.add_subcommand("get", "Fetch a URL over HTTP/1.1 (curl's everyday options and exit codes)");
-    sub->add_option("url", args->url, "http://host[:port]/path?query ([::1] for IPv6; user:pw@ for Basic auth)")
+    sub->add_option("URL", args->url, "http://host[:port]/path?query ([::1] for IPv6; user:pw@ for Basic auth)")
         ->required();
     auto* output_opt = sub->add_option("-o,--output", args->output_file, "Write the body to FILE instead of stdout")
                            ->option_text("FILE");
@@ -277,35 +278,47 @@ void add_get(CLI::App& app, runner& chosen) {
     auto* head_opt = sub->add_flag("-I,--head", args->head, "Send HEAD and print the response head");
     sub->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")
         ->option_text("METHOD")
-        ->check([](const std::string& m) { return client::valid_method(m) ? std::string() : "method must be a token such as GET or PUT"; });
+        ->check(CLI::Validator(
+            [](std::string& m) {
+                return client::valid_method(m) ? std::string() : "must be a method name such as GET or PUT, not '" + m + "'";
+            },
+            ""));
     sub->add_option("-H,--header", args->headers, "Extra header 'Name: value' (repeatable; 'Name:' removes a default one)")
         ->option_text("'NAME: VALUE'")
         ->check([](const std::string& h) {
             std::string why;
             return client::parse_user_header(h, why) ? std::string() : why;
         });
-    auto* data_opt = sub->add_option("-d,--data", args->data, "Send DATA (or @file) as a POST body, form-encoded type")
+    auto* data_opt = sub->add_option("-d,--data", args->data, "Send DATA (or the bytes of FILE) as a POST body, form-encoded type")
                          ->option_text("DATA|@FILE");
     head_opt->excludes(data_opt);
-    sub->add_option("-A,--user-agent", args->user_agent, "User-Agent header")->option_text("AGENT");
+    sub->add_option("-A,--user-agent", args->user_agent, "User-Agent header (default netlab/VERSION)")->option_text("AGENT");
     sub->add_flag("-L,--location", args->location, "Follow redirects (301, 302, 303, 307, 308)");
     sub->add_option("--max-redirs", args->max_redirs, "Redirects -L follows before exit 47 (-1: no limit)")
-        ->check(CLI::Range(-1, 1000000))
+        ->option_text("N")
+        ->check(cli::whole_number(-1, 1000000))
         ->capture_default_str();
     sub->add_flag("-f,--fail", args->fail, "Exit 22 without printing the body when the status is 400 or above");
     auto* v4 = sub->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
     auto* v6 = sub->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
     v4->excludes(v6);
     sub->add_option("--connect-timeout", args->connect_timeout, "Seconds allowed for resolving and connecting (default 300)")
-        ->check(CLI::Range(0.001, 1e6))
-        ->option_text("SECONDS");
-    sub->add_option("-m,--max-time", args->max_time, "Seconds allowed for the whole transfer")
-        ->check(CLI::Range(0.001, 1e6))
-        ->option_text("SECONDS");
+        ->option_text("SECONDS")
+        ->check(cli::decimal_number(0.001, 1e6, "seconds"));
+    sub->add_option("-m,--max-time", args->max_time, "Seconds allowed for the whole transfer (default: no limit)")
+        ->option_text("SECONDS")
+        ->check(cli::decimal_number(0.001, 1e6, "seconds"));
     sub->add_flag("-s,--silent", args->silent, "No progress bar and no error messages");
     sub->add_flag("-S,--show-error", args->show_error, "With -s, still print error messages");
     sub->add_flag("--timing", args->timing, "Show the phases (DNS, connect, first byte, body) as a bar chart; JSON fields with --json");
-    sub->footer(exit_code_footer());
+    sub->footer(
+        "Examples:\n"
+        "  netlab get http://127.0.0.1:8080/                  the body on stdout\n"
+        "  netlab get -L -o page.html --timing http://example.test/   follow redirects, save, show where time went\n"
+        "  netlab get -I http://[::1]:8080/file               only the response head\n"
+        "  netlab get -f -s -S http://localhost:8080/health   a health check: exit 22 on 4xx/5xx\n"
+        "  netlab --json get http://127.0.0.1:8080/ -o /dev/null   status, sizes and times as one JSON object\n\n" +
+        exit_code_footer());
     sub->callback([args, &chosen] {
         chosen = [args](cli::output& out) { return run_get_command(out, *args); };
     });

@@ -4,14 +4,18 @@
 
 #include <algorithm>
 #include <thread>
+#include <vector>
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/validators.hpp"
 #include "commands/event_time.hpp"
+#include "commands/options.hpp"
 #include "commands/registry.hpp"
 #include "http/listing.hpp"
 #include "net/endpoint.hpp"
 #include "netlab/platform/error.hpp"
+#include "server/report_text.hpp"
 #include "server/server.hpp"
 
 namespace netlab::commands {
@@ -36,6 +40,13 @@ style status_style(int status) {
     return style::green;
 }
 
+// A list of phrases joined by ", ", for the summary.
+std::string joined(const std::vector<std::string>& parts) {
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+    return out;
+}
+
 server::server_events make_events(cli::output& out) {
     server::server_events ev;
     ev.on_listening = [&out](const server::listening_info& info) {
@@ -45,9 +56,11 @@ server::server_events make_events(cli::output& out) {
             .add("port", static_cast<unsigned>(info.port))
             .add("dual_stack", info.dual_stack)
             .add_raw("urls", cli::json_string_array(info.urls.data(), info.urls.data() + info.urls.size()))
-            .add("root", info.root)
-            .add("threads", info.threads);
-        std::string human = fmt::format("Serving {} on:", out.paint(info.root, style::bold));
+            .add("mode", info.echo ? "echo" : "files");
+        if (!info.echo) o.add("root", info.root);  // --echo serves no folder
+        o.add("threads", info.threads);
+        std::string human = info.echo ? "Echoing every request back as text on:"
+                                      : fmt::format("Serving {} on:", out.paint(info.root, style::bold));
         for (const auto& u : info.urls) human += "\n  " + out.paint(u, style::cyan);
         human += "\nPress Ctrl-C to stop.";
         out.result(o, human);  // where to connect is the output asked for, even with -q
@@ -64,20 +77,39 @@ server::server_events make_events(cli::output& out) {
             .add("bytes", r.bytes)
             .add("duration_ms", r.duration_ms);
         if (!r.error.empty()) o.add("error", r.error);
+        if (!r.cut_off.empty()) o.add("cut_off", r.cut_off).add("expected_bytes", r.expected_bytes);
+        // The target is the client's bytes: escaped, so it cannot drive the terminal.
         std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
-                                       r.target, r.version, out.paint(std::to_string(r.status), status_style(r.status)),
-                                       r.bytes, r.duration_ms);
+                                       server::printable(r.target), r.version,
+                                       out.paint(std::to_string(r.status), status_style(r.status)), r.bytes,
+                                       r.duration_ms);
         if (!r.error.empty()) line += fmt::format(" ({})", r.error);
+        if (!r.cut_off.empty())
+            line += out.paint(fmt::format(" (cut off after {} of {} bytes: {})", r.bytes, r.expected_bytes, r.cut_off),
+                              style::red);
         out.event(o, line);
     };
     ev.on_dump = [&out](const server::dump_record& d) {
+        const bool truncated = d.body.size() < d.body_bytes;
         json_object o;
-        o.add("event", "dump").add("client", d.client).add("head", d.head).add("body_bytes", d.body_bytes);
-        std::string text;
-        for (char c : d.head)
-            if (c != '\r') text += c;
+        o.add("event", "dump")
+            .add("client", d.client)
+            .add("head", d.head)
+            .add("body_bytes", d.body_bytes)
+            .add("body", d.body)
+            .add("body_truncated", truncated);
+        // Head and body as the client wrote them, with control bytes escaped.
+        std::string text = server::printable(d.head, true);
+        if (!d.body.empty()) {
+            text += server::printable(d.body, true);
+            if (text.back() != '\n') text += '\n';
+        }
+        const std::string size = d.body_bytes == 0 ? "(no body)"
+                                  : truncated      ? fmt::format("(body: {}, the first {} shown)",
+                                                                 server::count_of(d.body_bytes, "byte"), d.body.size())
+                                                   : fmt::format("(body: {})", server::count_of(d.body_bytes, "byte"));
         out.result(o, fmt::format("{}\n{}{}", out.paint(fmt::format("--- request from {} ---", d.client), style::dim),
-                                  text, out.paint(fmt::format("(body: {} bytes)", d.body_bytes), style::dim)));
+                                  text, out.paint(size, style::dim)));
     };
     ev.on_notice = [&out](std::string_view text) { out.note(text); };
     return ev;
@@ -110,11 +142,26 @@ int run(cli::output& out, serve_options& o) {
         .add("client_errors", s.client_errors)
         .add("server_errors", s.server_errors)
         .add("timeouts", s.timeouts)
+        .add("refused", s.refused)
+        .add("cut_off", s.cut_off)
         .add("uptime_s", s.uptime_s);
-    out.event(sum, fmt::format("Stopped after {:.1f} s: {} requests, {} sent, {} connections, {} errors ({} client, {} "
-                               "server), {} timeouts",
-                               s.uptime_s, s.requests, http::human_size(s.bytes), s.connections,
-                               s.client_errors + s.server_errors, s.client_errors, s.server_errors, s.timeouts));
+    // 4xx answers are the client's business (a typo, a missing favicon), not the server's
+    // errors: they are counted apart from 5xx.
+    std::vector<std::string> answers;
+    using server::count_of;
+    const auto errors = s.client_errors + s.server_errors;
+    if (s.requests > errors) answers.push_back(fmt::format("{} ok", s.requests - errors));
+    if (s.client_errors) answers.push_back(count_of(s.client_errors, "client answer") + " (4xx)");
+    if (s.server_errors) answers.push_back(count_of(s.server_errors, "server error") + " (5xx)");
+    std::vector<std::string> trouble;
+    if (s.refused) trouble.push_back(count_of(s.refused, "refusal") + " over --max-connections");
+    if (s.cut_off) trouble.push_back(count_of(s.cut_off, "response") + " cut off");
+    if (s.timeouts) trouble.push_back(count_of(s.timeouts, "timeout"));
+    std::string human = fmt::format("Stopped after {:.1f} s. {} on {}, {} sent", s.uptime_s, count_of(s.requests, "request"),
+                                    count_of(s.connections, "connection"), http::human_size(s.bytes));
+    if (!answers.empty()) human += ": " + joined(answers);
+    if (!trouble.empty()) human += "; " + joined(trouble);
+    out.event(sum, human);
     return cli::exit_code::ok;
 }
 
@@ -125,30 +172,42 @@ void add_serve_http(CLI::App& app, runner& chosen) {
     auto& c = opts->config;
     c.threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
     auto* sub = app.add_subcommand("serve-http", "Serve a folder over HTTP/1.1 and show each request");
-    sub->add_option("dir", opts->root, "Folder to serve (default: the current folder)")->check(CLI::ExistingDirectory);
-    sub->add_option("-p,--port", c.port, "TCP port; 0 picks a free one")->check(CLI::Range(0, 65535))->capture_default_str();
+    sub->add_option("DIR", opts->root, "Folder to serve (default: the current folder)")->check(cli::existing_folder());
+    sub->add_option("-p,--port", c.port, "TCP port; 0 picks a free one")
+        ->option_text("N")
+        ->check(cli::whole_number(0, 65535))
+        ->capture_default_str();
     sub->add_option("-b,--bind", c.bind_address, "Address to listen on (default: all, IPv6 and IPv4)")
-        ->check(CLI::Validator(
-            [](std::string& v) { return net::is_ip_address(v) || v == "localhost" ? std::string{} : "'" + v + "' is not an IP address"; },
-            "ADDR"));
-    sub->add_option("--threads", c.threads, "Worker threads")->check(CLI::Range(1, 256))->capture_default_str();
-    sub->add_flag("--echo", c.echo, "Answer every request with the request itself, as text");
-    sub->add_flag("--dump", c.dump, "Print each request head exactly as received");
+        ->option_text("ADDR")
+        ->check(local_address());
+    sub->add_option("--threads", c.threads, "Worker threads (default: one per core, at most 8)")
+        ->option_text("N")
+        ->check(cli::whole_number(1, 256));
+    sub->add_flag("--echo", c.echo, "Answer every request with the request itself, as text (serves no files)");
+    sub->add_flag("--dump", c.dump, "Print each request as received: head and body");
     sub->add_flag("--no-listing", [&c](std::int64_t) { c.listing = false; }, "No HTML listing for folders without index.html");
     sub->add_flag("--hidden", c.hidden, "Serve and list dotfiles (.git, .env, ...)");
     sub->add_flag("--follow-symlinks", c.follow_symlinks, "Serve symlinks that lead outside the folder");
     sub->add_flag("--cors", c.cors, "Allow cross-origin requests (Access-Control-Allow-Origin: *)");
     sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head")
-        ->check(CLI::Range(0.05, 3600.0))->capture_default_str();
+        ->option_text("SECONDS")
+        ->check(cli::decimal_number(0.05, 3600.0, "seconds"))
+        ->capture_default_str();
     sub->add_option("--idle-timeout", opts->idle_timeout_s, "Seconds a keep-alive connection may stay idle")
-        ->check(CLI::Range(0.05, 86400.0))->capture_default_str();
+        ->option_text("SECONDS")
+        ->check(cli::decimal_number(0.05, 86400.0, "seconds"))
+        ->capture_default_str();
     sub->add_option("--max-connections", c.max_connections, "Open connections at most (503 beyond)")
-        ->check(CLI::Range(1, 1'000'000))->capture_default_str();
+        ->option_text("N")
+        ->check(cli::whole_number(1, 1'000'000))
+        ->capture_default_str();
     sub->footer(
         "Examples:\n"
-        "  netlab serve-http                 serve the current folder on port 8080\n"
-        "  netlab serve-http ~/site -p 0     any free port\n"
-        "  netlab serve-http --echo --dump   show what clients really send");
+        "  netlab serve-http                      serve the current folder on port 8080\n"
+        "  netlab serve-http ~/site -p 0          any free port; the URLs are printed\n"
+        "  netlab serve-http --echo --dump        show what clients really send\n"
+        "  netlab --json serve-http -p 0 -q       JSON lines: where it listens, then a summary\n"
+        "  netlab --trace serve-http -b 127.0.0.1 each socket call: socket, bind, listen, accept...");
     sub->callback([opts, &chosen] { chosen = [opts](cli::output& out) { return run(out, *opts); }; });
 }
 

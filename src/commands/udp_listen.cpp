@@ -5,6 +5,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/validators.hpp"
+#include "commands/options.hpp"
 #include "commands/registry.hpp"
 #include "commands/udp_output.hpp"
 #include "net/endpoint.hpp"
@@ -23,6 +25,9 @@ struct listen_options {
     double timeout_s = 0;
     double interval_s = 0;
 };
+
+// --count at most: a limit nobody reaches, written out in full in the refusal.
+constexpr long long max_count = 4'000'000'000;
 
 std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(static_cast<long long>(s * 1000)); }
 
@@ -124,21 +129,24 @@ void add_udp_listen(CLI::App& app, runner& chosen) {
     auto opts = std::make_shared<listen_options>();
     auto& c = opts->config;
     auto* sub = app.add_subcommand("udp-listen", "Receive UDP datagrams and show each one; echo them; count probe streams");
-    sub->add_option("port", c.port, "UDP port to listen on; 0 picks a free one")->check(CLI::Range(0, 65535))->required();
+    sub->add_option("PORT", c.port, "UDP port to listen on; 0 picks a free one")->check(cli::whole_number(0, 65535))->required();
     sub->add_option("-b,--bind", c.bind_address, "Address to listen on (default: all, IPv6 and IPv4)")
-        ->check(CLI::Validator(
-            [](std::string& v) { return net::is_ip_address(v) || v == "localhost" ? std::string{} : "'" + v + "' is not an IP address"; },
-            "ADDR"));
+        ->option_text("ADDR")
+        ->check(local_address());
     sub->add_flag("--echo", c.echo, "Send every datagram back to its sender (probe streams get their report instead)");
     sub->add_flag("--hex", opts->view.hex, "Show payloads as a hex dump instead of escaped text");
     sub->add_flag("--headers", opts->view.headers, "Show each datagram's UDP header: ports, length, RFC 768 checksum");
-    sub->add_option("--count", c.count, "Stop after N datagrams (default: no limit)")->check(CLI::Range(1ull, 1ull << 62))->option_text("N");
+    sub->add_option("--count", c.count, "Stop after N datagrams (default: no limit)")
+        ->option_text("N")
+        ->check(cli::whole_number(1, max_count));
     sub->add_option("--timeout", opts->timeout_s, "Stop after S seconds without a datagram (default: never)")
-        ->check(CLI::Range(0.001, 86400.0))->option_text("S");
+        ->option_text("S")
+        ->check(cli::decimal_number(0.001, 86400, "seconds"));
     sub->add_flag("--no-offload", [&c](std::int64_t) { c.offload = false; },
                   "Take datagrams from the kernel one by one (no UDP GRO), as most programs do");
     sub->add_option("--interval", opts->interval_s, "Report probe sessions every S seconds (default: at their end)")
-        ->check(CLI::Range(0.001, 86400.0))->option_text("S");
+        ->option_text("S")
+        ->check(cli::decimal_number(0.001, 86400, "seconds"));
     sub->footer(
         "Examples:\n"
         "  netlab udp-listen 5000                 show what arrives on port 5000\n"

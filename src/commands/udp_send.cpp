@@ -8,6 +8,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/validators.hpp"
+#include "commands/options.hpp"
 #include "commands/registry.hpp"
 #include "commands/udp_output.hpp"
 #include "net/endpoint.hpp"
@@ -40,6 +42,8 @@ constexpr double default_probe_timeout_s = 3;
 constexpr double default_duration_s = 10;
 constexpr double default_rate = 1000;
 constexpr std::size_t default_size = 64;
+// --count at most: a limit nobody reaches, written out in full in the refusal.
+constexpr long long max_count = 4'000'000'000;
 
 std::chrono::nanoseconds seconds(double s) { return std::chrono::nanoseconds(static_cast<long long>(s * 1e9)); }
 
@@ -228,20 +232,24 @@ void add_udp_send(CLI::App& app, runner& chosen) {
     auto opts = std::make_shared<send_options>();
     auto& c = opts->config;
     auto* sub = app.add_subcommand("udp-send", "Send UDP datagrams: a message, stdin lines, a UDP ping or a measuring probe");
-    sub->add_option("host", c.host, "Host name or IP address to send to")->required();
-    sub->add_option("port", c.port, "UDP port to send to")->check(CLI::Range(1, 65535))->required();
-    auto* message = sub->add_option("message", opts->message, "The datagram to send (default: one per line of stdin)");
+    sub->add_option("HOST", c.host, "Host name or IP address to send to")->required();
+    sub->add_option("PORT", c.port, "UDP port to send to")->check(cli::whole_number(1, 65535))->required();
+    auto* message = sub->add_option("MESSAGE", opts->message, "The datagram to send (default: one per line of stdin)");
     sub->add_option("--count", opts->count, "Datagrams to send (default: 1 message; --ping: until Ctrl-C; --probe: see --duration)")
-        ->check(CLI::Range(1ull, 1ull << 62))->option_text("N");
+        ->option_text("N")
+        ->check(cli::whole_number(1, max_count));
     sub->add_option("--interval", opts->interval_s, "Seconds between messages and pings (default 1)")
-        ->check(CLI::Range(0.0, 86400.0))->option_text("S");
+        ->option_text("S")
+        ->check(cli::decimal_number(0, 86400, "seconds"));
     sub->add_option("--size", opts->size, "Bytes per --ping or --probe datagram, at least 32 (default 64)")
-        ->check(CLI::Range(std::size_t{udp::min_probe_size}, platform::max_udp_payload_v6))->option_text("B");
-    sub->add_option("--source-port", c.source_port, "Local port to send from (default: any)")->check(CLI::Range(0, 65535))->option_text("P");
+        ->option_text("B")
+        ->check(cli::whole_number(udp::min_probe_size, platform::max_udp_payload_v6, "bytes"));
+    sub->add_option("--source-port", c.source_port, "Local port to send from (default: any)")
+        ->option_text("P")
+        ->check(cli::whole_number(0, 65535));
     sub->add_option("-b,--bind", c.bind_address, "Local address to send from (default: any)")
-        ->check(CLI::Validator(
-            [](std::string& v) { return net::is_ip_address(v) || v == "localhost" ? std::string{} : "'" + v + "' is not an IP address"; },
-            "ADDR"));
+        ->option_text("ADDR")
+        ->check(local_address());
     auto* v4 = sub->add_flag("-4,--ipv4", opts->ipv4, "Use IPv4 only");
     auto* v6 = sub->add_flag("-6,--ipv6", opts->ipv6, "Use IPv6 only");
     v4->excludes(v6);
@@ -250,16 +258,19 @@ void add_udp_send(CLI::App& app, runner& chosen) {
     ping->excludes(probe);
     message->excludes(ping)->excludes(probe);
     sub->add_option("--rate", opts->rate, "--probe datagrams per second; 0: as fast as possible (default 1000)")
-        ->check(CLI::Range(0.0, 1e9))->option_text("PPS");
+        ->option_text("PPS")
+        ->check(cli::decimal_number(0, 100'000'000, "datagrams per second"));
     auto* duration = sub->add_option("--duration", opts->duration_s, "--probe: seconds to send for (default 10)")
-                         ->check(CLI::Range(0.001, 86400.0))->option_text("S");
+                         ->option_text("S")
+                         ->check(cli::decimal_number(0.001, 86400, "seconds"));
     duration->excludes("--count");
     sub->add_flag("--no-offload", [&c](std::int64_t) { c.offload = false; },
                   "--probe: hand datagrams to the kernel one by one (no UDP GSO), as most programs do");
     sub->add_option("--timeout", opts->timeout_s,
                     "Seconds to wait: for replies after the last message, for each ping reply (default 1); "
                     "for the listener's report after --probe (default 3)")
-        ->check(CLI::Range(0.001, 3600.0))->option_text("S");
+        ->option_text("S")
+        ->check(cli::decimal_number(0.001, 3600, "seconds"));
     sub->footer(
         "Examples:\n"
         "  netlab udp-send 127.0.0.1 5000 hello           one datagram; replies are shown\n"

@@ -15,14 +15,40 @@ struct listing_entry {
     std::int64_t mtime_unix;
 };
 
-// Folders first, then files, each sorted by name (byte order, so the order is the same on
-// every OS and locale); names HTML-escaped, hrefs percent-encoded (folders get trailing '/');
-// shows size (human, e.g. 1.2 KiB) and date (UTC); a "../" link unless at root. `url_path` is
-// the decoded request path shown in the title (escaped). Hrefs are relative, so the page
-// must be served at a URL ending in '/' (redirect "/dir" to "/dir/" first). Names are
-// untrusted file-system bytes: escaping and encoding are what keep a file called
-// "<script>…" or "javascript:…" inert.
-std::string render_listing(std::string_view url_path, std::vector<listing_entry> entries, bool is_root);
+// How a listing is sorted: by name (natural order), size or modification date, either way.
+enum class listing_sort { name, size, date };
+struct listing_order {
+    listing_sort by = listing_sort::name;
+    bool descending = false;
+    bool operator==(const listing_order&) const = default;
+};
+
+// The order a listing's query string asks for, in the manner of nginx's fancyindex and
+// Apache's mod_autoindex: "sort=name|size|date" and "order=asc|desc", in any order among
+// other parameters. Anything unknown is ignored: a stale or mistyped link still lists.
+listing_order parse_listing_order(std::string_view query);
+
+// The order people see in file managers and python's http.server: case-insensitive (ASCII
+// letters; other bytes compare as bytes, after ASCII), and digit runs compared as numbers,
+// so "file2" < "file10" and "apple" < "Banana" < "cherry" < "Zebra". Negative, zero or
+// positive like strcmp; zero also for names that differ only in case or leading zeros.
+int natural_compare(std::string_view a, std::string_view b);
+
+// Folders first, then files, each group in `order`: by natural name; by size (folders,
+// whose size means nothing, by name); or by date. Ties are broken by natural name, then
+// byte order, so the result is the same on every OS and locale. Descending reverses each
+// group; folders stay first.
+void sort_listing(std::vector<listing_entry>& entries, listing_order order);
+
+// An HTML page listing `entries` in `order` (see sort_listing). Names are HTML-escaped,
+// hrefs percent-encoded (folders get trailing '/'); shows size (human, e.g. 1.2 KiB) and
+// date (UTC); a "../" link unless at root. The column heads link to the same page sorted by
+// that column (the current one's link reverses it). `url_path` is the decoded request path
+// shown in the title (escaped). Hrefs are relative, so the page must be served at a URL
+// ending in '/' (redirect "/dir" to "/dir/" first). Names are untrusted file-system bytes:
+// escaping and encoding are what keep a file called "<script>…" or "javascript:…" inert.
+std::string render_listing(std::string_view url_path, std::vector<listing_entry> entries, bool is_root,
+                           listing_order order = {});
 
 // "512 B", "1.2 KiB", "3.0 MiB": binary units, one decimal, rounded to nearest.
 std::string human_size(std::uint64_t bytes);

@@ -1,41 +1,12 @@
 #include "http/path.hpp"
 
 #include "http/grammar.hpp"
+#include "http/utf8.hpp"
 
 namespace netlab::http {
 namespace {
 
 using grammar::hex_value;
-
-// Strict UTF-8 (RFC 3629 §4): no overlong forms, no surrogates, nothing above U+10FFFF.
-// Overlong encodings are how "%C0%AE%C0%AE" once became ".." in other servers.
-bool valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = 0;
-        unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-        if (c < 0x80) { ++i; continue; }
-        if (c >= 0xc2 && c <= 0xdf) len = 2;
-        else if (c == 0xe0) { len = 3; lo = 0xa0; }
-        else if (c >= 0xe1 && c <= 0xec) len = 3;
-        else if (c == 0xed) { len = 3; hi = 0x9f; }
-        else if (c >= 0xee && c <= 0xef) len = 3;
-        else if (c == 0xf0) { len = 4; lo = 0x90; }
-        else if (c >= 0xf1 && c <= 0xf3) len = 4;
-        else if (c == 0xf4) { len = 4; hi = 0x8f; }
-        else return false;
-        if (s.size() - i < len) return false;
-        const auto c1 = static_cast<unsigned char>(s[i + 1]);
-        if (c1 < lo || c1 > hi) return false;
-        for (std::size_t k = 2; k < len; ++k) {
-            const auto ck = static_cast<unsigned char>(s[i + k]);
-            if (ck < 0x80 || ck > 0xbf) return false;
-        }
-        i += len;
-    }
-    return true;
-}
 
 // Decodes one raw segment into `out`; returns the first problem found.
 path_error decode_segment(std::string_view raw, std::string& out) {
@@ -85,6 +56,7 @@ normalized_path normalize_target(std::string_view target) {
     std::string_view rest = target.substr(0, target.find_first_of("?#"));
     result.trailing_slash = rest.back() == '/';
 
+    auto& segments = result.segments;
     std::string segment;
     while (!rest.empty()) {
         rest.remove_prefix(1);  // the '/' before this segment
@@ -93,13 +65,26 @@ normalized_path normalize_target(std::string_view target) {
         rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
 
         if (const auto e = decode_segment(raw, segment); e != path_error::none) return fail(e);
-        if (segment.empty() || segment == ".") continue;
+        if (segment.empty()) continue;
+        // RFC 3986 §5.2.4: a final "." or ".." names the folder, so the path keeps its slash.
+        if (segment == ".") {
+            result.trailing_slash |= rest.empty();
+            continue;
+        }
+        if (raw == "..") {
+            if (segments.empty()) return fail(path_error::above_root);
+            segments.pop_back();
+            result.trailing_slash |= rest.empty();
+            continue;
+        }
         if (segment == ".." || dot_dot_lookalike(segment)) return fail(path_error::traversal);
         if (segment.find(':') != std::string::npos) return fail(path_error::traversal);
-        if (segment.front() == '.') result.has_dot_segment_hidden = true;
+        segments.push_back(segment);
+    }
+    for (const auto& s : segments) {
+        if (s.front() == '.') result.has_dot_segment_hidden = true;
         if (!result.path.empty()) result.path.push_back('/');
-        result.path += segment;
-        result.segments.push_back(segment);
+        result.path += s;
     }
     return result;
 }

@@ -1,7 +1,10 @@
 // Request-target -> safe relative path: the security core of the static file server.
-// The rule is "reject, don't reinterpret": anything that could name a file outside the
-// served root on any OS (.., encoded separators, backslashes, drive letters, NUL) is an
-// error, never something to clean up, because every cleanup rule is a bypass waiting
+// One cleanup is the standard's own: literal "." and ".." segments are removed as RFC 3986
+// §5.2.4 says, so "/sub/../a.txt" is "/a.txt" (as nginx and python's http.server serve it),
+// and a path that climbs above the root is refused (nginx answers 400). Beyond that the
+// rule is "reject, don't reinterpret": anything else that could name a file outside the
+// served root on any OS (encoded dots and separators, backslashes, drive letters, NUL) is
+// an error, never something to clean up, because every cleanup rule is a bypass waiting
 // to be found.
 #pragma once
 
@@ -11,7 +14,7 @@
 
 namespace netlab::http {
 
-enum class path_error { none, bad_encoding, nul_byte, traversal, not_origin_form, backslash };
+enum class path_error { none, bad_encoding, nul_byte, traversal, above_root, not_origin_form, backslash };
 
 struct normalized_path {
     path_error error = path_error::none;
@@ -22,17 +25,21 @@ struct normalized_path {
 };
 
 // Normalises an origin-form request-target (RFC 9112 §3.2.1) into path segments.
-// Query and fragment are stripped; %XX is decoded once (RFC 3986 §2.1); "." and empty
-// segments are dropped (RFC 3986 §6.2.2.3, and "//" collapses). Errors, checked per segment:
+// Query and fragment are stripped; %XX is decoded once (RFC 3986 §2.1); empty segments
+// are dropped ("//" collapses, as nginx's merge_slashes); then dot-segments are removed
+// (RFC 3986 §5.2.4): "." and "%2e" go, a literal ".." takes the segment before it away,
+// and a trailing "." or ".." leaves a trailing slash ("/a/b/.." is "/a/"). Every segment
+// is checked, including one a later ".." removes. Errors:
 //  not_origin_form  target does not start with '/' ("*", "http://…", "host:port")
 //  bad_encoding     bad %XX, decoded bytes not valid UTF-8, or a decoded control character
 //                   (they can only inject into logs and Location headers)
 //  nul_byte         %00: C APIs would truncate the name there
 //  backslash        '\' raw or %5C: a separator on Windows
-//  traversal        a ".." segment (rejected, never resolved), %2F (a separator smuggled
-//                   past the split), ':' (a drive "C:" or NTFS stream "f::$DATA" on Windows),
-//                   or a segment of only dots and spaces with two or more dots, such as
-//                   "..." or ".. " (Win32 trims trailing dots and spaces from names).
+//  above_root       a ".." with nothing left to remove: "/../x", "/a/../../x"
+//  traversal        an encoded dot-dot ("%2e%2e", ".%2e": rejected, never resolved), %2F
+//                   (a separator smuggled past the split), ':' (a drive "C:" or NTFS stream
+//                   "f::$DATA" on Windows), or a segment of only dots and spaces with two or
+//                   more dots, such as "..." or ".. " (Win32 trims trailing dots and spaces).
 // On error only `error` is set.
 normalized_path normalize_target(std::string_view target);
 

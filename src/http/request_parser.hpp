@@ -31,6 +31,10 @@ struct request_head {
     std::size_t head_size = 0;     // bytes of request line + headers + final CRLF
 };
 
+// "HTTP/1.0" or "HTTP/1.1", as the access log shows a parsed request's version.
+constexpr std::string_view version_text(const request_head& h) { return h.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1"; }
+
+
 struct request_parse_result {
     parse_status status;
     int error_status = 0;    // when bad: 400, 414, 431, 501 or 505

@@ -31,6 +31,7 @@ struct server_config {
     std::size_t max_target_bytes = 8 * 1024;             // 414 beyond
     std::uint64_t max_discarded_body = 64 * 1024 * 1024; // request bodies read and dropped; 413 beyond
     std::uint64_t max_echo_body = 1024 * 1024;           // request bodies echoed back; 413 beyond
+    std::uint64_t max_dump_body = 4 * 1024;              // request body bytes reported by --dump
     std::uint64_t cache_file_limit = 256 * 1024;         // files up to this size are kept in memory
     std::uint64_t cache_total_limit = 64 * 1024 * 1024;  // per thread
 };

@@ -7,10 +7,12 @@
 #include <asio/write.hpp>
 #include <array>
 #include <cstring>
+#include <fmt/format.h>
 
 #include "http/request_parser.hpp"
 #include "net/endpoint.hpp"
 #include "net/socket_trace.hpp"
+#include "netlab/platform/error.hpp"
 #include "netlab/platform/send_file.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
@@ -35,15 +37,6 @@ constexpr std::size_t linger_bytes = 1024 * 1024;
 // The slowest a request body may arrive on average, in bytes per second.
 constexpr std::uint64_t min_body_rate = 1024;
 
-std::int64_t unix_ms_now() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::string_view version_text(const http::request_head& req) {
-    return req.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
-}
-
 }  // namespace
 
 connection::connection(asio::ip::tcp::socket socket, worker& owner)
@@ -52,7 +45,7 @@ connection::connection(asio::ip::tcp::socket socket, worker& owner)
     const auto peer = socket_.remote_endpoint(ec);
     client_ = ec ? "unknown" : net::to_string(peer);
     // Each response goes out in one write; without Nagle it leaves at once.
-    socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+    net::set_no_delay(socket_);
     owner_.connections.insert(this);  // counted in counters.active by the acceptor
 }
 
@@ -70,13 +63,60 @@ void connection::set_deadline(clock::duration from_now) { deadline_ = clock::now
 void connection::drain() {
     draining_ = true;
     std::error_code ec;
-    if (idle_) socket_.cancel(ec);  // wakes the wait for a request; serve() then ends
+    if (phase_ == phase::idle) socket_.cancel(ec);  // wakes the wait for a request; serve() then ends
 }
 
 void connection::expire_if_late(clock::time_point now) {
     if (now < deadline_ || !socket_.is_open()) return;
     owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
-    net::trace_socket(trace_step::close, socket_, -1, {}, idle_ ? "idle timeout" : "timeout");
+    switch (phase_) {
+        case phase::idle: return close_for("idle timeout");
+        case phase::head:
+            answer_timeout();
+            return close_for(fmt::format("request head not complete within --header-timeout {:g} s",
+                                         std::chrono::duration<double>(owner_.config.header_timeout).count()));
+        case phase::body:
+            answer_timeout();
+            return close_for("the request body came too slowly");
+        case phase::sending: return close_for("timeout: the client stopped reading");
+        case phase::closing: return close_for("lingering close ended");
+    }
+}
+
+// A request that did not arrive in time is answered 408 before the close (RFC 9110
+// §15.5.9, as Apache does), so the client learns why; but only if the socket takes it at
+// once: the reaper never waits for a client.
+void connection::answer_timeout() {
+    response r;
+    stock_reply(r, 408, false);
+    finish_head(r.head, true, false);
+    std::error_code ec;
+    socket_.non_blocking(true, ec);
+    const std::array<asio::const_buffer, 2> parts{asio::buffer(r.head), asio::buffer(r.body)};
+    const std::size_t n = ec ? 0 : socket_.write_some(parts, ec);
+    net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+    late_answer_ = {true, !ec && n == r.head.size() + r.body.size(), n > r.head.size() ? n - r.head.size() : 0};
+}
+
+// Logs and counts the 408 that answer_timeout sent, once the request's coroutine ends.
+void connection::report_timeout(request_state& st, clock::time_point started) {
+    if (!late_answer_.sent) return;
+    st.res.reset();
+    st.res.status = 408;
+    st.res.body = stock_body(408);
+    st.body_sent = late_answer_.body_sent;
+    owner_.count_answer(408, st.body_sent, late_answer_.complete);
+    log_request(st, started, late_answer_.complete ? std::string_view{} : "the client's socket was full",
+                close_reason_);
+}
+
+void connection::cut_off(std::string_view reason) {
+    if (socket_.is_open()) close_for(reason);
+}
+
+void connection::close_for(std::string_view reason) {
+    close_reason_ = reason;
+    net::trace_socket(trace_step::close, socket_, -1, {}, close_reason_);
     std::error_code ec;
     socket_.close(ec);  // the pending operation in serve() ends with operation_aborted
 }
@@ -89,19 +129,27 @@ asio::awaitable<void> connection::serve() {
                 // Between requests: hold no buffers while waiting for the next one.
                 if (st) owner_.release_state(std::move(st));
                 if (draining_ || owner_.draining) break;
-                idle_ = true;
+                phase_ = phase::idle;
                 set_deadline(owner_.config.idle_timeout);
                 std::error_code ec;
                 co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
-                idle_ = false;
                 if (ec || draining_) break;
                 st = owner_.acquire_state();
             }
             if (!co_await handle_one(*st)) break;
         }
-    } catch (const std::exception&) {
-        // A bug must cost one connection, never the server.
-        owner_.counters.server_errors.fetch_add(1, std::memory_order_relaxed);
+    } catch (const std::exception& e) {
+        // A bug must cost one connection, never the server. It is logged and counted as a
+        // 500 that never left, so the summary's numbers still add up.
+        owner_.count_answer(500, 0, false);
+        request_record rec;
+        rec.client = client_;
+        rec.method = rec.target = rec.version = "-";
+        rec.status = 500;
+        const std::string error = std::string("internal error: ") + e.what();
+        rec.error = error;
+        rec.cut_off = "the connection was closed after an internal error";
+        owner_.report(rec);
     }
     if (st) owner_.release_state(std::move(st));
     if (linger_) co_await lingering_close();
@@ -110,6 +158,7 @@ asio::awaitable<void> connection::serve() {
 
 asio::awaitable<void> connection::lingering_close() {
     std::error_code ec;
+    phase_ = phase::closing;
     socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
     net::trace_socket(trace_step::shutdown, socket_, -1, ec, "lingering close");
     set_deadline(linger_time);
@@ -122,6 +171,8 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     const auto& cfg = owner_.config;
     const http::request_limits limits{cfg.max_head_bytes, cfg.max_target_bytes};
     set_deadline(cfg.header_timeout);
+    phase_ = phase::head;
+    const auto head_started = clock::now();
     std::error_code ec;
 
     // The head: parse what is there, read more while it is incomplete.
@@ -136,7 +187,13 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         const std::size_t n = co_await socket_.async_read_some(
             asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
-        if (ec) co_return false;  // closed, reset or timed out: nobody to answer
+        if (ec) {
+            // Closed or reset: nobody to answer. Timed out: answered 408 by the reaper.
+            st.req = {};
+            st.req.method = st.req.target = "-";
+            report_timeout(st, head_started);
+            co_return false;
+        }
         st.used += n;
     }
     const auto started = clock::now();
@@ -146,21 +203,28 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         stock_reply(res, parsed.error_status, false);
         finish_head(res.head, true, false);
         linger_ = true;
-        co_await send(st);
+        const auto send_error = co_await send(st);
         // The head is unusable; log what can be said of it.
         st.req = {};
         st.req.method = st.req.target = "-";
-        log_request(st, started, parsed.error);
+        log_request(st, started, cut_off_reason(send_error), parsed.error);
         co_return false;  // nothing after a bad head can be trusted
     }
 
     st.body_bytes = 0;
-    st.echo_body.clear();
+    st.kept_body.clear();
+    phase_ = phase::body;
     const auto body = co_await read_body(st);
-    if (body == body_result::failed) co_return false;
+    if (body == body_result::failed) {
+        report_timeout(st, started);
+        co_return false;
+    }
 
-    if (cfg.dump && owner_.events.on_dump)
-        owner_.events.on_dump({client_, std::string_view(st.buffer.data(), st.req.head_size), st.body_bytes});
+    if (cfg.dump && owner_.events.on_dump) {
+        const std::string_view kept = st.kept_body;
+        owner_.events.on_dump({client_, std::string_view(st.buffer.data(), st.req.head_size), st.body_bytes,
+                               kept.substr(0, static_cast<std::size_t>(std::min<std::uint64_t>(kept.size(), cfg.max_dump_body)))});
+    }
 
     if (body == body_result::rejected) {
         linger_ = true;  // the reply (400/413) is set; the body was not all read
@@ -174,9 +238,9 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     if (cfg.cors) res.head.append("Access-Control-Allow-Origin: *\r\n");
     finish_head(res.head, res.close, keep_alive && st.req.version_minor == 0);
 
-    const bool sent = co_await send(st);
-    log_request(st, started);
-    if (!sent || res.close) co_return false;
+    const auto send_error = co_await send(st);
+    log_request(st, started, cut_off_reason(send_error));
+    if (send_error || res.close) co_return false;
 
     // Pipelining: whatever follows this request stays for the next round.
     const std::size_t rest = st.used - st.req.head_size;
@@ -193,6 +257,7 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
     const auto& req = st.req;
     if (!req.chunked && req.content_length == 0) co_return body_result::read;
     const std::uint64_t limit = cfg.echo ? cfg.max_echo_body : cfg.max_discarded_body;
+    const std::uint64_t keep_limit = cfg.echo ? cfg.max_echo_body : cfg.dump ? cfg.max_dump_body : 0;
     if (req.has_content_length && req.content_length > limit) {
         stock_reply(st.res, 413, false);
         st.res.close = true;  // the body is not read, so the connection cannot continue
@@ -207,7 +272,8 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
     st.chunked.reset();
     const auto keep = [&](std::string_view data) {
         st.body_bytes += data.size();
-        if (cfg.echo && st.echo_body.size() + data.size() <= limit) st.echo_body.append(data);
+        if (st.kept_body.size() < keep_limit)
+            st.kept_body.append(data.substr(0, static_cast<std::size_t>(keep_limit - st.kept_body.size())));
     };
     const auto take = [&](std::string_view avail) -> std::size_t {
         if (!req.chunked) {
@@ -265,7 +331,7 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
 void connection::echo(request_state& st) {
     response& res = st.res;
     res.owned_body.assign(st.buffer.data(), st.req.head_size);
-    res.owned_body += st.echo_body;
+    res.owned_body += st.kept_body;
     res.body = res.owned_body;
     res.status = 200;
     res.head_only = st.req.method == "HEAD";
@@ -275,25 +341,34 @@ void connection::echo(request_state& st) {
         .field("Cache-Control", "no-store");
 }
 
-void connection::log_request(const request_state& st, clock::time_point started, std::string_view error) const {
-    if (!owner_.events.on_request || !owner_.config.access_log) return;
+// Why a response was not sent in full: closed by us (a timeout, shutdown) or by the
+// client (reset, broken pipe). Empty when it was.
+std::string connection::cut_off_reason(std::error_code send_error) const {
+    if (!send_error) return {};
+    return close_reason_.empty() ? platform::describe(send_error) : close_reason_;
+}
+
+void connection::log_request(const request_state& st, clock::time_point started, std::string_view cut_off,
+                             std::string_view error) const {
     request_record rec;
-    rec.unix_ms = unix_ms_now();
     rec.client = client_;
     rec.method = st.req.method;
     rec.target = st.req.target;
-    rec.version = version_text(st.req);
+    rec.version = http::version_text(st.req);
     rec.status = st.res.status;
-    rec.bytes = st.res.head_only ? 0 : st.res.body_size();
+    rec.bytes = st.body_sent;
     rec.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - started).count();
     rec.error = error;
-    owner_.events.on_request(rec);
+    rec.cut_off = cut_off;
+    if (!cut_off.empty()) rec.expected_bytes = st.res.head_only ? 0 : st.res.body_size();
+    owner_.report(rec);
 }
 
-asio::awaitable<bool> connection::send(request_state& st) {
+asio::awaitable<std::error_code> connection::send(request_state& st) {
     response& res = st.res;
     std::error_code ec;
     set_deadline(owner_.config.idle_timeout);
+    phase_ = phase::sending;
     std::uint64_t sent_body = 0;
     if (res.file && !res.head_only) {
         const std::size_t n = co_await asio::async_write(socket_, asio::buffer(res.head), redirect_error(use_awaitable, ec));
@@ -311,14 +386,12 @@ asio::awaitable<bool> connection::send(request_state& st) {
                                                       asio::buffer(res.head_only ? std::string_view{} : res.body)};
         const std::size_t n = co_await asio::async_write(socket_, parts, redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
-        if (!ec && !res.head_only) sent_body = res.body.size();
+        // On an error n still says how much went out.
+        if (n > res.head.size()) sent_body = n - res.head.size();
     }
-    auto& c = owner_.counters;
-    c.requests.fetch_add(1, std::memory_order_relaxed);
-    c.bytes.fetch_add(sent_body, std::memory_order_relaxed);
-    if (res.status >= 500) c.server_errors.fetch_add(1, std::memory_order_relaxed);
-    else if (res.status >= 400) c.client_errors.fetch_add(1, std::memory_order_relaxed);
-    co_return !ec;
+    st.body_sent = sent_body;
+    owner_.count_answer(res.status, sent_body, !ec);
+    co_return ec;
 }
 
 }  // namespace netlab::server

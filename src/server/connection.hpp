@@ -29,6 +29,10 @@ public:
     // Called by the reaper: closes the connection if its deadline has passed.
     void expire_if_late(std::chrono::steady_clock::time_point now);
 
+    // Closes the connection now (shutdown's grace has ended); a response in flight is
+    // reported as cut off for `reason`.
+    void cut_off(std::string_view reason);
+
 private:
     asio::awaitable<void> serve();
     // Reads, answers and consumes one request; false when the connection must end.
@@ -37,18 +41,32 @@ private:
     asio::awaitable<body_result> read_body(request_state& st);
     void echo(request_state& st);
     asio::awaitable<void> lingering_close();
-    asio::awaitable<bool> send(request_state& st);
+    // Sends st.res and counts it; an error says it was not sent in full.
+    asio::awaitable<std::error_code> send(request_state& st);
     void set_deadline(std::chrono::steady_clock::duration from_now);
+    void close_for(std::string_view reason);
+    void answer_timeout();
+    void report_timeout(request_state& st, std::chrono::steady_clock::time_point started);
+    std::string cut_off_reason(std::error_code send_error) const;
     void log_request(const request_state& st, std::chrono::steady_clock::time_point started,
-                     std::string_view error = {}) const;
+                     std::string_view cut_off, std::string_view error = {}) const;
 
     asio::ip::tcp::socket socket_;
     std::chrono::steady_clock::time_point deadline_;
     worker& owner_;
     std::string client_;   // "ip:port", rendered once
-    bool idle_ = true;     // waiting for the first byte of a request
+    // What the connection waits for; the reaper's words for a timeout depend on it.
+    enum class phase { idle, head, body, sending, closing };
+    phase phase_ = phase::idle;
     bool draining_ = false;
     bool linger_ = false;  // unread request bytes may remain: close gently
+    std::string close_reason_;  // why we closed the socket ourselves (timeout, shutdown)
+    // The 408 sent when a request did not arrive in time (answer_timeout), for the log.
+    struct late_answer {
+        bool sent = false;
+        bool complete = false;
+        std::uint64_t body_sent = 0;
+    } late_answer_;
 };
 
 }  // namespace netlab::server

@@ -15,35 +15,43 @@ struct listening_info {
     std::uint16_t port = 0;
     bool dual_stack = false;
     std::vector<std::string> urls;  // where a person can reach it
-    std::string root;               // absolute folder being served
+    std::string root;               // absolute folder being served (checked even with --echo)
     unsigned threads = 1;
+    bool echo = false;              // answering every request with itself, not serving files
 };
 
+// One answer sent (in full or not): every response is reported once, including 503s
+// refused over --max-connections and responses cut off by shutdown or the client.
 struct request_record {
     std::int64_t unix_ms = 0;  // when the response was finished
     std::string_view client;   // "127.0.0.1:51234"
-    std::string_view method;
-    std::string_view target;
+    std::string_view method;   // "-" when no request head could be read
+    std::string_view target;   // "-" likewise
     std::string_view version;  // "HTTP/1.1"
     int status = 0;
-    std::uint64_t bytes = 0;   // body bytes sent
+    std::uint64_t bytes = 0;   // body bytes actually sent
     double duration_ms = 0;    // from complete head to response sent
-    std::string_view error;    // why a malformed request was refused; empty otherwise
+    std::string_view error;    // why the request was refused (malformed, too many connections); empty otherwise
+    std::string_view cut_off;  // why the response was not sent in full; empty when it was
+    std::uint64_t expected_bytes = 0;  // the body length the response announced (set when cut off)
 };
 
 struct dump_record {
     std::string_view client;
     std::string_view head;      // request line and headers exactly as received
     std::uint64_t body_bytes = 0;
+    std::string_view body;      // the body's first bytes, at most server_config::max_dump_body
 };
 
 struct server_stats {
     std::uint64_t connections = 0;
     std::uint64_t requests = 0;
     std::uint64_t bytes = 0;        // body bytes sent
-    std::uint64_t client_errors = 0;  // 4xx responses
-    std::uint64_t server_errors = 0;  // 5xx responses
+    std::uint64_t client_errors = 0;  // 4xx responses: answers about the client's request
+    std::uint64_t server_errors = 0;  // 5xx responses, refusals over --max-connections included
     std::uint64_t timeouts = 0;     // connections closed for a header or idle timeout
+    std::uint64_t refused = 0;      // 503s over --max-connections
+    std::uint64_t cut_off = 0;      // responses not sent in full (shutdown, reset, timeout)
     double uptime_s = 0;
 };
 

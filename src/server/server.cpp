@@ -9,12 +9,17 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <array>
+#include <atomic>
+#include <fmt/format.h>
 #include <thread>
 
+#include "http/request_parser.hpp"
 #include "net/endpoint.hpp"
 #include "net/listener.hpp"
 #include "net/socket_trace.hpp"
 #include "net/stop_signals.hpp"
+#include "netlab/platform/error.hpp"
 #include "netlab/platform/interfaces.hpp"
 #include "netlab/platform/limits.hpp"
 #include "server/connection.hpp"
@@ -31,14 +36,40 @@ constexpr int listen_backlog = 1024;
 // Pause before accepting again after a failed accept (e.g. out of file descriptors).
 constexpr std::chrono::milliseconds accept_backoff{100};
 constexpr std::chrono::milliseconds shutdown_poll{50};
+// After shutdown's grace, connections still open are closed; their coroutines then report
+// the cut-off responses. This long at most, then the threads stop regardless.
+constexpr std::chrono::milliseconds cut_off_wait{1000};
+// A refused connection's request is read (and dropped) for a moment after the 503, so
+// closing does not reset the connection under the reply (see lingering_close in
+// connection.cpp) and the log can name the request. Bounded in time, bytes and number:
+// refusals happen when the server is already full.
+constexpr std::chrono::milliseconds refusal_linger{1000};
+constexpr std::size_t refusal_linger_bytes = 64 * 1024;
+constexpr std::size_t refusal_head_bytes = 4 * 1024;  // kept to name the request in the log
+constexpr unsigned max_lingering_refusals = 32;
 
-// Over --max-connections: a short 503 instead of a silent reset.
-std::string busy_reply() {
-    response res;
-    stock_reply(res, 503, false);
-    res.head.append("Retry-After: 1\r\n");
-    finish_head(res.head, true, false);
-    return res.head + std::string(res.body);
+// After a refusal: half-closes, then reads and drops what the client sends until it closes
+// or refusal_linger passes, keeping the first bytes in `head`. Returns how many it kept.
+asio::awaitable<std::size_t> linger_after_refusal(std::shared_ptr<tcp::socket> socket,
+                                                  std::array<char, refusal_head_bytes>& head) {
+    std::error_code ec;
+    socket->shutdown(tcp::socket::shutdown_send, ec);
+    // The handler owns the socket too: it may run after this coroutine has ended.
+    asio::steady_timer limit(socket->get_executor(), refusal_linger);
+    limit.async_wait([socket](std::error_code timer_ec) {
+        std::error_code ignored;
+        if (!timer_ec) socket->close(ignored);  // ends the read below
+    });
+    std::array<char, 4096> sink;
+    std::size_t kept = 0;
+    for (std::size_t dropped = 0; !ec && dropped < refusal_linger_bytes;) {
+        const std::size_t n = co_await socket->async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+        const std::size_t keep = std::min(n, head.size() - kept);
+        std::copy_n(sink.begin(), keep, head.begin() + static_cast<std::ptrdiff_t>(kept));
+        kept += keep;
+        dropped += n;
+    }
+    co_return kept;
 }
 
 }  // namespace
@@ -54,6 +85,10 @@ struct server::impl {
     std::unique_ptr<net::stop_signals> signals;
     std::size_t next_worker = 0;
     bool stopping = false;
+    bool cutting_off = false;            // connections left after the grace are being closed
+    clock::time_point cut_off_deadline;  // when the threads stop even so
+    std::atomic<unsigned> refusals{0};   // 503s being sent or lingering; shutdown waits for them
+    std::string busy_reason;             // the access log's words for a refusal
     clock::time_point started;
 
     asio::io_context& main_io() { return workers.front()->io; }
@@ -67,15 +102,17 @@ struct server::impl {
     std::error_code listen();
     listening_info describe() const;
     asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
-    asio::awaitable<void> refuse(tcp::socket socket);
+    asio::awaitable<void> refuse(tcp::socket accepted_socket, worker& w);
     asio::awaitable<void> shutdown();
     void begin_shutdown();
+    void cut_off_all(const std::string& reason);
 };
 
 server::server(server_config config, server_events events) : impl_(std::make_unique<impl>()) {
     impl_->config = std::move(config);
     impl_->events = std::move(events);
     if (impl_->config.threads == 0) impl_->config.threads = 1;
+    impl_->busy_reason = fmt::format("over --max-connections {}", impl_->config.max_connections);
 }
 
 server::~server() = default;
@@ -118,6 +155,7 @@ listening_info server::impl::describe() const {
     info.dual_stack = ep.address().is_v6() && ep.address().is_unspecified();
     info.root = site->root().string();
     info.threads = config.threads;
+    info.echo = config.echo;
     if (!ep.address().is_unspecified()) {
         info.urls.push_back(net::http_url(ep.address(), info.port));
         return info;
@@ -153,7 +191,8 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
         // Counted here, not when the worker gets to it, so a burst cannot overshoot.
         if (counters.active.fetch_add(1, std::memory_order_relaxed) >= config.max_connections) {
             counters.active.fetch_sub(1, std::memory_order_relaxed);
-            asio::co_spawn(w.io, refuse(std::move(socket)), asio::detached);
+            refusals.fetch_add(1);
+            asio::co_spawn(w.io, refuse(std::move(socket), w), asio::detached);
             continue;
         }
         asio::post(w.io, [&w, s = std::move(socket)]() mutable {
@@ -162,36 +201,85 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
     }
 }
 
-// Over --max-connections: a short 503 instead of a silent reset, then close.
-asio::awaitable<void> server::impl::refuse(tcp::socket socket) {
-    const std::string reply = busy_reply();  // fresh Date each time; this path is rare
+// Over --max-connections: a short 503 instead of a silent reset, then a gentle close, and
+// the refusal in the access log like any other answer.
+asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& w) {
+    const auto accepted = clock::now();
+    const auto socket = std::make_shared<tcp::socket>(std::move(accepted_socket));
     std::error_code ec;
-    co_await asio::async_write(socket, asio::buffer(reply), asio::redirect_error(asio::use_awaitable, ec));
-    counters.server_errors.fetch_add(1, std::memory_order_relaxed);
-    net::traced_close(socket);
+    const auto peer = socket->remote_endpoint(ec);
+    const std::string client = ec ? "unknown" : net::to_string(peer);
+    response res;  // fresh Date each time; this path is rare
+    stock_reply(res, 503, false);
+    res.head.append("Retry-After: 1\r\n");
+    finish_head(res.head, true, false);
+    const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head), asio::buffer(res.body)};
+    const std::size_t n = co_await asio::async_write(*socket, parts, asio::redirect_error(asio::use_awaitable, ec));
+    net::trace_socket(platform::trace_step::send, *socket, static_cast<std::int64_t>(n), ec);
+    const std::uint64_t body_sent = n > res.head.size() ? n - res.head.size() : 0;
+    const auto answered = clock::now();
+    counters.refused.fetch_add(1, std::memory_order_relaxed);
+    w.count_answer(503, body_sent, !ec);
+
+    std::array<char, refusal_head_bytes> head;
+    std::size_t got = 0;
+    if (!ec && refusals.load() <= max_lingering_refusals) got = co_await linger_after_refusal(socket, head);
+    net::traced_close(*socket);
+
+    http::request_head req;
+    const bool named = http::parse_request({head.data(), got}, req, {config.max_head_bytes, config.max_target_bytes})
+                           .status == http::parse_status::complete;
+    request_record rec;
+    rec.client = client;
+    rec.method = named ? req.method : "-";
+    rec.target = named ? req.target : "-";
+    rec.version = named ? http::version_text(req) : "-";
+    rec.status = 503;
+    rec.bytes = body_sent;
+    rec.duration_ms = std::chrono::duration<double, std::milli>(answered - accepted).count();
+    rec.error = busy_reason;
+    const std::string why = ec ? platform::describe(ec) : std::string{};
+    rec.cut_off = why;
+    if (ec) rec.expected_bytes = res.body.size();
+    w.report(rec);
+    refusals.fetch_sub(1);
 }
 
 void server::impl::begin_shutdown() {
-    if (stopping) {
-        // A second Ctrl-C: stop now.
+    if (cutting_off) {
+        // A third Ctrl-C: stop now, reported or not.
         for (auto& w : workers) w->io.stop();
+        return;
+    }
+    if (stopping) {
+        // A second Ctrl-C: close what is left now; shutdown() ends once it is reported.
+        cut_off_all("stopped by a second Ctrl-C");
         return;
     }
     stopping = true;
     if (events.on_notice) events.on_notice("shutting down: finishing responses in flight");
-    for (auto& a : acceptors) {
-        std::error_code ec;
-        a.close(ec);
-    }
+    for (auto& a : acceptors) net::traced_close(a);
     for (auto& w : workers) asio::post(w->io, [&w = *w] { w.drain(); });
     for (auto& g : guards) g.reset();
     asio::co_spawn(main_io(), shutdown(), asio::detached);
 }
 
+void server::impl::cut_off_all(const std::string& reason) {
+    if (cutting_off) return;
+    cutting_off = true;
+    cut_off_deadline = clock::now() + cut_off_wait;
+    for (auto& w : workers) asio::post(w->io, [&w = *w, reason] { w.cut_off_all(reason); });
+}
+
 asio::awaitable<void> server::impl::shutdown() {
     asio::steady_timer timer(main_io());
     const auto deadline = clock::now() + config.shutdown_grace;
-    while (counters.active.load() > 0 && clock::now() < deadline) {
+    while (counters.active.load() > 0 || refusals.load() > 0) {
+        const auto now = clock::now();
+        if (!cutting_off && now >= deadline)
+            cut_off_all(fmt::format("shutdown: the {:g} s grace period ended",
+                                    std::chrono::duration<double>(config.shutdown_grace).count()));
+        if (cutting_off && now >= cut_off_deadline) break;
         timer.expires_after(shutdown_poll);
         std::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -224,6 +312,8 @@ server_stats server::run() {
     s.client_errors = d.counters.client_errors.load();
     s.server_errors = d.counters.server_errors.load();
     s.timeouts = d.counters.timeouts.load();
+    s.refused = d.counters.refused.load();
+    s.cut_off = d.counters.cut_off.load();
     s.uptime_s = std::chrono::duration<double>(clock::now() - d.started).count();
     return s;
 }

@@ -85,6 +85,7 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
         case http::path_error::none: break;
         case http::path_error::traversal:
         case http::path_error::backslash: return stock_reply(res, 403, is_head);
+        case http::path_error::above_root:  // nginx, too, answers 400 for "/../x"
         default: return stock_reply(res, 400, is_head);
     }
     // Dotfiles (.git, .env) are treated as absent, so their existence is not revealed.
@@ -122,7 +123,9 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
         return serve_folder(req, is_head, full, canonical_target, np.segments.empty(), cache,
                             cacheable ? key : std::string_view{}, res);
     }
-    if (!st.is_regular) return stock_reply(res, 404, is_head);
+    // "/a.txt/" names a folder that does not exist: 404, as nginx (ENOTDIR) and python's
+    // http.server answer; serving the file there would break its relative links.
+    if (!st.is_regular || np.trailing_slash) return stock_reply(res, 404, is_head);
     auto entry = cache.insert(cacheable ? key : std::string_view{}, full, st, ec);
     if (!entry) return stock_reply(res, ec == std::errc::permission_denied ? 403 : 404, is_head);
     serve_file(req, is_head, entry, res);
@@ -169,7 +172,9 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
     }
     if (ec) return stock_reply(res, 403, is_head);
     res.status = 200;
-    res.owned_body = http::render_listing(url_path, std::move(entries), is_root);
+    const auto q = req.target.find('?');
+    const auto order = http::parse_listing_order(q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1));
+    res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order);
     res.body = res.owned_body;
     res.head_only = is_head;
     head_builder(res.head, 200)

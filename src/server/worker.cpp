@@ -32,7 +32,7 @@ std::unique_ptr<request_state> worker::acquire_state() {
 void worker::release_state(std::unique_ptr<request_state> st) {
     st->used = 0;
     st->res.reset();
-    const bool big = st->echo_body.capacity() > max_pooled_capacity || st->res.owned_body.capacity() > max_pooled_capacity;
+    const bool big = st->kept_body.capacity() > max_pooled_capacity || st->res.owned_body.capacity() > max_pooled_capacity;
     if (!big && spare_states_.size() < max_spare_states) spare_states_.push_back(std::move(st));
 }
 
@@ -49,6 +49,26 @@ asio::awaitable<void> worker::reap() {
         snapshot.assign(connections.begin(), connections.end());
         for (auto* c : snapshot) c->expire_if_late(now);
     }
+}
+
+void worker::cut_off_all(const std::string& reason) {
+    std::vector<connection*> snapshot(connections.begin(), connections.end());
+    for (auto* c : snapshot) c->cut_off(reason);
+}
+
+void worker::count_answer(int status, std::uint64_t body_sent, bool complete) {
+    counters.requests.fetch_add(1, std::memory_order_relaxed);
+    counters.bytes.fetch_add(body_sent, std::memory_order_relaxed);
+    if (status >= 500) counters.server_errors.fetch_add(1, std::memory_order_relaxed);
+    else if (status >= 400) counters.client_errors.fetch_add(1, std::memory_order_relaxed);
+    if (!complete) counters.cut_off.fetch_add(1, std::memory_order_relaxed);
+}
+
+void worker::report(request_record rec) const {
+    if (!events.on_request || !config.access_log) return;
+    rec.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    events.on_request(rec);
 }
 
 void worker::drain() {

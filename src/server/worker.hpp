@@ -29,8 +29,9 @@ struct request_state {
     std::vector<char> buffer;
     std::size_t used = 0;         // bytes in buffer
     http::request_head req;
-    std::uint64_t body_bytes = 0;  // request body bytes read (and echoed or dropped)
-    std::string echo_body;
+    std::uint64_t body_bytes = 0;  // request body bytes read (and kept or dropped)
+    std::string kept_body;         // the body's first bytes, for --echo and --dump
+    std::uint64_t body_sent = 0;   // response body bytes actually sent
     http::chunked_decoder chunked;
     response res;
 };
@@ -44,6 +45,8 @@ struct shared_counters {
     std::atomic<std::uint64_t> client_errors{0};
     std::atomic<std::uint64_t> server_errors{0};
     std::atomic<std::uint64_t> timeouts{0};
+    std::atomic<std::uint64_t> refused{0};
+    std::atomic<std::uint64_t> cut_off{0};
 };
 
 class worker {
@@ -67,6 +70,16 @@ public:
 
     // Closes idle connections and lets busy ones finish (runs on this worker's thread).
     void drain();
+
+    // Closes every connection now; a response in flight is reported as cut off for `reason`.
+    void cut_off_all(const std::string& reason);
+
+    // Counts one answer in the totals: a request, its status class, the body bytes sent.
+    void count_answer(int status, std::uint64_t body_sent, bool complete);
+
+    // Reports one answer to the access log, stamped with the time now, unless the log is
+    // switched off (-q).
+    void report(request_record rec) const;
 
 private:
     std::vector<std::unique_ptr<request_state>> spare_states_;

@@ -189,7 +189,7 @@ asio::awaitable<bool> state::open() {
     // Connected: the kernel keeps only the target's datagrams for us and reports its
     // ICMP port-unreachable as ECONNREFUSED (WSAECONNRESET on Windows, translated).
     socket.connect(result.remote, ec);
-    net::trace_socket(platform::trace_step::connect, socket, -1, ec);
+    net::trace_connect(socket, result.remote, ec);
     if (ec) {
         fail(send_error::socket_failed, ec, net::to_string(result.remote));
         co_return false;

@@ -8,6 +8,7 @@
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
 #include "support/netlab_server.hpp"
+#include "support/peers.hpp"
 
 using namespace netlab::test;
 
@@ -79,6 +80,22 @@ TEST_CASE("a missing file gives 404") {
     require_curl();
     site s;
     CHECK(curl({s.server.url("/no-such-file.txt")}).response.status == 404);
+}
+
+TEST_CASE("a file asked for with a trailing slash is 404, as nginx and python http.server answer") {
+    site s;
+    temp_dir work;
+    auto nginx = require_nginx(s.dir.path(), work.path());
+    auto python = require_python_http(s.dir.path());
+    for (const std::string target : {"/hello.txt/", "/data.json/"}) {
+        CAPTURE(target);
+        const auto request = get(target, "Connection: close\r\n");
+        const auto ours = parse_response(netlab::test::exchange(s.server.port, request));
+        CHECK(ours.status == 404);
+        CHECK(ours.body.find("Hello") == std::string::npos);
+        CHECK(parse_response(netlab::test::exchange(nginx.port, request)).status == 404);
+        CHECK(parse_response(netlab::test::exchange(python.port, request)).status == 404);
+    }
 }
 
 TEST_CASE("range 0-9 gives 206 with the first ten bytes and Content-Range") {

@@ -2,6 +2,7 @@
 // names, percent-encoded links, order), --no-listing, and dotfiles.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "support/http_peers.hpp"
@@ -20,15 +21,6 @@ struct link {
     std::string label;
 };
 
-// Every <a href="...">label</a> of a listing page, in page order.
-std::vector<link> links_of(const std::string& html) {
-    std::vector<link> out;
-    const std::regex a("<a href=\"([^\"]*)\">([^<]*)</a>");
-    for (auto it = std::sregex_iterator(html.begin(), html.end(), a); it != std::sregex_iterator(); ++it)
-        out.push_back({(*it)[1].str(), (*it)[2].str()});
-    return out;
-}
-
 std::string html_unescape(std::string s) {
     const std::pair<std::string, std::string> entities[] = {{"&lt;", "<"},   {"&gt;", ">"},   {"&quot;", "\""},
                                                             {"&#39;", "'"},   {"&#x27;", "'"}, {"&apos;", "'"},
@@ -38,6 +30,25 @@ std::string html_unescape(std::string s) {
             s.replace(p, from.size(), to);
     }
     return s;
+}
+
+// Every <a href="...">label</a> of a listing page, in page order.
+std::vector<link> links_of(const std::string& html) {
+    std::vector<link> out;
+    const std::regex a("<a href=\"([^\"]*)\">([^<]*)</a>");
+    for (auto it = std::sregex_iterator(html.begin(), html.end(), a); it != std::sregex_iterator(); ++it)
+        out.push_back({(*it)[1].str(), (*it)[2].str()});
+    return out;
+}
+
+// The names listed, in page order: neither the column heads' links nor "../".
+std::vector<std::string> listed_names(const std::string& html) {
+    std::vector<std::string> out;
+    for (const auto& l : links_of(html)) {
+        const auto name = html_unescape(l.label);
+        if (l.href.front() != '?' && name != "../") out.push_back(name);
+    }
+    return out;
 }
 
 const link* find_label(const std::vector<link>& links, const std::string& name) {
@@ -120,14 +131,56 @@ TEST_CASE("a folder listing escapes names as HTML, links them percent-encoded, f
     CHECK(via_accented.status == 200);
     CHECK(via_accented.body == "accented content\n");
 
-    // Order: folders first (alpha/, zeta/), then files in byte order.
-    std::vector<std::string> order;
-    for (const auto& l : links) {
-        const auto name = html_unescape(l.label);
-        if (name != "../") order.push_back(name);
-    }
+    // Order: folders first (alpha/, zeta/), then files.
     const std::vector<std::string> expected{"alpha/", "zeta/", tricky, "b.txt", accented};
-    CHECK(order == expected);
+    CHECK(listed_names(page.body) == expected);
+}
+
+TEST_CASE("a listing shows folders first, then names in natural case-insensitive order") {
+    require_curl();
+    temp_dir dir;
+    for (const char* name : {"Zebra", "file10", "apple", "cherry", "file2", "Banana", "file1"}) dir.write(name, "x");
+    dir.write("Src/main.c", "x");
+    dir.write("docs/a.md", "x");
+    auto s = start_server(dir.path());
+    const auto page = curl({s.url("/")}).response;
+    REQUIRE(page.status == 200);
+    CHECK(listed_names(page.body) ==
+          std::vector<std::string>{"docs/", "Src/", "apple", "Banana", "cherry", "file1", "file2", "file10", "Zebra"});
+}
+
+TEST_CASE("a listing sorts by size or date from its query string and links each column head") {
+    require_curl();
+    temp_dir dir;
+    dir.write("big.bin", std::string(5000, 'x'));
+    dir.write("small.txt", "x");
+    dir.write("mid.dat", std::string(300, 'x'));
+    dir.write("sub/a", "x");
+    // Dates: small oldest, big newest.
+    const auto now = std::filesystem::file_time_type::clock::now();
+    std::filesystem::last_write_time(dir.path() + "/small.txt", now - std::chrono::hours(48));
+    std::filesystem::last_write_time(dir.path() + "/mid.dat", now - std::chrono::hours(24));
+    std::filesystem::last_write_time(dir.path() + "/big.bin", now - std::chrono::hours(1));
+    auto s = start_server(dir.path());
+
+    const auto by_size = curl({s.url("/?sort=size")}).response;
+    REQUIRE(by_size.status == 200);
+    CHECK(listed_names(by_size.body) == std::vector<std::string>{"sub/", "small.txt", "mid.dat", "big.bin"});
+    const auto biggest_first = curl({s.url("/?sort=size&order=desc")}).response;
+    CHECK(listed_names(biggest_first.body) == std::vector<std::string>{"sub/", "big.bin", "mid.dat", "small.txt"});
+    const auto newest_first = curl({s.url("/?order=desc&sort=date")}).response;
+    CHECK(listed_names(newest_first.body) == std::vector<std::string>{"sub/", "big.bin", "mid.dat", "small.txt"});
+    const auto unknown = curl({s.url("/?sort=colour")}).response;
+    CHECK(unknown.status == 200);
+    CHECK(listed_names(unknown.body) == std::vector<std::string>{"sub/", "big.bin", "mid.dat", "small.txt"});
+
+    // The column heads are links that curl can follow back to this folder, sorted.
+    std::vector<std::string> heads;
+    for (const auto& l : links_of(by_size.body))
+        if (l.href.front() == '?') heads.push_back(html_unescape(l.href));
+    CHECK(heads == std::vector<std::string>{"?sort=name&order=asc", "?sort=size&order=desc", "?sort=date&order=asc"});
+    const auto followed = curl({s.url("/" + heads[1])}).response;
+    CHECK(listed_names(followed.body) == listed_names(biggest_first.body));
 }
 
 TEST_CASE("--no-listing gives 403 for a folder without index.html but still serves index pages") {

@@ -25,24 +25,35 @@ void require_curl() {
     if (!have_program("curl")) FAIL("curl is not installed (scripts/test installs it)");
 }
 
-// Every JSON event left on the server's stdout after it exited.
-std::vector<nlohmann::json> remaining_events(netlab_server& s) {
-    std::vector<nlohmann::json> out;
-    while (const auto line = s.process.read_line(1s)) out.push_back(nlohmann::json::parse(*line, nullptr, false));
-    return out;
-}
-
-nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind) {
-    for (const auto& e : events)
-        if (e.is_object() && e.value("event", "") == kind) return e;
-    return nullptr;
-}
-
 std::uintmax_t size_or_zero(const std::string& path) {
     std::error_code ec;
     const auto n = std::filesystem::file_size(path, ec);
     return ec ? 0 : n;
 }
+
+// A 20 MiB file that curl is downloading from a fresh server at `rate` (curl's
+// --limit-rate); constructed once the first bytes have arrived.
+struct download_in_flight {
+    static constexpr std::size_t size = 20 * 1024 * 1024;
+    temp_dir dir;
+    std::string content;
+    netlab_server server;
+    std::string out;
+    child curl;
+
+    download_in_flight(const std::string& rate, std::uint64_t seed)
+        : content(random_bytes(size, seed)), out(dir.path() + "/download.bin") {
+        require_curl();
+        dir.write("site/big.bin", content);
+        server = start_server(dir.path() + "/site");
+        curl = child::start({"curl", "-sS", "--noproxy", "*", "--max-time", "30", "--limit-rate", rate, "-o", out,
+                             server.url("/big.bin")});
+        const auto deadline = clock_type::now() + 5s;
+        while (received() == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(20ms);
+        REQUIRE(received() > 0);
+    }
+    std::uintmax_t received() const { return size_or_zero(out); }
+};
 
 }  // namespace
 
@@ -192,7 +203,7 @@ TEST_CASE("SIGINT stops the server with exit 0 and a summary counting the reques
     s.process.send_signal(SIGINT);
     CHECK(s.process.wait(10s) == 0);
     CHECK(seconds_since(started) < 3.0);
-    const auto events = remaining_events(s);
+    const auto events = s.remaining_events();
     const auto summary = find_event(events, "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["requests"] == 3);
@@ -216,7 +227,7 @@ TEST_CASE("SIGINT closes idle keep-alive connections and exits promptly") {
     CHECK(c.closed_by_peer(3s));
     CHECK(s.process.wait(10s) == 0);
     CHECK(seconds_since(started) < 3.0);
-    const auto summary = find_event(remaining_events(s), "summary");
+    const auto summary = find_event(s.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["requests"] == 1);
 }
@@ -228,7 +239,7 @@ TEST_CASE("SIGTERM also stops the server cleanly with exit 0") {
     CHECK(parse_response(netlab::test::exchange(s.port, get("/a.txt", "Connection: close\r\n"))).status == 200);
     s.process.send_signal(SIGTERM);
     CHECK(s.process.wait(10s) == 0);
-    const auto summary = find_event(remaining_events(s), "summary");
+    const auto summary = find_event(s.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["requests"] == 1);
 }
@@ -242,61 +253,104 @@ TEST_CASE("a signal sent as soon as the listening event appears already stops th
         auto s = start_server(dir.path());
         s.process.send_signal(i % 2 == 0 ? SIGTERM : SIGINT);
         CHECK(s.process.wait(10s) == 0);
-        CHECK(find_event(remaining_events(s), "summary").is_object());
+        CHECK(find_event(s.remaining_events(), "summary").is_object());
     }
 }
 
 TEST_CASE("a download in flight at SIGINT completes when it fits in the grace period") {
-    require_curl();
-    temp_dir dir;
-    constexpr std::size_t size = 20 * 1024 * 1024;
-    const auto content = random_bytes(size, 7);
-    dir.write("site/big.bin", content);
-    auto s = start_server(dir.path() + "/site");
-    const auto out = dir.path() + "/download.bin";
     // About 2.5 s at 8 MiB/s: longer than the wait before SIGINT, shorter than the 5 s grace.
-    auto download = child::start({"curl", "-sS", "--noproxy", "*", "--max-time", "30", "--limit-rate", "8M", "-o", out,
-                                  s.url("/big.bin")});
-    const auto deadline = clock_type::now() + 5s;
-    while (size_or_zero(out) == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(20ms);
-    REQUIRE(size_or_zero(out) > 0);
-    CHECK(size_or_zero(out) < size);  // still in flight
+    download_in_flight d("8M", 7);
+    CHECK(d.received() < d.size);  // still in flight
 
     const auto signalled = clock_type::now();
-    s.process.send_signal(SIGINT);
-    CHECK(download.wait(20s) == 0);
-    CHECK(s.process.wait(10s) == 0);
+    d.server.process.send_signal(SIGINT);
+    CHECK(d.curl.wait(20s) == 0);
+    CHECK(d.server.process.wait(10s) == 0);
     CHECK(seconds_since(signalled) < 5.5);
-    CHECK(size_or_zero(out) == size);
-    CHECK(read_file(out) == content);
-    const auto summary = find_event(remaining_events(s), "summary");
+    CHECK(d.received() == d.size);
+    CHECK(read_file(d.out) == d.content);
+    const auto summary = find_event(d.server.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["requests"] == 1);
-    CHECK(summary["bytes"] == size);
+    CHECK(summary["bytes"] == d.size);
 }
 
 TEST_CASE("a download too slow for the grace period is cut off and the server still exits 0") {
-    require_curl();
-    temp_dir dir;
-    constexpr std::size_t size = 20 * 1024 * 1024;
-    dir.write("site/big.bin", random_bytes(size, 8));
-    auto s = start_server(dir.path() + "/site");
-    const auto out = dir.path() + "/download.bin";
     // 1 MiB/s: twenty seconds, far beyond the 5 s grace.
-    auto download = child::start({"curl", "-sS", "--noproxy", "*", "--max-time", "30", "--limit-rate", "1M", "-o", out,
-                                  s.url("/big.bin")});
-    const auto deadline = clock_type::now() + 5s;
-    while (size_or_zero(out) == 0 && clock_type::now() < deadline) std::this_thread::sleep_for(20ms);
-    REQUIRE(size_or_zero(out) > 0);
-
+    download_in_flight d("1M", 8);
     const auto signalled = clock_type::now();
-    s.process.send_signal(SIGINT);
-    CHECK(s.process.wait(15s) == 0);
+    d.server.process.send_signal(SIGINT);
+    CHECK(d.server.process.wait(15s) == 0);
     const double took = seconds_since(signalled);
     CHECK(took >= 4.0);
     CHECK(took < 8.0);
-    CHECK(download.wait(30s) != 0);  // curl reports the transfer as incomplete
-    CHECK(size_or_zero(out) < size);
+    CHECK(d.curl.wait(30s) != 0);  // curl reports the transfer as incomplete
+    CHECK(d.received() < d.size);
+
+    // The cut-off response is logged with the bytes that went out and why.
+    const auto events = d.server.remaining_events();
+    const auto request = find_event(events, "request");
+    REQUIRE(request.is_object());
+    CHECK(request["status"] == 200);
+    CHECK(request["expected_bytes"] == d.size);
+    const auto sent = request["bytes"].get<std::uint64_t>();
+    CHECK(sent > 0);
+    CHECK(sent < d.size);
+    CHECK(d.received() <= sent);
+    CHECK(request["cut_off"] == "shutdown: the 5 s grace period ended");
+    const auto summary = find_event(events, "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["cut_off"] == 1);
+    CHECK(summary["requests"] == 1);
+    CHECK(summary["bytes"] == sent);
+}
+
+TEST_CASE("a second SIGINT cuts off a download at once, and it is still logged") {
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: closing a socket does not end its TransmitFile there");
+        return;
+    }
+    download_in_flight d("1M", 9);
+    const auto signalled = clock_type::now();
+    d.server.process.send_signal(SIGINT);
+    std::this_thread::sleep_for(300ms);
+    d.server.process.send_signal(SIGINT);
+    CHECK(d.server.process.wait(10s) == 0);
+    CHECK(seconds_since(signalled) < 2.5);
+    // curl may read what the kernel still holds for a while; it is stopped when `d` goes.
+    const auto events = d.server.remaining_events();
+    const auto request = find_event(events, "request");
+    REQUIRE(request.is_object());
+    CHECK(request["cut_off"] == "stopped by a second Ctrl-C");
+    CHECK(request["bytes"].get<std::uint64_t>() < d.size);
+    CHECK(find_event(events, "summary")["cut_off"] == 1);
+}
+
+TEST_CASE("the summary a person reads counts in words: 1 request, 1 connection, 4xx as client answers") {
+    require_curl();
+    temp_dir dir;
+    dir.write("a.txt", "0123456789");
+    {
+        auto s = start_human_server(dir.path());
+        CHECK(curl({s.url("/a.txt")}).response.status == 200);
+        s.process.send_signal(SIGINT);
+        CHECK(s.process.wait(10s) == 0);
+        const auto text = lf_lines(s.process.stdout_rest());
+        CHECK_MESSAGE(text.find(". 1 request on 1 connection, 10 B sent: 1 ok\n") != std::string::npos, text);
+    }
+    {
+        auto s = start_human_server(dir.path());
+        CHECK(curl({s.url("/a.txt")}).response.status == 200);
+        CHECK(curl({s.url("/a.txt")}).response.status == 200);
+        CHECK(curl({s.url("/missing")}).response.status == 404);
+        s.process.send_signal(SIGINT);
+        CHECK(s.process.wait(10s) == 0);
+        const auto text = lf_lines(s.process.stdout_rest());
+        const auto summary = text.substr(text.find("Stopped after"));
+        CHECK_MESSAGE(summary.find(". 3 requests on 3 connections, ") != std::string::npos, summary);
+        CHECK_MESSAGE(summary.find(" sent: 2 ok, 1 client answer (4xx)\n") != std::string::npos, summary);
+        CHECK(summary.find("error") == std::string::npos);
+    }
 }
 
 TEST_CASE("serve-http of a folder that does not exist is a one-line usage error with exit 2") {

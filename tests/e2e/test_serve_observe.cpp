@@ -1,7 +1,11 @@
 // What serve-http shows about requests: --echo answers with the request itself, --dump
-// reports the head exactly as received, and the JSON access log has one event per request.
+// reports the head exactly as received and the body escaped, and the access log has one
+// event per answer: refusals and cut-off responses included, control bytes escaped.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <csignal>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -25,7 +29,66 @@ nlohmann::json next_of(netlab_server& s, const std::string& kind, std::chrono::m
     }
 }
 
+// The next request event whose target is `target`, skipping others (a stray connection
+// from another test's scanner is refused and logged too), or null at the deadline.
+nlohmann::json request_for(netlab_server& s, const std::string& target, std::chrono::milliseconds timeout = 5s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return nullptr;
+        auto e = next_of(s, "request", left);
+        if (e.is_null() || e.value("target", "") == target) return e;
+    }
+}
+
+// Lines a human-mode server prints, up to and including the first that starts with `last`.
+std::string lines_until(netlab_server& s, const std::string& last) {
+    std::string text;
+    while (const auto line = s.process.read_line(5s)) {
+        text += lf_lines(*line) + "\n";
+        if (line->rfind(last, 0) == 0) break;
+    }
+    return text;
+}
+
+bool has_control_bytes(const std::string& text) {
+    return std::any_of(text.begin(), text.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return (u < 0x20 && c != '\n') || u == 0x7f;
+    });
+}
+
+// A server with --max-connections 1 whose one connection is taken (served and kept
+// open), so that the next one is refused.
+struct full_server {
+    temp_dir dir;
+    netlab_server server;
+    std::unique_ptr<raw_connection> held;
+    full_server() {
+        dir.write("a.txt", "a\n");
+        server = start_server(dir.path(), {"--max-connections", "1"});
+        held = std::make_unique<raw_connection>(server.port);
+        held->send(get("/a.txt?held=1"));
+        REQUIRE(parse_response(held->read_response()).status == 200);
+    }
+};
+
 }  // namespace
+
+TEST_CASE("--echo says it echoes, in words and in JSON, and names no folder") {
+    temp_dir dir;
+    auto echo = start_server(dir.path(), {"--echo"});
+    CHECK(echo.listening["mode"] == "echo");
+    CHECK_FALSE(echo.listening.contains("root"));
+    auto files = start_server(dir.path());
+    CHECK(files.listening["mode"] == "files");
+    CHECK(files.listening.contains("root"));
+
+    auto human = start_human_server(dir.path(), {"--echo"});
+    CHECK(human.banner.rfind("Echoing every request back as text on:\n", 0) == 0);
+    CHECK(human.banner.find("Serving") == std::string::npos);
+    CHECK(start_human_server(dir.path()).banner.rfind("Serving ", 0) == 0);
+}
 
 TEST_CASE("--echo answers a POST with its own head and body as text/plain") {
     if (!have_program("curl")) FAIL("curl is not installed (scripts/test installs it)");
@@ -83,7 +146,7 @@ TEST_CASE("the JSON access log has one request event per request with the docume
     c.send("GET /a.txt?v=1 HTTP/1.1\r\nHost: x\r\n\r\n");
     c.read_response();
     c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
-    c.read_response();
+    c.read_until("\r\n\r\n");  // a HEAD answer has no body, whatever its Content-Length says
     c.send("GET /nope HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
     const auto missing = parse_response(c.read_response());
 
@@ -128,5 +191,186 @@ TEST_CASE("a malformed request is logged once with its 4xx status") {
     const auto e = next_of(s, "request");
     REQUIRE(e.is_object());
     CHECK(e["status"] == 400);
+    CHECK(next_of(s, "request", 500ms).is_null());
+}
+
+TEST_CASE("--dump carries the body in JSON, limited to 4 KiB with a truncated flag") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--dump"});
+    raw_connection c(s.port);
+    c.send("POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nfield=value");
+    c.read_response();
+    const auto small = next_of(s, "dump");
+    REQUIRE(small.is_object());
+    CHECK(small["body"] == "field=value");
+    CHECK(small["body_bytes"] == 11);
+    CHECK(small["body_truncated"] == false);
+
+    const std::string big(10000, 'x');
+    c.send("POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 10000\r\n\r\n" + big);
+    c.read_response();
+    const auto large = next_of(s, "dump");
+    REQUIRE(large.is_object());
+    CHECK(large["body"] == big.substr(0, 4096));
+    CHECK(large["body_bytes"] == 10000);
+    CHECK(large["body_truncated"] == true);
+
+    c.send(get("/none"));
+    c.read_response();
+    const auto none = next_of(s, "dump");
+    REQUIRE(none.is_object());
+    CHECK(none["body"] == "");
+    CHECK(none["body_truncated"] == false);
+}
+
+TEST_CASE("--dump shows a person the body with its length, control bytes escaped") {
+    temp_dir dir;
+    auto s = start_human_server(dir.path(), {"--dump"});
+    raw_connection c(s.port);
+    const std::string body = "name=caf\xc3\xa9\x1b[31m red\x07\r\nline2";  // 27 bytes
+    c.send("POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    c.read_response();
+    const auto shown = lines_until(s, "(body:");
+    CHECK(shown.find("--- request from 127.0.0.1:") != std::string::npos);
+    CHECK(shown.find("POST /form HTTP/1.1\nHost: x\n") != std::string::npos);
+    CHECK(shown.find("name=caf\xc3\xa9\\x1b[31m red\\x07\nline2\n(body: 27 bytes)\n") != std::string::npos);
+    CHECK_FALSE(has_control_bytes(shown));
+
+    c.send("POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'y'));
+    c.read_response();
+    const auto long_one = lines_until(s, "(body:");
+    CHECK(long_one.find(std::string(4096, 'y') + "\n(body: 5000 bytes, the first 4096 shown)") != std::string::npos);
+    CHECK(long_one.find(std::string(4097, 'y')) == std::string::npos);
+}
+
+TEST_CASE("the access log shows a person the target with control bytes and non-UTF-8 escaped") {
+    temp_dir dir;
+    auto s = start_human_server(dir.path());
+    // Bytes >= 0x80 are allowed in a target: U+009B (CSI to some terminals) and a stray 0xFF.
+    raw_connection c(s.port);
+    c.send(get("/\xc2\x9b" "31m/\xff"));
+    CHECK(parse_response(c.read_response()).status == 400);  // not UTF-8: no such file name
+    const auto line = s.process.read_line(5s);
+    REQUIRE(line);
+    CHECK(line->find("\"GET /\\xc2\\x9b31m/\\xff HTTP/1.1\" 400") != std::string::npos);
+    CHECK(line->find('\x9b') == std::string::npos);
+    CHECK(line->find('\xff') == std::string::npos);
+}
+
+TEST_CASE("a 503 refusal over --max-connections is logged with the request it refused") {
+    full_server f;
+    CHECK(request_for(f.server, "/a.txt?held=1")["status"] == 200);
+    raw_connection refused(f.server.port);
+    refused.send(get("/a.txt?refused=1"));
+    const auto busy = parse_response(refused.read_response());
+    CHECK(busy.status == 503);
+    const auto e = request_for(f.server, "/a.txt?refused=1");
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 503);
+    CHECK(e["method"] == "GET");
+    CHECK(e["version"] == "HTTP/1.1");
+    CHECK(e["bytes"] == busy.body.size());
+    CHECK(e["error"] == "over --max-connections 1");
+    CHECK_FALSE(e.contains("cut_off"));
+
+    f.server.process.send_signal(SIGINT);
+    CHECK(f.server.process.wait(10s) == 0);
+    const auto summary = find_event(f.server.remaining_events(), "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["refused"].get<int>() >= 1);
+    CHECK(summary["server_errors"] == summary["refused"]);
+    CHECK(summary["requests"].get<int>() == 1 + summary["refused"].get<int>());
+}
+
+TEST_CASE("a refused connection lingers after the 503, so a client still sending its body is not reset") {
+    if (!have_program("python3")) FAIL("python3 is not installed (scripts/test installs it)");
+    full_server f;
+    // An upload that goes on after the answer arrived, as a slow client's would: the server
+    // must take (and drop) it for a moment rather than answer it with RST, which can cost a
+    // client the 503 it has not read yet.
+    const auto r = python(R"(
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+s.sendall(b"POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 32768\r\n\r\n")
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.split(b"\r\n")[0].decode())
+try:
+    for i in range(4):
+        s.sendall(b"x" * 8192)
+        time.sleep(0.05)
+    print("upload: taken")
+except OSError as e:
+    print("upload: " + type(e).__name__)
+)",
+                          {std::to_string(f.server.port)});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "HTTP/1.1 503 Service Unavailable\nupload: taken\n");
+}
+
+TEST_CASE("a download the client abandons is logged as cut off, with the bytes sent and why") {
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: its TransmitFile may go on waiting after the client's reset");
+        return;
+    }
+    temp_dir dir;
+    constexpr std::size_t size = 20 * 1024 * 1024;
+    dir.write("big.bin", random_bytes(size, 3));
+    auto s = start_server(dir.path());
+    {
+        raw_connection c(s.port);
+        c.send(get("/big.bin"));
+        CHECK(c.read_exactly(64 * 1024).size() == 64 * 1024);
+    }  // closed with unread data: the server's next send fails
+    const auto e = request_for(s, "/big.bin", 10s);
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 200);
+    CHECK(e["expected_bytes"] == size);
+    CHECK(e["bytes"].get<std::uint64_t>() < size);
+    const auto why = e.value("cut_off", "");
+    CHECK_MESSAGE((why == "connection reset by peer" || why == "connection closed by peer while sending"), why);
+}
+
+TEST_CASE("a request head that is not complete within --header-timeout is answered 408 and logged") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    raw_connection c(s.port);
+    c.send("GET /a.t");
+    const auto r = parse_response(c.read_response(5s));
+    CHECK(r.status == 408);
+    CHECK(r.header("Connection") == "close");
+    CHECK(c.closed_by_peer(3s));
+    const auto e = next_of(s, "request");
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 408);
+    CHECK(e["method"] == "-");
+    CHECK(e["bytes"] == r.body.size());
+    CHECK(e["error"] == "request head not complete within --header-timeout 1 s");
+    CHECK(e["duration_ms"].get<double>() >= 800);
+}
+
+TEST_CASE("a request body that stalls is answered 408 and logged with its request line") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    raw_connection c(s.port);
+    c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
+    CHECK(parse_response(c.read_response(5s)).status == 408);
+    const auto e = request_for(s, "/upload");
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 408);
+    CHECK(e["method"] == "POST");
+    CHECK(e["error"] == "the request body came too slowly");
+}
+
+TEST_CASE("a connection that never sends a byte is closed quietly: no 408, nothing logged") {
+    temp_dir dir;
+    auto s = start_server(dir.path(), {"--idle-timeout", "1"});
+    raw_connection c(s.port);
+    CHECK(c.closed_by_peer(5s));
+    CHECK(c.read_exactly(1, 100ms).empty());
     CHECK(next_of(s, "request", 500ms).is_null());
 }

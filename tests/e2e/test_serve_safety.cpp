@@ -7,6 +7,7 @@
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
 #include "support/netlab_server.hpp"
+#include "support/peers.hpp"
 
 using namespace netlab::test;
 
@@ -53,6 +54,11 @@ const std::vector<std::string> corpus{
 
 void require_curl() {
     if (!have_program("curl")) FAIL("curl is not installed (scripts/test installs it)");
+}
+
+// The response to `target` sent exactly as given, with Connection: close.
+http_response ask(unsigned short port, const std::string& target) {
+    return parse_response(netlab::test::exchange(port, get(target, "Connection: close\r\n")));
 }
 
 }  // namespace
@@ -145,4 +151,51 @@ TEST_CASE("a symlink checked once is checked again after it is changed to lead o
     const auto after = curl({s.url("/moving.txt")}).response;
     CHECK(after.status == 404);
     CHECK(after.body.find("TOP-SECRET") == std::string::npos);
+}
+
+TEST_CASE("a target with dot-segments is served as RFC 3986 resolves it, as nginx and python http.server do") {
+    fenced_site f;
+    f.dir.write("site/data.json", "{\"ok\":true}\n");
+    f.dir.write("site/sub dir/inner.txt", "inner\n");
+    temp_dir work;
+    auto s = start_server(f.root);
+    auto nginx = require_nginx(f.root, work.path());
+    auto python = require_python_http(f.root);
+    for (const std::string target : {"/sub%20dir/../data.json", "/sub/./../sub%20dir/../data.json",
+                                     "/no/such/folder/../../../data.json", "//sub//..//data.json"}) {
+        CAPTURE(target);
+        const auto ours = ask(s.port, target);
+        CHECK(ours.status == 200);
+        CHECK(ours.body == "{\"ok\":true}\n");
+        CHECK(ask(nginx.port, target).status == 200);
+        CHECK(ask(python.port, target).status == 200);
+    }
+    // A dot-dot that ends the path names a folder: its listing, like the slash form.
+    const auto folder = ask(s.port, "/sub%20dir/inner.txt/..");
+    CHECK(folder.status == 200);
+    CHECK(folder.body.find("inner.txt") != std::string::npos);
+}
+
+TEST_CASE("a target that climbs above the root gets 400 from netlab as from nginx, never the secret") {
+    fenced_site f;
+    temp_dir work;
+    auto s = start_server(f.root);
+    auto nginx = require_nginx(f.root, work.path());
+    for (const std::string target : {"/../secret.txt", "/a/../../secret.txt", "/sub/../../secret.txt",
+                                     "/sub/./../../site-secret/secret.txt", "/..", "/sub/../.."}) {
+        CAPTURE(target);
+        const auto ours = ask(s.port, target);
+        CHECK(ours.status == 400);
+        CHECK(ours.status == ask(nginx.port, target).status);
+        CHECK(ours.body.find("TOP-SECRET") == std::string::npos);
+    }
+}
+
+TEST_CASE("encoded dot-dots stay refused even where they would resolve inside the folder") {
+    fenced_site f;
+    auto s = start_server(f.root);
+    for (const std::string target : {"/sub/%2e%2e/index.html", "/sub/.%2e/index.html", "/sub/%2E./index.html"}) {
+        CAPTURE(target);
+        CHECK(ask(s.port, target).status == 403);
+    }
 }

@@ -236,7 +236,7 @@ TEST_CASE("a port out of range or a bad --bind is a usage error, and a port in u
     CHECK(r.err.find("65536") != std::string::npos);
     r = run_netlab({"udp-listen", "5000", "--bind", "not-an-address"});
     CHECK(r.exit_code == 2);
-    CHECK(r.err.find("not an IP address") != std::string::npos);
+    CHECK(r.err.find("--bind must be an IP address of this host") != std::string::npos);
     auto l = start_udp_listen({});
     r = run_netlab({"udp-listen", std::to_string(l.port), "--bind", "127.0.0.1"});
     CHECK(r.exit_code == 1);

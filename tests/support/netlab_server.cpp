@@ -14,6 +14,18 @@ nlohmann::json netlab_server::next_event(std::chrono::milliseconds timeout) {
     return nlohmann::json::parse(*line, nullptr, false);
 }
 
+std::vector<nlohmann::json> netlab_server::remaining_events() {
+    std::vector<nlohmann::json> out;
+    while (const auto line = process.read_line(1s)) out.push_back(nlohmann::json::parse(*line, nullptr, false));
+    return out;
+}
+
+nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind) {
+    for (const auto& e : events)
+        if (e.is_object() && e.value("event", "") == kind) return e;
+    return nullptr;
+}
+
 netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args) {
     auto argv = netlab_command();
     for (const char* a : {"--json", "serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
@@ -30,6 +42,39 @@ netlab_server start_server(const std::string& root, const std::vector<std::strin
     if (!s.listening.is_object() || s.listening.value("event", "") != "listening")
         throw std::runtime_error("unexpected first line from serve-http: " + *line);
     s.port = s.listening.at("port").get<unsigned short>();
+    return s;
+}
+
+std::string lf_lines(std::string text) {
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const bool crlf = text[i] == '\r' && (i + 1 == text.size() || text[i + 1] == '\n');
+        if (!crlf) text[out++] = text[i];
+    }
+    text.resize(out);
+    return text;
+}
+
+netlab_server start_human_server(const std::string& root, const std::vector<std::string>& extra_args) {
+    auto argv = netlab_command();
+    for (const char* a : {"serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
+    argv.push_back(root);
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    netlab_server s;
+    s.process = child::start(argv);
+    const std::string url_prefix = "  http://127.0.0.1:";
+    // "Serving DIR on:", the URLs, then "Press Ctrl-C to stop." ends the banner.
+    while (auto line = s.process.read_line(20s)) {
+        *line = lf_lines(*line);
+        s.banner += *line + "\n";
+        if (line->rfind(url_prefix, 0) == 0) s.port = static_cast<unsigned short>(std::stoi(line->substr(url_prefix.size())));
+        if (line->rfind("Press Ctrl-C", 0) == 0) break;
+    }
+    if (s.port == 0) {
+        s.process.wait(2s);
+        throw std::runtime_error("serve-http did not print where it listens; stdout: " + s.banner +
+                                 " stderr: " + s.process.stderr_text());
+    }
     return s;
 }
 

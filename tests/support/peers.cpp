@@ -74,4 +74,16 @@ std::optional<http_peer> start_nginx(const std::string& root, const std::string&
     throw std::runtime_error("nginx did not start (see its error.log)");
 }
 
+http_peer require_python_http(const std::string& root) {
+    auto p = start_python_http(root);
+    if (!p) throw std::runtime_error("python3 is not installed (scripts/test installs it)");
+    return std::move(*p);
+}
+
+http_peer require_nginx(const std::string& root, const std::string& work, const std::string& extra_locations) {
+    auto p = start_nginx(root, work, extra_locations);
+    if (!p) throw std::runtime_error("nginx is not installed (scripts/test installs it)");
+    return std::move(*p);
+}
+
 }  // namespace netlab::test

@@ -27,6 +27,11 @@ std::optional<http_peer> start_python_http(const std::string& root);
 std::optional<http_peer> start_nginx(const std::string& root, const std::string& work,
                                      const std::string& extra_locations = {});
 
+// The same, for tests that need the peer: a missing program throws (failing the test),
+// so a machine without it cannot pass silently.
+http_peer require_python_http(const std::string& root);
+http_peer require_nginx(const std::string& root, const std::string& work, const std::string& extra_locations = {});
+
 // True once a TCP connect to 127.0.0.1:port succeeds within the deadline.
 bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout = 5s);
 

@@ -93,13 +93,18 @@ int decode_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) :
 
 std::vector<std::string> netlab_command() {
     std::vector<std::string> cmd;
-    if (const char* emu = std::getenv("NETLAB_EMULATOR"); emu && *emu) cmd.emplace_back(emu);
+    if (under_emulator()) cmd.emplace_back(std::getenv("NETLAB_EMULATOR"));
     const char* bin = std::getenv("NETLAB_BIN");
     cmd.emplace_back(bin && *bin ? bin : NETLAB_BIN_PATH);
     return cmd;
 }
 
 std::vector<std::string> native_netlab_command() { return {NETLAB_BIN_PATH}; }
+
+bool under_emulator() {
+    const char* emu = std::getenv("NETLAB_EMULATOR");
+    return emu && *emu;
+}
 
 bool have_program(const std::string& name) {
     const char* path = std::getenv("PATH");

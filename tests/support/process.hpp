@@ -30,6 +30,10 @@ std::vector<std::string> netlab_command();
 // other end of a mixed pair (netlab.exe under wine talking to the Linux build).
 std::vector<std::string> native_netlab_command();
 
+// True when netlab runs under an emulator ($NETLAB_EMULATOR, e.g. wine): a few Windows
+// behaviours seen there are the emulator's, not Windows'.
+bool under_emulator();
+
 // Runs a program to completion (killing it at the deadline), feeding `input` on stdin.
 run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s,
                std::string_view input = {});

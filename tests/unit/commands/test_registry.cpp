@@ -7,21 +7,18 @@
 #include <string>
 #include <vector>
 
-#include "cli/parsing_rules.hpp"
+#include "cli/app_tree.hpp"
 #include "commands/registry.hpp"
 
 namespace {
 
-// Parses `args` (after the program name) with every registered subcommand; returns
+// Parses `args` (after the program name) with the app tree the binary uses; returns
 // whether a runner was chosen, throwing CLI11's error on bad input.
 bool parse(std::vector<std::string> args) {
-    CLI::App app{"test", "netlab"};
-    netlab::cli::apply_parsing_rules(app);
-    netlab::commands::runner chosen;
-    for (const auto& c : netlab::commands::all()) c.add(app, chosen);
+    auto tree = netlab::cli::make_app_tree();
     std::reverse(args.begin(), args.end());
-    app.parse(args);
-    return static_cast<bool>(chosen);
+    tree->app.parse(args);
+    return static_cast<bool>(tree->chosen);
 }
 
 }  // namespace
@@ -46,4 +43,28 @@ TEST_CASE("serve_http refuses bad values before any socket opens") {
     CHECK_THROWS_AS(parse({"serve-http", "/no/such/folder/anywhere"}), CLI::ValidationError);
     CHECK_THROWS_AS(parse({"serve-http", "--threads", "0"}), CLI::ValidationError);
     CHECK_THROWS_AS(parse({"serve-http", "--header-timeout", "-1"}), CLI::ValidationError);
+}
+
+TEST_CASE("udp_listen accepts its documented options and refuses bad values") {
+    CHECK(parse({"udp-listen", "0", "--bind", "::", "--echo", "--hex", "--headers", "--count", "5", "--timeout", "1.5",
+                 "--interval", "0.5", "--no-offload"}));
+    CHECK_THROWS_AS(parse({"udp-listen"}), CLI::ParseError);
+    CHECK_THROWS_AS(parse({"udp-listen", "65536"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-listen", "5000", "--bind", "example.com"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-listen", "5000", "--count", "0"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-listen", "5000", "--timeout", "0"}), CLI::ValidationError);
+}
+
+TEST_CASE("udp_send accepts its documented options and refuses bad values and mixed modes") {
+    CHECK(parse({"udp-send", "localhost", "9", "hello", "--count", "3", "--interval", "0", "--source-port", "0", "-b",
+                 "127.0.0.1", "-4", "--timeout", "2"}));
+    CHECK(parse({"udp-send", "::1", "9", "--ping", "--count", "3", "--size", "100", "-6"}));
+    CHECK(parse({"udp-send", "::1", "9", "--probe", "--rate", "0", "--duration", "3", "--size", "32", "--no-offload"}));
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1"}), CLI::ParseError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "0"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "--ping", "--size", "31"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "--ping", "--probe"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "hi", "--ping"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "--probe", "--count", "5", "--duration", "1"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "-4", "-6"}), CLI::ExcludesError);
 }

@@ -37,23 +37,115 @@ TEST_CASE("parent link is shown except at the root") {
     CHECK_FALSE(contains(render_listing("/", {}, true), "../"));
 }
 
-TEST_CASE("folders come first, then files, each by byte order of name") {
-    std::vector<listing_entry> entries{
-        {"b.txt", false, 1, 0}, {"Zed", true, 0, 0}, {"a.txt", false, 1, 0},
-        {"alpha", true, 0, 0},  {"B.txt", false, 1, 0}, {"\xc3\xa9.txt", false, 1, 0},
-    };
-    const auto page = render_listing("/", entries, true);
-    const auto zed = pos(page, "href=\"Zed/\"");
-    const auto alpha = pos(page, "href=\"alpha/\"");
-    const auto big_b = pos(page, "href=\"B.txt\"");
-    const auto a = pos(page, "href=\"a.txt\"");
-    const auto b = pos(page, "href=\"b.txt\"");
-    const auto e_acute = pos(page, "href=\"%C3%A9.txt\"");
-    CHECK(zed < alpha);
-    CHECK(alpha < big_b);
-    CHECK(big_b < a);
-    CHECK(a < b);
-    CHECK(b < e_acute);  // bytes >= 0x80 sort after ASCII
+namespace {
+
+std::vector<std::string> names_in(const std::vector<listing_entry>& entries) {
+    std::vector<std::string> out;
+    for (const auto& e : entries) out.push_back(e.name);
+    return out;
+}
+
+std::vector<std::string> sorted(std::vector<listing_entry> entries, listing_order order = {}) {
+    sort_listing(entries, order);
+    return names_in(entries);
+}
+
+listing_entry file(std::string name, std::uint64_t size = 1, std::int64_t mtime = 0) {
+    return {std::move(name), false, size, mtime};
+}
+
+listing_entry folder(std::string name, std::int64_t mtime = 0) { return {std::move(name), true, 4096, mtime}; }
+
+}  // namespace
+
+TEST_CASE("natural_compare ignores ASCII case and compares digit runs as numbers") {
+    CHECK(natural_compare("apple", "Banana") < 0);
+    CHECK(natural_compare("Banana", "cherry") < 0);
+    CHECK(natural_compare("cherry", "Zebra") < 0);
+    CHECK(natural_compare("file2", "file10") < 0);
+    CHECK(natural_compare("file10", "file2") > 0);
+    CHECK(natural_compare("img9.png", "img10.png") < 0);
+    CHECK(natural_compare("v1.9.2", "v1.10.0") < 0);
+    CHECK(natural_compare("README", "readme") == 0);
+    CHECK(natural_compare("file007", "file7") == 0);
+    CHECK(natural_compare("file", "file0") < 0);
+    CHECK(natural_compare("a", "ab") < 0);
+    CHECK(natural_compare("", "") == 0);
+    CHECK(natural_compare("", "a") < 0);
+    // Numbers longer than any integer type still compare by value.
+    CHECK(natural_compare("n99999999999999999999999", "n100000000000000000000000") < 0);
+    // Bytes >= 0x80 (UTF-8) sort after ASCII.
+    CHECK(natural_compare("zz", "\xc3\xa9") < 0);
+}
+
+TEST_CASE("folders come first, then files, each in natural case-insensitive order") {
+    const std::vector<listing_entry> entries{file("Zebra"),  file("file10"), folder("src"),  file("apple"),
+                                             folder("Docs"), file("cherry"), file("file2"),  file("Banana"),
+                                             folder("bin"),  file("\xc3\xa9t\xc3\xa9")};
+    CHECK(sorted(entries) == std::vector<std::string>{"bin", "Docs", "src", "apple", "Banana", "cherry", "file2",
+                                                      "file10", "Zebra", "\xc3\xa9t\xc3\xa9"});
+}
+
+TEST_CASE("names equal but for case or leading zeros keep one order on every run") {
+    const std::vector<listing_entry> a{file("readme"), file("README"), file("ReadMe"), file("f07"), file("f7")};
+    const std::vector<listing_entry> b{file("f7"), file("ReadMe"), file("f07"), file("README"), file("readme")};
+    CHECK(sorted(a) == sorted(b));
+    CHECK(sorted(a) == std::vector<std::string>{"f07", "f7", "README", "ReadMe", "readme"});  // ties: byte order
+}
+
+TEST_CASE("sorting by size puts small files first, folders first by name") {
+    const std::vector<listing_entry> entries{file("big", 5000), folder("b-dir"), file("small", 10),
+                                             folder("a-dir"),   file("mid", 300), file("also-mid", 300)};
+    CHECK(sorted(entries, {listing_sort::size, false}) ==
+          std::vector<std::string>{"a-dir", "b-dir", "small", "also-mid", "mid", "big"});
+    CHECK(sorted(entries, {listing_sort::size, true}) ==
+          std::vector<std::string>{"b-dir", "a-dir", "big", "mid", "also-mid", "small"});
+}
+
+TEST_CASE("sorting by date puts old entries first, newest first when descending") {
+    const std::vector<listing_entry> entries{file("new", 1, 300), file("old", 1, 100), folder("d2", 50),
+                                             folder("d1", 60),    file("mid", 1, 200)};
+    CHECK(sorted(entries, {listing_sort::date, false}) == std::vector<std::string>{"d2", "d1", "old", "mid", "new"});
+    CHECK(sorted(entries, {listing_sort::date, true}) == std::vector<std::string>{"d1", "d2", "new", "mid", "old"});
+}
+
+TEST_CASE("descending by name reverses each group and keeps folders first") {
+    const std::vector<listing_entry> entries{file("a"), folder("X"), file("B"), folder("y"), file("c10"), file("c9")};
+    CHECK(sorted(entries, {listing_sort::name, true}) == std::vector<std::string>{"y", "X", "c10", "c9", "B", "a"});
+}
+
+TEST_CASE("the query string chooses the order; anything unknown leaves the default") {
+    CHECK(parse_listing_order("") == listing_order{});
+    CHECK(parse_listing_order("sort=size") == listing_order{listing_sort::size, false});
+    CHECK(parse_listing_order("sort=date&order=desc") == listing_order{listing_sort::date, true});
+    CHECK(parse_listing_order("order=desc&sort=name") == listing_order{listing_sort::name, true});
+    CHECK(parse_listing_order("x=1&sort=size&y&order=asc") == listing_order{listing_sort::size, false});
+    CHECK(parse_listing_order("sort=colour&order=sideways") == listing_order{});
+    CHECK(parse_listing_order("sort=SIZE") == listing_order{});
+    CHECK(parse_listing_order("sort") == listing_order{});
+    CHECK(parse_listing_order("sort=size&sort=date") == listing_order{listing_sort::date, false});  // the last wins
+}
+
+TEST_CASE("the page lists entries in the order asked for") {
+    const std::vector<listing_entry> entries{file("file10", 1), file("file2", 2000), folder("sub")};
+    const auto by_name = render_listing("/", entries, true);
+    CHECK(pos(by_name, "href=\"sub/\"") < pos(by_name, "href=\"file2\""));
+    CHECK(pos(by_name, "href=\"file2\"") < pos(by_name, "href=\"file10\""));
+    const auto by_size = render_listing("/", entries, true, {listing_sort::size, true});
+    CHECK(pos(by_size, "href=\"sub/\"") < pos(by_size, "href=\"file2\""));
+    CHECK(pos(by_size, "href=\"file2\"") < pos(by_size, "href=\"file10\""));
+    const auto by_size_up = render_listing("/", entries, true, {listing_sort::size, false});
+    CHECK(pos(by_size_up, "href=\"file10\"") < pos(by_size_up, "href=\"file2\""));
+}
+
+TEST_CASE("column heads link to the page sorted by that column; the current one reverses") {
+    const auto page = render_listing("/", {}, true);
+    CHECK(contains(page, "<th aria-sort=\"ascending\"><a href=\"?sort=name&amp;order=desc\">Name</a> \xE2\x96\xB2</th>"));
+    CHECK(contains(page, "<th><a href=\"?sort=size&amp;order=asc\">Size</a></th>"));
+    CHECK(contains(page, "<th><a href=\"?sort=date&amp;order=asc\">Modified</a></th>"));
+    const auto by_date = render_listing("/", {}, true, {listing_sort::date, true});
+    CHECK(contains(by_date, "<th><a href=\"?sort=name&amp;order=asc\">Name</a></th>"));
+    CHECK(contains(by_date, "<th aria-sort=\"descending\"><a href=\"?sort=date&amp;order=asc\">Modified</a> \xE2\x96\xBC</th>"));
 }
 
 TEST_CASE("folder links and labels get a trailing slash") {

@@ -41,7 +41,7 @@ TEST_CASE("trailing slash is reported") {
     CHECK(normalize_target("/docs//").trailing_slash);
     CHECK(normalize_target("/docs/?x=/").trailing_slash);
     CHECK_FALSE(normalize_target("/docs?x=/").trailing_slash);
-    CHECK_FALSE(normalize_target("/docs/.").trailing_slash);
+    CHECK_FALSE(normalize_target("/docs/a.").trailing_slash);
 }
 
 TEST_CASE("query and fragment are stripped") {
@@ -81,20 +81,73 @@ TEST_CASE("non-origin-form targets are rejected") {
     CHECK(error_of("%2Fetc") == path_error::not_origin_form);
 }
 
-TEST_CASE("dot-dot segments are rejected, not resolved") {
-    CHECK(error_of("/..") == path_error::traversal);
-    CHECK(error_of("/../etc/passwd") == path_error::traversal);
-    CHECK(error_of("/a/../b") == path_error::traversal);
-    CHECK(error_of("/a/..") == path_error::traversal);
-    CHECK(error_of("/a/../") == path_error::traversal);
-    CHECK(error_of("/a/b/../../..") == path_error::traversal);
+TEST_CASE("dot-dot segments are removed as RFC 3986 section 5.2.4 says") {
+    CHECK(path_of("/sub%20dir/../data.json") == "data.json");
+    CHECK(path_of("/a/b/../c") == "a/c");
+    CHECK(path_of("/a/b/../../c") == "c");
+    CHECK(path_of("/a/./b/../../c/./d") == "c/d");
+    CHECK(path_of("/a/../") == "");
+    CHECK(path_of("/a/b/..?x=/../..") == "a");  // the query is not part of the path
+    // The examples of RFC 3986 §5.2.4, as origin-form paths.
+    CHECK(path_of("/a/b/c/./../../g") == "a/g");
+    CHECK(path_of("/mid/content=5/../6") == "mid/6");
 }
 
-TEST_CASE("encoded dot-dot segments are rejected") {
+TEST_CASE("a final dot or dot-dot segment leaves the path with a trailing slash") {
+    for (std::string_view t : {"/a/b/..", "/a/b/.", "/a/b/../", "/a/%2e", "/a/b/c/../.."}) {
+        CAPTURE(t);
+        const auto r = normalize_target(t);
+        REQUIRE(r.error == path_error::none);
+        CHECK(r.trailing_slash);
+    }
+    CHECK(path_of("/a/b/..") == "a");
+    CHECK(path_of("/a/b/c/../..") == "a");
+    const auto root = normalize_target("/a/..");
+    REQUIRE(root.error == path_error::none);
+    CHECK(root.segments.empty());
+    CHECK(root.trailing_slash);
+}
+
+TEST_CASE("empty segments collapse before dot-dot removal, as nginx merges slashes") {
+    CHECK(path_of("/a//../b") == "b");
+    CHECK(path_of("//a/..//b//") == "b");
+}
+
+TEST_CASE("a dot-dot that climbs above the root is refused") {
+    CHECK(error_of("/..") == path_error::above_root);
+    CHECK(error_of("/../") == path_error::above_root);
+    CHECK(error_of("/../etc/passwd") == path_error::above_root);
+    CHECK(error_of("/a/../../x") == path_error::above_root);
+    CHECK(error_of("/a/b/../../..") == path_error::above_root);
+    CHECK(error_of("//../x") == path_error::above_root);
+    CHECK(error_of("/./../x") == path_error::above_root);
+    CHECK(error_of("/a/../b/../../x") == path_error::above_root);
+}
+
+TEST_CASE("every segment is checked, even one that a later dot-dot removes") {
+    CHECK(error_of("/%00/../a") == path_error::nul_byte);
+    CHECK(error_of("/a%5Cb/../c") == path_error::backslash);
+    CHECK(error_of("/%zz/../c") == path_error::bad_encoding);
+    CHECK(error_of("/C:/../c") == path_error::traversal);
+    CHECK(error_of("/.../../c") == path_error::traversal);
+}
+
+TEST_CASE("the hidden flag is decided on the segments that remain") {
+    auto r = normalize_target("/.git/../a.txt");
+    REQUIRE(r.error == path_error::none);
+    CHECK_FALSE(r.has_dot_segment_hidden);
+    CHECK(r.path == "a.txt");
+    r = normalize_target("/a/../.env");
+    REQUIRE(r.error == path_error::none);
+    CHECK(r.has_dot_segment_hidden);
+}
+
+TEST_CASE("encoded dot-dot segments are rejected, not resolved") {
     CHECK(error_of("/%2e%2e/etc") == path_error::traversal);
     CHECK(error_of("/%2E%2E") == path_error::traversal);
     CHECK(error_of("/.%2e/x") == path_error::traversal);
     CHECK(error_of("/%2e./x") == path_error::traversal);
+    CHECK(error_of("/a/b/%2e%2e/c") == path_error::traversal);  // even where it would stay inside
 }
 
 TEST_CASE("encoded slash is rejected") {
@@ -179,8 +232,8 @@ TEST_CASE("dotfiles are flagged as hidden but allowed") {
 }
 
 TEST_CASE("errors leave no partial path behind") {
-    const auto r = normalize_target("/ok/then/../bad");
-    CHECK(r.error == path_error::traversal);
+    const auto r = normalize_target("/ok/then/../../../bad");
+    CHECK(r.error == path_error::above_root);
     CHECK(r.path.empty());
     CHECK(r.segments.empty());
 }

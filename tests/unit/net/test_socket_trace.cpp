@@ -21,16 +21,55 @@ TEST_CASE("listening and closing are traced with handles and addresses") {
     netlab::net::traced_close(client);
     pf::set_trace_sink({});
 
-    REQUIRE(seen.size() == 5);
+    REQUIRE(seen.size() == 6);
     CHECK(seen[0].step == pf::trace_step::socket);
-    CHECK(seen[1].step == pf::trace_step::bind);
-    CHECK(seen[2].step == pf::trace_step::listen);
-    CHECK(seen[2].local == netlab::net::to_string(a.local_endpoint()));
-    CHECK(seen[3].step == pf::trace_step::connect);
-    CHECK(seen[3].remote == netlab::net::to_string(a.local_endpoint()));
-    CHECK(seen[4].step == pf::trace_step::close);
-    CHECK(seen[3].handle == seen[4].handle);
+    CHECK(seen[0].local.empty());  // not bound yet: no 0.0.0.0:0 noise
+    CHECK(seen[1].step == pf::trace_step::setsockopt);
+    CHECK(seen[1].detail.find("=1") != std::string::npos);
+    CHECK(seen[2].step == pf::trace_step::bind);
+    CHECK(seen[3].step == pf::trace_step::listen);
+    CHECK(seen[3].local == netlab::net::to_string(a.local_endpoint()));
+    CHECK(seen[4].step == pf::trace_step::connect);
+    CHECK(seen[4].remote == netlab::net::to_string(a.local_endpoint()));
+    CHECK(seen[5].step == pf::trace_step::close);
+    CHECK(seen[4].handle == seen[5].handle);
     CHECK_FALSE(client.is_open());
+}
+
+TEST_CASE("a failed connect is traced with the address it tried") {
+    std::vector<pf::trace_record> seen;
+    asio::io_context io;
+    asio::ip::tcp::socket s(io);
+    s.open(asio::ip::tcp::v4());
+    const asio::ip::tcp::endpoint to{asio::ip::make_address("127.0.0.1"), 9};
+    pf::set_trace_sink([&](const pf::trace_record& r) { seen.push_back(r); });
+    netlab::net::trace_connect(s, to, asio::error::connection_refused);
+    pf::set_trace_sink({});
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].remote == "127.0.0.1:9");
+    CHECK(seen[0].error == asio::error::connection_refused);
+}
+
+TEST_CASE("end of stream on recv is the peer closing: 0 bytes, no error") {
+    std::vector<pf::trace_record> seen;
+    asio::io_context io;
+    asio::ip::tcp::socket s(io);
+    s.open(asio::ip::tcp::v4());
+    pf::set_trace_sink([&](const pf::trace_record& r) { seen.push_back(r); });
+    netlab::net::trace_socket(pf::trace_step::recv, s, 0, asio::error::eof);
+    pf::set_trace_sink({});
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].bytes == 0);
+    CHECK_FALSE(seen[0].error);
+    CHECK(seen[0].detail == "peer closed (end of stream)");
+}
+
+TEST_CASE("every trace step has a name") {
+    for (int i = 0; i < static_cast<int>(pf::trace_step::count); ++i) {
+        const auto name = pf::step_name(static_cast<pf::trace_step>(i));
+        CHECK_FALSE(name.empty());
+        CHECK(name != "?");
+    }
 }
 
 TEST_CASE("nothing is traced without a sink") {

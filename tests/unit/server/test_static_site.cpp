@@ -129,6 +129,28 @@ TEST_CASE("traversal out of the folder is refused in every spelling") {
     }
 }
 
+TEST_CASE("dot-segments inside the folder are resolved; above the root is 400") {
+    site_fixture s;
+    s.write("sub dir/x.txt", "x");
+    s.write("data.json", "{}");
+    s.write("../secret.txt", "SECRET");
+    auto& r = s.ask(get("/sub%20dir/../data.json"));
+    CHECK(r.status == 200);
+    CHECK(r.body == "{}");
+    CHECK(s.ask(get("/sub%20dir/./x.txt")).body == "x");
+    CHECK(s.ask(get("/../secret.txt")).status == 400);
+    CHECK(s.ask(get("/sub%20dir/../../secret.txt")).status == 400);
+}
+
+TEST_CASE("a file asked for with a trailing slash is 404, as in nginx and python") {
+    site_fixture s;
+    s.write("a.txt", "a");
+    CHECK(s.ask(get("/a.txt/")).status == 404);
+    CHECK(s.ask(get("/a.txt/.")).status == 404);
+    CHECK(s.ask(get("/a.txt")).status == 200);
+    CHECK(s.ask(get("/a.txt/")).status == 404);  // also once the file is cached
+}
+
 TEST_CASE("absolute-form targets and NUL bytes are rejected") {
     site_fixture s;
     s.write("a.txt", "a");

@@ -12,10 +12,13 @@
 
 namespace netlab::platform {
 
+// Each step has its name in the one table in trace.cpp; a step added here without a row
+// there fails to compile. `count` is not a step. The datagram steps carry the count of a
+// batched call in `detail`.
 enum class trace_step {
-    socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve,
-    // Datagrams: one line per call; the batched forms carry the count in `detail`.
-    sendto, recvfrom, sendmmsg, recvmmsg, setsockopt,
+    socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve, setsockopt,
+    sendto, recvfrom, sendmmsg, recvmmsg,
+    count
 };
 
 std::string_view step_name(trace_step step);
