@@ -14,9 +14,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <vector>
 
-#include "common/datagram_trace.hpp"
+#include "common/datagram_common.hpp"
 #include "netlab/platform/datagram.hpp"
 #include "netlab/platform/socket_options.hpp"
 #include "netlab/platform/trace.hpp"
@@ -44,6 +45,17 @@ struct control_buffer {
     alignas(cmsghdr) std::byte bytes[256];
 };
 
+// Appends one control message to a message being built (its buffer has room for all we add).
+template <class T>
+void put_control(msghdr& h, cmsghdr*& c, std::size_t& used, int level, int type, const T& value) {
+    c = used == 0 ? CMSG_FIRSTHDR(&h) : CMSG_NXTHDR(&h, c);
+    c->cmsg_level = level;
+    c->cmsg_type = type;
+    c->cmsg_len = CMSG_LEN(sizeof value);
+    std::memcpy(CMSG_DATA(c), &value, sizeof value);
+    used += CMSG_SPACE(sizeof value);
+}
+
 // GSO: segments per call (the kernel's UDP_MAX_SEGMENTS is 64 on older kernels) and
 // bytes per call (one IP packet's worth).
 constexpr std::size_t gso_max_segments = 64;
@@ -56,18 +68,9 @@ std::int64_t now_ns() {
 
 bool would_block(int err) { return err == EAGAIN || err == EWOULDBLOCK; }
 
-udp::endpoint to_endpoint(const sockaddr_storage& name, socklen_t len) {
-    udp::endpoint ep;
-    if (len > ep.capacity()) len = static_cast<socklen_t>(ep.capacity());
-    std::memcpy(ep.data(), &name, len);
-    ep.resize(len);
-    return ep;
-}
-
 // What the control messages of one received message say.
 struct control_info {
-    bool have_destination = false;
-    asio::ip::address destination;
+    std::optional<asio::ip::address> destination;
     unsigned interface_index = 0;
     std::size_t segment_size = 0;  // GRO: the size of each coalesced datagram
     std::int64_t stamp_ns = 0;
@@ -84,14 +87,12 @@ control_info read_control(msghdr& h) {
             std::memcpy(b.data(), &pi.ipi6_addr, b.size());
             info.destination = asio::ip::address_v6(b);
             info.interface_index = pi.ipi6_ifindex;
-            info.have_destination = true;
         }
 #if defined(IP_RECVDSTADDR)
         else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVDSTADDR) {
             in_addr a;
             std::memcpy(&a, data, sizeof a);
             info.destination = asio::ip::address_v4(ntohl(a.s_addr));
-            info.have_destination = true;
         }
 #elif defined(IP_PKTINFO)
         else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
@@ -99,7 +100,6 @@ control_info read_control(msghdr& h) {
             std::memcpy(&pi, data, sizeof pi);
             info.destination = asio::ip::address_v4(ntohl(pi.ipi_addr.s_addr));
             info.interface_index = static_cast<unsigned>(pi.ipi_ifindex);
-            info.have_destination = true;
         }
 #endif
 #if defined(UDP_GRO)
@@ -192,14 +192,8 @@ struct datagram_receiver::impl {
             msghdr& h = header(messages[i]);
             const control_info info = read_control(h);
             datagram d;
-            d.source = to_endpoint(names[i], h.msg_namelen);
-            auto dst = info.destination;
-            // One family in both fields: a dual-stack socket's IPv4 peers are IPv4-mapped.
-            if (info.have_destination && v6 && dst.is_v4())
-                dst = asio::ip::make_address_v6(asio::ip::v4_mapped, dst.to_v4());
-            if (!info.have_destination)
-                dst = v6 ? asio::ip::address(asio::ip::address_v6()) : asio::ip::address(asio::ip::address_v4());
-            d.destination = udp::endpoint(dst, local_port);
+            d.source = detail::endpoint_from(&names[i], h.msg_namelen);
+            d.destination = detail::destination_of(info.destination, v6, local_port);
             d.interface_index = info.interface_index;
             d.arrival_ns = info.stamp_ns != 0 ? info.stamp_ns : now;
             d.truncated = (h.msg_flags & MSG_TRUNC) != 0;
@@ -328,17 +322,10 @@ struct datagram_sender::impl {
         h.msg_control = controls[i].bytes;
         h.msg_controllen = sizeof controls[i].bytes;
         std::size_t used = 0;
-        cmsghdr* c = CMSG_FIRSTHDR(&h);
-        if (o.source != nullptr && with_source && add_source(c, *o.source, used)) c = CMSG_NXTHDR(&h, c);
+        cmsghdr* c = nullptr;
+        if (o.source != nullptr && with_source) add_source(h, c, *o.source, used);
 #if defined(UDP_SEGMENT)
-        if (seg > 0 && bytes.size() > seg) {
-            const std::uint16_t size = static_cast<std::uint16_t>(seg);
-            c->cmsg_level = IPPROTO_UDP;
-            c->cmsg_type = UDP_SEGMENT;
-            c->cmsg_len = CMSG_LEN(sizeof size);
-            std::memcpy(CMSG_DATA(c), &size, sizeof size);
-            used += CMSG_SPACE(sizeof size);
-        }
+        if (seg > 0 && bytes.size() > seg) put_control(h, c, used, IPPROTO_UDP, UDP_SEGMENT, static_cast<std::uint16_t>(seg));
 #else
         (void)seg;
 #endif
@@ -346,41 +333,25 @@ struct datagram_sender::impl {
         if (used == 0) h.msg_control = nullptr;
     }
 
-    // A packet-info record naming the source address; false where there is none to set.
-    bool add_source(cmsghdr* c, const asio::ip::address& source, std::size_t& used) const {
+    // A packet-info record naming the source address, where the OS takes one.
+    void add_source(msghdr& h, cmsghdr*& c, const asio::ip::address& source, std::size_t& used) const {
         if (v6) {
             in6_pktinfo pi{};
-            const auto a = source.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, source.to_v4()) : source.to_v6();
-            const auto b = a.to_bytes();
+            const auto b = detail::as_v6(source).to_bytes();
             std::memcpy(&pi.ipi6_addr, b.data(), b.size());
-            c->cmsg_level = IPPROTO_IPV6;
-            c->cmsg_type = IPV6_PKTINFO;
-            c->cmsg_len = CMSG_LEN(sizeof pi);
-            std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
-            used += CMSG_SPACE(sizeof pi);
-            return true;
+            put_control(h, c, used, IPPROTO_IPV6, IPV6_PKTINFO, pi);
+            return;
         }
-        if (!source.is_v4()) return false;
+        if (!source.is_v4()) return;
         const in_addr a{htonl(source.to_v4().to_uint())};
 #if defined(IP_SENDSRCADDR)
-        c->cmsg_level = IPPROTO_IP;
-        c->cmsg_type = IP_SENDSRCADDR;
-        c->cmsg_len = CMSG_LEN(sizeof a);
-        std::memcpy(CMSG_DATA(c), &a, sizeof a);
-        used += CMSG_SPACE(sizeof a);
-        return true;
+        put_control(h, c, used, IPPROTO_IP, IP_SENDSRCADDR, a);
 #elif defined(IP_PKTINFO)
         in_pktinfo pi{};
         pi.ipi_spec_dst = a;
-        c->cmsg_level = IPPROTO_IP;
-        c->cmsg_type = IP_PKTINFO;
-        c->cmsg_len = CMSG_LEN(sizeof pi);
-        std::memcpy(CMSG_DATA(c), &pi, sizeof pi);
-        used += CMSG_SPACE(sizeof pi);
-        return true;
+        put_control(h, c, used, IPPROTO_IP, IP_PKTINFO, pi);
 #else
         (void)a;
-        return false;
 #endif
     }
 

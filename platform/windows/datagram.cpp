@@ -15,9 +15,10 @@
 #include <asio/windows/overlapped_ptr.hpp>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <vector>
 
-#include "common/datagram_trace.hpp"
+#include "common/datagram_common.hpp"
 #include "netlab/platform/datagram.hpp"
 #include "netlab/platform/socket_options.hpp"
 
@@ -52,14 +53,6 @@ LPFN_WSARECVMSG find_recvmsg(SOCKET s) {
                    nullptr) != 0)
         return nullptr;
     return fn;
-}
-
-udp::endpoint to_endpoint(const sockaddr_storage& name, int len) {
-    udp::endpoint ep;
-    const auto n = static_cast<std::size_t>(len) > ep.capacity() ? ep.capacity() : static_cast<std::size_t>(len);
-    std::memcpy(ep.data(), &name, n);
-    ep.resize(n);
-    return ep;
 }
 
 // One overlapped WSARecvMsg, completed through the IOCP.
@@ -132,16 +125,14 @@ struct datagram_receiver::impl {
         for (std::size_t i = 0; i < n; ++i) {
             WSAMSG& m = messages[i];
             datagram d;
-            d.source = to_endpoint(names[i], m.namelen);
-            bool have = false;
-            asio::ip::address dst;
+            d.source = detail::endpoint_from(&names[i], static_cast<std::size_t>(m.namelen));
+            std::optional<asio::ip::address> dst;
             for (WSACMSGHDR* c = WSA_CMSG_FIRSTHDR(&m); c != nullptr; c = WSA_CMSG_NXTHDR(&m, c)) {
                 if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
                     IN_PKTINFO pi;
                     std::memcpy(&pi, WSA_CMSG_DATA(c), sizeof pi);
                     dst = asio::ip::address_v4(ntohl(pi.ipi_addr.s_addr));
                     d.interface_index = pi.ipi_ifindex;
-                    have = true;
                 } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
                     IN6_PKTINFO pi;
                     std::memcpy(&pi, WSA_CMSG_DATA(c), sizeof pi);
@@ -149,12 +140,9 @@ struct datagram_receiver::impl {
                     std::memcpy(b.data(), &pi.ipi6_addr, b.size());
                     dst = asio::ip::address_v6(b);
                     d.interface_index = pi.ipi6_ifindex;
-                    have = true;
                 }
             }
-            if (have && v6 && dst.is_v4()) dst = asio::ip::make_address_v6(asio::ip::v4_mapped, dst.to_v4());
-            if (!have) dst = v6 ? asio::ip::address(asio::ip::address_v6()) : asio::ip::address(asio::ip::address_v4());
-            d.destination = udp::endpoint(dst, local_port);
+            d.destination = detail::destination_of(dst, v6, local_port);
             d.arrival_ns = now;
             d.truncated = truncated[i];
             d.bytes = std::as_bytes(std::span(bufs[i].buf, std::min(lengths[i], options.buffer_size)));
@@ -246,9 +234,7 @@ struct datagram_sender::impl {
             WSACMSGHDR* c = WSA_CMSG_FIRSTHDR(&m);
             if (v6) {
                 IN6_PKTINFO pi{};
-                const auto a = o.source->is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, o.source->to_v4())
-                                                 : o.source->to_v6();
-                const auto b = a.to_bytes();
+                const auto b = detail::as_v6(*o.source).to_bytes();
                 std::memcpy(&pi.ipi6_addr, b.data(), b.size());
                 c->cmsg_level = IPPROTO_IPV6;
                 c->cmsg_type = IPV6_PKTINFO;

@@ -14,7 +14,6 @@
 #include "commands/registry.hpp"
 #include "http/listing.hpp"
 #include "net/endpoint.hpp"
-#include "netlab/platform/error.hpp"
 #include "server/report_text.hpp"
 #include "server/server.hpp"
 
@@ -116,13 +115,7 @@ server::server_events make_events(cli::output& out) {
 }
 
 int report_start_error(cli::output& out, const serve_options& o, const std::error_code& ec) {
-    const auto kind = platform::classify(ec);
-    const std::string where = fmt::format("{}:{}", o.config.bind_address.empty() ? "*" : o.config.bind_address, o.config.port);
-    std::string hint;
-    if (kind == platform::error_kind::address_in_use) hint = " (something else listens there; --port 0 picks a free port)";
-    if (kind == platform::error_kind::access_denied) hint = " (ports below 1024 need privileges; try --port 8080)";
-    if (kind == platform::error_kind::address_not_available) hint = " (--bind must be an address of this host)";
-    out.error(fmt::format("cannot listen on {}: {}{}", where, platform::describe(ec), hint));
+    out.error(listen_failure("", o.config.bind_address, o.config.port, ec, "--port 0"));
     return cli::exit_code::failure;
 }
 

@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <array>
+
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
@@ -10,7 +12,6 @@
 #include "commands/registry.hpp"
 #include "commands/udp_output.hpp"
 #include "net/endpoint.hpp"
-#include "netlab/platform/error.hpp"
 #include "udp/listener.hpp"
 
 namespace netlab::commands {
@@ -31,34 +32,25 @@ constexpr long long max_count = 4'000'000'000;
 
 std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(static_cast<long long>(s * 1000)); }
 
-std::string_view reason_name(udp::report_reason r) {
-    switch (r) {
-        case udp::report_reason::interval: return "interval";
-        case udp::report_reason::closed: return "closed";
-        case udp::report_reason::stopped: return "stopped";
-        case udp::report_reason::dropped: return "dropped";
-    }
-    return "";
+// How each report reason and stop reason reads: one table each (JSON name, words).
+struct reason_text {
+    std::string_view name;
+    std::string_view words;
+};
+
+reason_text text_of(udp::report_reason r) {
+    static constexpr std::array<reason_text, 4> table{{
+        {"interval", "so far"},
+        {"closed", "final, the sender closed"},
+        {"stopped", "final, stopped before the sender closed"},
+        {"dropped", "dropped to make room for a new session"},
+    }};
+    return table[static_cast<std::size_t>(r)];
 }
 
-std::string_view reason_words(udp::report_reason r) {
-    switch (r) {
-        case udp::report_reason::interval: return "so far";
-        case udp::report_reason::closed: return "final, the sender closed";
-        case udp::report_reason::stopped: return "final, stopped before the sender closed";
-        case udp::report_reason::dropped: return "dropped to make room for a new session";
-    }
-    return "";
-}
-
-std::string_view stop_words(udp::stop_reason r) {
-    switch (r) {
-        case udp::stop_reason::count: return "count";
-        case udp::stop_reason::timeout: return "timeout";
-        case udp::stop_reason::signal: return "signal";
-        case udp::stop_reason::error: return "error";
-    }
-    return "";
+std::string_view stop_name(udp::stop_reason r) {
+    static constexpr std::array<std::string_view, 3> names{"count", "timeout", "signal"};
+    return names[static_cast<std::size_t>(r)];
 }
 
 udp::listen_events make_events(cli::output& out, const payload_view& view) {
@@ -81,11 +73,11 @@ udp::listen_events make_events(cli::output& out, const payload_view& view) {
             .add("view", "listener")
             .add("session", session_text(s.id))
             .add("peer", net::to_string(s.peer))
-            .add("reason", reason_name(why))
+            .add("reason", text_of(why).name)
             .add("final", why != udp::report_reason::interval);
         add_report_fields(o, r);
         out.result(o, fmt::format("probe {} from {} ({}):\n{}", session_text(s.id), net::to_string(s.peer),
-                                  reason_words(why), report_text(r)));
+                                  text_of(why).words, report_text(r)));
     };
     ev.on_notice = [&out](std::string_view text) { out.note(text); };
     return ev;
@@ -96,13 +88,7 @@ int run(cli::output& out, listen_options& o) {
     o.config.report_interval = seconds(o.interval_s);
     udp::listener l(o.config, make_events(out, o.view));
     if (const auto ec = l.start()) {
-        const auto kind = platform::classify(ec);
-        const std::string where = fmt::format("{}:{}", o.config.bind_address.empty() ? "*" : o.config.bind_address, o.config.port);
-        std::string hint;
-        if (kind == platform::error_kind::address_in_use) hint = " (something else uses that UDP port; port 0 picks a free one)";
-        if (kind == platform::error_kind::access_denied) hint = " (ports below 1024 need privileges)";
-        if (kind == platform::error_kind::address_not_available) hint = " (--bind must be an address of this host)";
-        out.error(fmt::format("cannot listen on UDP {}: {}{}", where, platform::describe(ec), hint));
+        out.error(listen_failure("UDP ", o.config.bind_address, o.config.port, ec, "port 0"));
         return cli::exit_code::failure;
     }
     const auto s = l.run();
@@ -115,10 +101,10 @@ int run(cli::output& out, listen_options& o) {
         .add("probe_datagrams", s.probe_datagrams)
         .add("sessions", s.sessions)
         .add("uptime_s", s.uptime_s)
-        .add("stopped_by", stop_words(s.reason));
+        .add("stopped_by", stop_name(s.reason));
     out.event(sum, fmt::format("Stopped after {:.1f} s ({}): {} datagrams, {} bytes, {} truncated, {} echoed, {} probe "
                                "datagrams in {} sessions",
-                               s.uptime_s, stop_words(s.reason), s.datagrams, s.bytes, s.truncated, s.echoed,
+                               s.uptime_s, stop_name(s.reason), s.datagrams, s.bytes, s.truncated, s.echoed,
                                s.probe_datagrams, s.sessions));
     return cli::exit_code::ok;
 }

@@ -44,6 +44,7 @@ struct session_info {
     asio::ip::udp::endpoint peer;  // where its first datagram came from
 };
 
+// In this order in the commands' tables of names.
 enum class report_reason {
     interval,  // --interval passed
     closed,    // the sender's fin: final, lost counted against its own total
@@ -59,7 +60,7 @@ struct listen_events {
     std::function<void(std::string_view)> on_notice;
 };
 
-enum class stop_reason { count, timeout, signal, error };
+enum class stop_reason { count, timeout, signal };  // in this order in the commands' tables
 
 struct listen_summary {
     std::uint64_t datagrams = 0;  // all, probe datagrams included
@@ -70,7 +71,6 @@ struct listen_summary {
     std::uint64_t sessions = 0;
     double uptime_s = 0;
     stop_reason reason = stop_reason::signal;
-    std::error_code error;  // with stop_reason::error: why the socket failed
 };
 
 class listener {

@@ -13,10 +13,6 @@ using namespace netlab::test;
 
 namespace {
 
-void require(const char* program) {
-    if (!have_program(program)) FAIL(program << " is not installed (scripts/test installs it)");
-}
-
 // python3: send each argv[2:] (its bytes as given) as a datagram to 127.0.0.1:argv[1].
 const char* python_send =
     "import os, socket, sys\n"
@@ -26,7 +22,7 @@ const char* python_send =
 }  // namespace
 
 TEST_CASE("nc -u sends a line and udp-listen shows source, destination, length and the escaped payload") {
-    require("nc");
+    require_program("nc");
     auto l = start_udp_listen({"--count", "1"});
     const auto nc = run({"nc", "-u", "-w1", "127.0.0.1", std::to_string(l.port)}, 10s, "hello \x1b[31mworld\n");
     INFO("nc: " << nc.err);
@@ -38,8 +34,8 @@ TEST_CASE("nc -u sends a line and udp-listen shows source, destination, length a
     CHECK(d["length"] == 17);
     CHECK(d["payload"] == "hello \\x1b[31mworld\\n");
     CHECK(d["truncated"] == false);
-    std::vector<nlohmann::json> rest;
-    CHECK(l.finish(rest) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto rest = l.remaining_events();
     const auto summary = events_of(rest, "summary");
     REQUIRE(summary.size() == 1);
     CHECK(summary[0]["datagrams"] == 1);
@@ -47,26 +43,18 @@ TEST_CASE("nc -u sends a line and udp-listen shows source, destination, length a
 }
 
 TEST_CASE("human output never passes a control byte to the terminal") {
-    require("python3");
-    auto argv = netlab_command();
-    for (const char* a : {"udp-listen", "0", "--bind", "127.0.0.1", "--count", "1", "--timeout", "10"}) argv.emplace_back(a);
-    // Port 0 without --json: the port is read from the human banner.
-    child c = child::start(argv);
-    const auto banner = c.read_line(20s);
-    REQUIRE(banner);
-    const auto colon = banner->rfind(':');
-    const auto port = std::stoi(banner->substr(colon + 1));
-    run({"python3", "-c", python_send, std::to_string(port), "a\x1b]0;owned\x07\r\x7f\xc2\x9b" "b"}, 10s);
-    c.wait(10s);
-    std::string out = c.stdout_rest();
-    CHECK(out.find("a\\x1b]0;owned\\x07\\r\\x7f\\xc2\\x9bb") != std::string::npos);
+    require_program("python3");
+    auto l = start_human_udp_listen({"--count", "1", "--timeout", "10"});
+    run({"python3", "-c", python_send, std::to_string(l.port), "a\x1b]0;owned\x07\r\x7f\xc2\x9b" "b"}, 10s);
+    l.process.wait(10s);
     // Line ends may be CRLF (Windows text mode); nothing else below 0x20 may appear.
-    for (auto at = out.find("\r\n"); at != std::string::npos; at = out.find("\r\n", at)) out.erase(at, 1);
+    const std::string out = lf_lines(l.process.stdout_rest());
+    CHECK(out.find("a\\x1b]0;owned\\x07\\r\\x7f\\xc2\\x9bb") != std::string::npos);
     for (const char ch : out) CHECK((ch == '\n' || static_cast<unsigned char>(ch) >= 0x20));
 }
 
 TEST_CASE("a wildcard listener reports the address each datagram was really sent to") {
-    require("socat");
+    require_program("socat");
     auto l = start_udp_listen({"--bind", "0.0.0.0", "--count", "2"});
     // 127.0.0.2 is loopback on Linux: the listener is bound to neither in particular.
     for (const char* to : {"127.0.0.1", "127.0.0.2"}) {
@@ -77,12 +65,12 @@ TEST_CASE("a wildcard listener reports the address each datagram was really sent
         CHECK(d["destination"] == std::string(to) + ":" + std::to_string(l.port));
         CHECK(d["interface"].get<int>() > 0);
     }
-    std::vector<nlohmann::json> rest;
-    CHECK(l.finish(rest) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto rest = l.remaining_events();
 }
 
 TEST_CASE("a dual-stack listener hears IPv4 and IPv6 senders on one port") {
-    require("python3");
+    require_program("python3");
     auto l = start_udp_listen({"--bind", "::", "--count", "2"});
     if (!l.listening["dual_stack"].get<bool>()) {
         MESSAGE("no IPv6 here; skipped");
@@ -104,7 +92,7 @@ TEST_CASE("a dual-stack listener hears IPv4 and IPv6 senders on one port") {
 }
 
 TEST_CASE("--headers gives the RFC 768 checksum python computes over the pseudo-header, IPv4 and IPv6") {
-    require("python3");
+    require_program("python3");
     // python computes the checksum itself, sends, and prints "source_port checksum".
     const char* script =
         "import socket, struct, sys\n"
@@ -139,7 +127,7 @@ TEST_CASE("--headers gives the RFC 768 checksum python computes over the pseudo-
 }
 
 TEST_CASE("the largest IPv4 datagram, 65,507 bytes, arrives whole") {
-    require("python3");
+    require_program("python3");
     auto l = start_udp_listen({"--count", "1", "--hex"});
     const char* big =
         "import socket, sys\n"
@@ -158,22 +146,17 @@ TEST_CASE("the largest IPv4 datagram, 65,507 bytes, arrives whole") {
 }
 
 TEST_CASE("--hex shows a hexdump -C style dump") {
-    require("python3");
-    auto argv = netlab_command();
-    for (const char* a : {"udp-listen", "0", "--bind", "127.0.0.1", "--count", "1", "--hex"}) argv.emplace_back(a);
-    child c = child::start(argv);
-    const auto banner = c.read_line(20s);
-    REQUIRE(banner);
-    const auto port = std::stoi(banner->substr(banner->rfind(':') + 1));  // "...:PORT; Ctrl-C to stop."
-    run({"python3", "-c", python_send, std::to_string(port), "Hello, world!"}, 10s);
-    c.wait(10s);
-    CHECK(c.stdout_rest().find("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21") != std::string::npos);
-    CHECK(c.stdout_rest().find("|Hello, world!|") != std::string::npos);
+    require_program("python3");
+    auto l = start_human_udp_listen({"--count", "1", "--hex"});
+    run({"python3", "-c", python_send, std::to_string(l.port), "Hello, world!"}, 10s);
+    l.process.wait(10s);
+    CHECK(l.process.stdout_rest().find("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21") != std::string::npos);
+    CHECK(l.process.stdout_rest().find("|Hello, world!|") != std::string::npos);
 }
 
 TEST_CASE("--echo returns each datagram to socat and to python") {
-    require("socat");
-    require("python3");
+    require_program("socat");
+    require_program("python3");
     auto l = start_udp_listen({"--echo"});
     // socat sends one line and prints what comes back.
     const auto s = run({"socat", "-T", "3", "-", "UDP4:127.0.0.1:" + std::to_string(l.port)}, 10s, "echo me\n");
@@ -187,15 +170,15 @@ TEST_CASE("--echo returns each datagram to socat and to python") {
     const auto p = run({"python3", "-c", twice, std::to_string(l.port)}, 10s);
     CHECK(p.out == "one\ntwo\n");
     l.process.send_signal(SIGINT);
-    std::vector<nlohmann::json> rest;
-    CHECK(l.finish(rest) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto rest = l.remaining_events();
     const auto summary = events_of(rest, "summary");
     REQUIRE(summary.size() == 1);
     CHECK(summary[0]["echoed"] == 3);
 }
 
 TEST_CASE("an echo comes back from the address it was sent to, so a connected peer takes it") {
-    require("python3");
+    require_program("python3");
     auto l = start_udp_listen({"--bind", "0.0.0.0", "--echo"});
     // A connected socket takes replies only from the address it sent to: here 127.0.0.2,
     // while the listener would answer from 127.0.0.1 if it let the OS choose.
@@ -223,8 +206,8 @@ TEST_CASE("--timeout stops after the quiet time with a summary and exit 0") {
 TEST_CASE("SIGTERM stops udp-listen with a summary and exit 0") {
     auto l = start_udp_listen({});
     l.process.send_signal(SIGTERM);
-    std::vector<nlohmann::json> rest;
-    CHECK(l.finish(rest) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto rest = l.remaining_events();
     const auto summary = events_of(rest, "summary");
     REQUIRE(summary.size() == 1);
     CHECK(summary[0]["stopped_by"] == "signal");

@@ -59,8 +59,8 @@ TEST_CASE("through the impairing relay every count is exact, on the listener and
     check_counts(seen_by_sender, 100, 5, 1, 2, 3, 3, 3);
 
     l.process.send_signal(SIGINT);
-    std::vector<nlohmann::json> events;
-    CHECK(l.finish(events) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto events = l.remaining_events();
     const auto report = the_one(events, "probe_report");
     CHECK(report["reason"] == "closed");
     CHECK(report["session"] == seen_by_sender["session"]);
@@ -85,8 +85,8 @@ TEST_CASE("two senders to one listener are reported as two sessions") {
     CHECK(ra["received"] == 400);
     CHECK(rb["received"] == 400);
     l.process.send_signal(SIGINT);
-    std::vector<nlohmann::json> events;
-    CHECK(l.finish(events) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto events = l.remaining_events();
     const auto reports = events_of(events, "probe_report");
     REQUIRE(reports.size() == 2);
     CHECK(reports[0]["session"] != reports[1]["session"]);
@@ -100,8 +100,8 @@ TEST_CASE("--interval reports a session as it goes, then once at its end") {
     const auto r = send(netlab_command(), l.port, {"--probe", "--count", "400", "--rate", "500"});
     REQUIRE(r.exit_code == 0);
     l.process.send_signal(SIGINT);
-    std::vector<nlohmann::json> events;
-    CHECK(l.finish(events) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto events = l.remaining_events();
     const auto reports = events_of(events, "probe_report");
     REQUIRE(reports.size() >= 3);
     for (std::size_t i = 0; i + 1 < reports.size(); ++i) {
@@ -137,32 +137,33 @@ TEST_CASE("a probe to a peer that never reports ends after --timeout with exit 1
     CHECK(the_one(json_lines(r.out), "probe_sent")["sent"] == 10);
 }
 
-TEST_CASE("the tested build listens and the native build sends: probe counts and ping echoes") {
-    auto l = start_udp_listen({"--echo"});
-    const auto probe = send(native_netlab_command(), l.port, {"--probe", "--count", "300", "--rate", "1000"});
+namespace {
+
+// The pair across builds: a probe counted exactly and pings echoed, one end the tested
+// build and the other the native one.
+void check_pair(bool native_listener) {
+    auto l = start_udp_listen({"--echo"}, native_listener);
+    const auto sender = native_listener ? netlab_command() : native_netlab_command();
+    const auto probe = send(sender, l.port, {"--probe", "--count", "300", "--rate", "1000"});
     INFO("probe stderr: " << probe.err);
     CHECK(probe.exit_code == 0);
     check_counts(the_one(json_lines(probe.out), "probe_report"), 300, 0, 0, 0, 0, 0, 0);
-    const auto ping = send(native_netlab_command(), l.port, {"--ping", "--count", "3", "--interval", "0.1"});
+    const auto ping = send(sender, l.port, {"--ping", "--count", "3", "--interval", "0.1"});
     CHECK(ping.exit_code == 0);
     CHECK(the_one(json_lines(ping.out), "ping_summary")["received"] == 3);
     l.process.send_signal(SIGINT);
-    std::vector<nlohmann::json> events;
-    CHECK(l.finish(events) == 0);
+    CHECK(l.process.wait(20s) == 0);
+    const auto events = l.remaining_events();
     CHECK(events_of(events, "datagram").size() == 3);  // the pings, shown and echoed
     CHECK(the_one(events, "summary")["echoed"] == 3);
 }
 
+}  // namespace
+
+TEST_CASE("the tested build listens and the native build sends: probe counts and ping echoes") {
+    check_pair(false);
+}
+
 TEST_CASE("the native build listens and the tested build sends: probe counts and ping echoes") {
-    auto l = start_udp_listen({"--echo"}, true);
-    const auto probe = send(netlab_command(), l.port, {"--probe", "--count", "300", "--rate", "1000"});
-    INFO("probe stderr: " << probe.err);
-    CHECK(probe.exit_code == 0);
-    check_counts(the_one(json_lines(probe.out), "probe_report"), 300, 0, 0, 0, 0, 0, 0);
-    const auto ping = send(netlab_command(), l.port, {"--ping", "--count", "3", "--interval", "0.1"});
-    CHECK(ping.exit_code == 0);
-    CHECK(the_one(json_lines(ping.out), "ping_summary")["received"] == 3);
-    l.process.send_signal(SIGINT);
-    std::vector<nlohmann::json> events;
-    CHECK(l.finish(events) == 0);
+    check_pair(true);
 }

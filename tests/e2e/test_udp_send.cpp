@@ -13,10 +13,6 @@ using namespace netlab::test;
 
 namespace {
 
-void require(const char* program) {
-    if (!have_program(program)) FAIL(program << " is not installed (scripts/test installs it)");
-}
-
 // Prints its port, then each datagram's payload (repr) and source, until `n` arrived; it
 // answers each with "ack:" + payload.
 const char* python_receiver =
@@ -31,7 +27,7 @@ const char* python_receiver =
 }  // namespace
 
 TEST_CASE("a message reaches a python receiver and the reply is printed") {
-    require("python3");
+    require_program("python3");
     unsigned short port = 0;
     child py = start_python_udp(python_receiver, port, {"1"});
     const auto r = run_netlab({"--json", "udp-send", "127.0.0.1", std::to_string(port), "hello python", "--timeout", "2"});
@@ -49,7 +45,7 @@ TEST_CASE("a message reaches a python receiver and the reply is printed") {
 }
 
 TEST_CASE("each stdin line becomes one datagram without its newline") {
-    require("python3");
+    require_program("python3");
     unsigned short port = 0;
     child py = start_python_udp(python_receiver, port, {"3"});
     const auto r = run_netlab({"udp-send", "127.0.0.1", std::to_string(port), "--timeout", "1"}, 30s,
@@ -62,7 +58,7 @@ TEST_CASE("each stdin line becomes one datagram without its newline") {
 }
 
 TEST_CASE("nc -u -l receives a repeated message") {
-    require("nc");
+    require_program("nc");
     for (int attempt = 0; attempt < 5; ++attempt) {
         const auto port = std::to_string(unused_udp_port());
         child nc = child::start({"nc", "-u", "-l", "-W", "3", "127.0.0.1", port});
@@ -78,7 +74,7 @@ TEST_CASE("nc -u -l receives a repeated message") {
 }
 
 TEST_CASE("ping against a socat echo server gets every reply with times and a summary") {
-    require("socat");
+    require_program("socat");
     for (int attempt = 0; attempt < 5; ++attempt) {
         const auto port = std::to_string(unused_udp_port());
         child socat = child::start({"socat", "-T", "10", "UDP4-RECVFROM:" + port + ",bind=127.0.0.1,fork", "PIPE"});
@@ -110,7 +106,7 @@ TEST_CASE("ping against a socat echo server gets every reply with times and a su
 }
 
 TEST_CASE("a late reply and a duplicate reply are counted as such, not as fresh ones") {
-    require("python3");
+    require_program("python3");
     // Echoes request 1 twice and request 2 after 0.45 s: past the 0.3 s timeout, while
     // requests 3 and 4 (0.3 s apart) keep udp-send listening.
     const char* tricky =
@@ -206,7 +202,7 @@ TEST_CASE("a stdin line longer than a datagram is refused in words") {
 }
 
 TEST_CASE("--trace shows socket, bind, connect and one line per batched send or receive with its count") {
-    require("python3");
+    require_program("python3");
     unsigned short port = 0;
     child py = start_python_udp(python_receiver, port, {"1"});
     const auto r = run_netlab({"--trace", "udp-send", "127.0.0.1", std::to_string(port), "traced", "--timeout", "1"});

@@ -106,6 +106,10 @@ bool under_emulator() {
     return emu && *emu;
 }
 
+void require_program(const std::string& name) {
+    if (!have_program(name)) throw std::runtime_error(name + " is not installed (scripts/test installs it)");
+}
+
 bool have_program(const std::string& name) {
     const char* path = std::getenv("PATH");
     if (!path) return false;

@@ -42,6 +42,9 @@ run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds t
 run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 30s,
                       std::string_view input = {});
 
+// Throws (failing the test with the reason) unless `name` is on PATH.
+void require_program(const std::string& name);
+
 // True if a program is on PATH (peers are installed by scripts/test; a developer
 // without one sees the test skipped with a message, CI never does).
 bool have_program(const std::string& name);

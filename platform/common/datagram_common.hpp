@@ -1,9 +1,12 @@
-// --trace lines for batched datagram calls, the same on every OS: one line per system
-// call with the handle, the addresses and the count. Internal to platform/.
+// What the POSIX and Windows datagram code share, internal to platform/: addresses from
+// the OS's records to asio's, and --trace lines for batched calls (one per system call
+// with the handle, the addresses and the count).
 #pragma once
 
 #include <asio/ip/udp.hpp>
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
@@ -12,6 +15,17 @@
 #include "netlab/platform/trace.hpp"
 
 namespace netlab::platform::detail {
+
+// A sockaddr of `length` bytes (sockaddr_in or sockaddr_in6) as asio's endpoint.
+asio::ip::udp::endpoint endpoint_from(const void* name, std::size_t length);
+
+// An IPv4 address as IPv4-mapped IPv6 (::ffff:a.b.c.d); an IPv6 one as it is.
+asio::ip::address_v6 as_v6(const asio::ip::address& a);
+
+// Where a datagram went, from what the packet-info record said (nothing: the unspecified
+// address): in the socket's own family, so a dual-stack socket shows IPv4 as mapped.
+asio::ip::udp::endpoint destination_of(const std::optional<asio::ip::address>& reported, bool v6_socket,
+                                       unsigned short local_port);
 
 // "127.0.0.1:5000", "[::1]:5000"; IPv4-mapped shown as IPv4.
 std::string endpoint_text(const asio::ip::udp::endpoint& ep);

@@ -1,4 +1,6 @@
-#include "common/datagram_trace.hpp"
+#include "common/datagram_common.hpp"
+
+#include <cstring>
 
 namespace netlab::platform::detail {
 namespace {
@@ -17,6 +19,27 @@ trace_record record_for(trace_step step, const asio::ip::udp::socket& s, const s
 std::string count_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " datagram" : " datagrams"); }
 
 }  // namespace
+
+asio::ip::udp::endpoint endpoint_from(const void* name, std::size_t length) {
+    asio::ip::udp::endpoint ep;
+    const std::size_t n = length > ep.capacity() ? ep.capacity() : length;
+    std::memcpy(ep.data(), name, n);
+    ep.resize(n);
+    return ep;
+}
+
+asio::ip::address_v6 as_v6(const asio::ip::address& a) {
+    return a.is_v4() ? asio::ip::make_address_v6(asio::ip::v4_mapped, a.to_v4()) : a.to_v6();
+}
+
+asio::ip::udp::endpoint destination_of(const std::optional<asio::ip::address>& reported, bool v6_socket,
+                                       unsigned short local_port) {
+    if (!reported) {
+        return {v6_socket ? asio::ip::address(asio::ip::address_v6()) : asio::ip::address(asio::ip::address_v4()),
+                local_port};
+    }
+    return {v6_socket ? asio::ip::address(as_v6(*reported)) : *reported, local_port};
+}
 
 std::string endpoint_text(const asio::ip::udp::endpoint& ep) {
     auto a = ep.address();
