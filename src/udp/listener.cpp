@@ -10,9 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "net/endpoint.hpp"
 #include "net/listener.hpp"
-#include "net/socket_trace.hpp"
 #include "net/stop_signals.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/socket_options.hpp"

@@ -24,13 +24,18 @@ std::atomic<long> allocations{0};
 
 }  // namespace
 
+// Called through a volatile pointer: GCC would otherwise pair the inlined `new` with
+// `free` and warn (-Wmismatched-new-delete), although this pair is the replacement.
+void* (*volatile allocate)(std::size_t) = std::malloc;
+void (*volatile release)(void*) = std::free;
+
 void* operator new(std::size_t n) {
     if (counting.load(std::memory_order_relaxed)) allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+    if (void* p = allocate(n == 0 ? 1 : n)) return p;
     throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept { release(p); }
+void operator delete(void* p, std::size_t) noexcept { release(p); }
 
 namespace {
 
