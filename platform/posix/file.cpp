@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "netlab/platform/file.hpp"
@@ -69,10 +70,13 @@ file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
     fs.is_regular = S_ISREG(st.st_mode);
     fs.size = static_cast<std::uint64_t>(st.st_size);
 #if defined(__APPLE__)
-    fs.mtime_ns = static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
+    const struct timespec& mtime = st.st_mtimespec;
 #else
-    fs.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    const struct timespec& mtime = st.st_mtim;
 #endif
+    fs.mtime_s = static_cast<std::int64_t>(mtime.tv_sec);
+    // A file system could store anything; a second has 10^9 nanoseconds at most.
+    fs.mtime_nsec = static_cast<std::uint32_t>(std::clamp<long>(mtime.tv_nsec, 0, 999'999'999));
     fs.identity = static_cast<std::uint64_t>(st.st_ino);
     return fs;
 }

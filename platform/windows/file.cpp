@@ -1,5 +1,7 @@
 #include <windows.h>
 
+#include <algorithm>
+#include <cstdint>
 
 #include "netlab/platform/file.hpp"
 
@@ -97,8 +99,14 @@ file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
     // FILETIME counts 100 ns ticks since 1601-01-01.
     const std::uint64_t ticks =
         (static_cast<std::uint64_t>(info.ftLastWriteTime.dwHighDateTime) << 32) | info.ftLastWriteTime.dwLowDateTime;
-    constexpr std::uint64_t ticks_1601_to_1970 = 116444736000000000ULL;
-    fs.mtime_ns = (static_cast<std::int64_t>(ticks) - static_cast<std::int64_t>(ticks_1601_to_1970)) * 100;
+    // Valid FILETIMEs stop at 2^63 - 1 ticks (year 30828); anything above saturates there.
+    constexpr std::int64_t ticks_1601_to_1970 = 116444736000000000LL;
+    constexpr std::int64_t ticks_per_second = 10'000'000;
+    const std::int64_t since_1970 =
+        static_cast<std::int64_t>(std::min<std::uint64_t>(ticks, INT64_MAX)) - ticks_1601_to_1970;
+    // Floor division: a time before 1970 is a negative second plus a positive fraction.
+    fs.mtime_s = since_1970 / ticks_per_second - (since_1970 % ticks_per_second < 0 ? 1 : 0);
+    fs.mtime_nsec = static_cast<std::uint32_t>((since_1970 - fs.mtime_s * ticks_per_second) * 100);
     fs.identity = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
     return fs;
 }

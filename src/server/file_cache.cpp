@@ -9,14 +9,12 @@ namespace netlab::server {
 namespace {
 
 bool same_file(const platform::file_status& a, const platform::file_status& b) {
-    return a.size == b.size && a.mtime_ns == b.mtime_ns && a.identity == b.identity && a.is_regular == b.is_regular;
+    return a.size == b.size && a.mtime_s == b.mtime_s && a.mtime_nsec == b.mtime_nsec && a.identity == b.identity && a.is_regular == b.is_regular;
 }
 
 // Entries kept at most per thread (each holds a path and header lines even when the
 // file's bytes are not cached).
 constexpr std::size_t max_entries = 16 * 1024;
-
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
 
@@ -38,9 +36,11 @@ std::shared_ptr<const cached_file> file_cache::insert(std::string_view key, cons
     auto entry = std::make_shared<cached_file>();
     entry->fs_path = path;
     entry->status = status;
-    entry->mtime_s = floor_div(status.mtime_ns, 1'000'000'000);
-    entry->etag = fmt::format("\"{:x}-{:x}\"", status.size, static_cast<std::uint64_t>(status.mtime_ns));
-    entry->last_modified = http::format_http_date(entry->mtime_s);
+    // Size, then the modification time to the nanosecond (seconds before 1970 as their
+    // 64-bit two's complement): a change of either makes another tag.
+    entry->etag = fmt::format("\"{:x}-{:x}.{:x}\"", status.size, static_cast<std::uint64_t>(status.mtime_s),
+                              status.mtime_nsec);
+    entry->last_modified = http::format_http_date(status.mtime_s);
     const auto name = path.filename().u8string();
     const std::string_view type = http::mime_type_for(std::string_view(reinterpret_cast<const char*>(name.data()), name.size()));
     entry->headers = fmt::format("Content-Type: {}\r\nLast-Modified: {}\r\nETag: {}\r\nAccept-Ranges: bytes\r\n", type,

@@ -18,8 +18,7 @@ namespace netlab::server {
 struct cached_file {
     std::filesystem::path fs_path;
     platform::file_status status;
-    std::int64_t mtime_s = 0;
-    std::string etag;           // strong: "size-mtime" in hex, quoted
+    std::string etag;           // strong: "size-seconds.nanoseconds" in hex, quoted
     std::string last_modified;  // IMF-fixdate
     std::string headers;        // Content-Type, Last-Modified, ETag, Accept-Ranges lines
     std::string content;        // whole file when it is small enough

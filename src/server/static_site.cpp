@@ -168,7 +168,7 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
         if (it->is_symlink(sec) && check_real_path(it->path()) != access::ok) continue;
         const auto st = platform::stat_path(it->path(), sec);
         if (sec) continue;  // a dangling symlink: nothing to serve there
-        entries.push_back({std::move(name), st.is_directory, st.size, st.mtime_ns / 1'000'000'000});
+        entries.push_back({std::move(name), st.is_directory, st.size, st.mtime_s});
     }
     if (ec) return stock_reply(res, 403, is_head);
     res.status = 200;
@@ -192,7 +192,7 @@ void static_site::serve_file(const http::request_head& req, bool is_head,
         not_modified = etag_matches(inm->value, entry->etag);
     } else if (const auto* ims = http::find_header(req.headers, "If-Modified-Since")) {
         const auto since = http::parse_http_date(ims->value);
-        not_modified = since && entry->mtime_s <= *since;
+        not_modified = since && entry->status.mtime_s <= *since;
     }
     if (not_modified) {
         res.status = 304;
@@ -210,7 +210,7 @@ void static_site::serve_file(const http::request_head& req, bool is_head,
         if (const auto* if_range = http::find_header(req.headers, "If-Range")) {
             const auto value = trim(if_range->value);
             const auto date = http::parse_http_date(value);
-            const bool same = value == entry->etag || (date && *date == entry->mtime_s);
+            const bool same = value == entry->etag || (date && *date == entry->status.mtime_s);
             if (!same) range = nullptr;
         }
     }

@@ -218,3 +218,35 @@ TEST_CASE("a 20 MiB file downloaded by curl matches byte for byte, also a range 
     const auto expected_part = dir.write("expected_part.bin", content.substr(first, last - first + 1));
     CHECK(sha256_file(part) == sha256_file(expected_part));
 }
+
+TEST_CASE("a file dated after 2262 or before 1970 gets its true Last-Modified, in headers, validators and listing") {
+    require_curl();
+    temp_dir dir;
+    // 2286 (past the year where nanoseconds since 1970 overflow 64 bits) and 1966; ext4
+    // stores times up to 2446.
+    const auto late = dir.write("late.txt", "late\n");
+    const auto late_too = dir.write("late_too.txt", "late\n");
+    const auto early = dir.write("early.txt", "early\n");
+    REQUIRE(run({"touch", "-d", "@10000000000.25", late}).exit_code == 0);
+    REQUIRE(run({"touch", "-d", "@10000000000.75", late_too}).exit_code == 0);
+    REQUIRE(run({"touch", "-d", "@-100000000", early}).exit_code == 0);
+    auto s = start_server(dir.path());
+
+    const auto l = curl({s.url("/late.txt")}).response;
+    CHECK(l.status == 200);
+    CHECK(l.header("Last-Modified") == "Sat, 20 Nov 2286 17:46:40 GMT");
+    const auto l2 = curl({s.url("/late_too.txt")}).response;
+    CHECK(l2.header("Last-Modified") == "Sat, 20 Nov 2286 17:46:40 GMT");
+    CHECK(l2.header("ETag") != l.header("ETag"));  // same size and second, other nanoseconds
+    const auto e = curl({s.url("/early.txt")}).response;
+    CHECK(e.header("Last-Modified") == "Mon, 31 Oct 1966 14:13:20 GMT");
+
+    // The dates work as validators: asked with its own date, each file is not modified.
+    CHECK(curl({"-H", "If-Modified-Since: " + l.header("Last-Modified"), s.url("/late.txt")}).response.status == 304);
+    CHECK(curl({"-H", "If-Modified-Since: " + e.header("Last-Modified"), s.url("/early.txt")}).response.status == 304);
+    CHECK(curl({"-H", "If-Modified-Since: Sun, 30 Oct 1966 00:00:00 GMT", s.url("/early.txt")}).response.status == 200);
+
+    const auto listing = curl({s.url("/")}).response.body;
+    CHECK(listing.find("datetime=\"2286-11-20T17:46:40Z\"") != std::string::npos);
+    CHECK(listing.find("datetime=\"1966-10-31T14:13:20Z\"") != std::string::npos);
+}

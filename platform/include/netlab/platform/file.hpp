@@ -20,7 +20,10 @@ struct file_status {
     bool is_directory = false;
     bool is_regular = false;
     std::uint64_t size = 0;
-    std::int64_t mtime_ns = 0;   // nanoseconds since 1970-01-01 UTC
+    // Modification time as seconds since 1970-01-01 UTC (negative before) plus the
+    // nanoseconds into that second: nanoseconds alone overflow 64 bits after 2262.
+    std::int64_t mtime_s = 0;
+    std::uint32_t mtime_nsec = 0;  // 0..999,999,999
     std::uint64_t identity = 0;  // inode (POSIX) / file index (Windows) where cheap; else 0
 };
 
