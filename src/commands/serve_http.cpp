@@ -102,12 +102,9 @@ server::server_events make_events(cli::output& out) {
             .add("body_bytes", d.body_bytes)
             .add("body", d.body)
             .add("body_truncated", truncated);
-        // Head and body as the client wrote them, with control bytes escaped.
-        std::string text = server::printable(d.head, true);
-        if (!d.body.empty()) {
-            text += server::printable(d.body, true);
-            if (text.back() != '\n') text += '\n';
-        }
+        // Head and body as the client wrote them, control bytes escaped, each line marked
+        // "> " so that none can pass for a line of the access log.
+        const std::string text = server::dumped_lines(d.head) + server::dumped_lines(d.body);
         const std::string size = d.body_bytes == 0 ? "(no body)"
                                   : truncated      ? fmt::format("(body: {}, the first {} shown)",
                                                                  server::count_of(d.body_bytes, "byte"), d.body.size())

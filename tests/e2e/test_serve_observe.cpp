@@ -232,14 +232,14 @@ TEST_CASE("--dump shows a person the body with its length, control bytes escaped
     c.read_response();
     const auto shown = lines_until(s, "(body:");
     CHECK(shown.find("--- request from 127.0.0.1:") != std::string::npos);
-    CHECK(shown.find("POST /form HTTP/1.1\nHost: x\n") != std::string::npos);
-    CHECK(shown.find("name=caf\xc3\xa9\\x1b[31m red\\x07\nline2\n(body: 27 bytes)\n") != std::string::npos);
+    CHECK(shown.find("\n> POST /form HTTP/1.1\n> Host: x\n") != std::string::npos);
+    CHECK(shown.find("\n> name=caf\xc3\xa9\\x1b[31m red\\x07\n> line2\n(body: 27 bytes)\n") != std::string::npos);
     CHECK_FALSE(has_control_bytes(shown));
 
     c.send("POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'y'));
     c.read_response();
     const auto long_one = lines_until(s, "(body:");
-    CHECK(long_one.find(std::string(4096, 'y') + "\n(body: 5000 bytes, the first 4096 shown)") != std::string::npos);
+    CHECK(long_one.find("\n> " + std::string(4096, 'y') + "\n(body: 5000 bytes, the first 4096 shown)") != std::string::npos);
     CHECK(long_one.find(std::string(4097, 'y')) == std::string::npos);
 }
 
@@ -255,6 +255,44 @@ TEST_CASE("the access log shows a person the target with control bytes and non-U
     CHECK(line->find("\"GET /\\xc2\\x9b31m/\\xff HTTP/1.1\" 400") != std::string::npos);
     CHECK(line->find('\x9b') == std::string::npos);
     CHECK(line->find('\xff') == std::string::npos);
+}
+
+TEST_CASE("a quote or backslash in the target is escaped in the access log, so the quoted request stays one field") {
+    temp_dir dir;
+    auto s = start_human_server(dir.path());
+    raw_connection c(s.port);
+    c.send(get("/a\"%20200%200%20\"b"));
+    CHECK(parse_response(c.read_response()).status == 404);
+    const auto line = s.process.read_line(5s);
+    REQUIRE(line);
+    CHECK(line->find("\"GET /a\\x22%20200%200%20\\x22b HTTP/1.1\" 404") != std::string::npos);
+    CHECK(std::count(line->begin(), line->end(), '"') == 2);
+
+    c.send(get("/x\\x1b"));  // typed by the client, so it must not read as an escaped byte
+    CHECK(parse_response(c.read_response()).status == 403);
+    const auto second = s.process.read_line(5s);
+    REQUIRE(second);
+    CHECK(second->find("\"GET /x\\x5cx1b HTTP/1.1\" 403") != std::string::npos);
+}
+
+TEST_CASE("--dump marks every line it shows, so a header shaped like an access log line cannot forge one") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_human_server(dir.path(), {"--dump"});
+    raw_connection c(s.port);
+    // A valid header whose name and value together read like a log line for /admin.
+    c.send(get("/a.txt", "2030-01-01T00:00:00.000Z 10.6.6.6:4444 \"GET /admin HTTP/1.1\" 200 0\r\n"));
+    CHECK(parse_response(c.read_response()).status == 200);
+    const auto shown = lines_until(s, "(no body)");
+    CHECK(shown.find("\n> 2030-01-01T00:00:00.000Z 10.6.6.6:4444 \"GET /admin HTTP/1.1\" 200 0\n") != std::string::npos);
+    std::size_t at = 0;
+    for (std::string_view rest = shown; !rest.empty(); rest.remove_prefix(std::min(rest.size(), rest.find('\n') + 1))) {
+        const auto line = rest.substr(0, rest.find('\n'));
+        CAPTURE(line);
+        CHECK((line.rfind("> ", 0) == 0 || line == ">" || line.rfind("--- request from ", 0) == 0 || line == "(no body)"));
+        ++at;
+    }
+    CHECK(at >= 5);
 }
 
 TEST_CASE("a 503 refusal over --max-connections is logged with the request it refused") {
