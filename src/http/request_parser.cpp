@@ -2,6 +2,7 @@
 
 #include "http/grammar.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -26,6 +27,8 @@ constexpr request_parse_result bad(int status, std::string_view why) {
 constexpr request_parse_result good() { return {parse_status::complete, 0, {}}; }
 
 using grammar::trim_ows;
+
+constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Calls fn(element) for each comma-separated element, trimmed (RFC 9110 §5.6.1).
 // fn returns false to stop early; for_each_element then returns false too.
@@ -111,19 +114,52 @@ request_parse_result derive_transfer_encoding(request_head& h) {
     return good();
 }
 
-// Host (RFC 9112 §3.2): exactly one on 1.1; its value may be empty but never a list,
-// a path or userinfo — those only serve to confuse virtual hosting and logs.
+// A Host value or an authority: never a list, a path, a query or userinfo; those only serve
+// to confuse virtual hosting and logs.
+constexpr bool is_authority_char(char c) {
+    return !is_ows(c) && c != ',' && c != '/' && c != '\\' && c != '?' && c != '#' && c != '@';
+}
+
+// Host (RFC 9112 §3.2): exactly one on 1.1; its value may be empty.
 request_parse_result derive_host(request_head& h) {
     int count = 0;
     for (const auto& f : h.headers) {
         if (!iequals(f.name, "host")) continue;
         if (++count > 1) return bad(400, "more than one Host header");
         for (char c : f.value)
-            if (is_ows(c) || c == ',' || c == '/' || c == '\\' || c == '?' || c == '#' || c == '@')
-                return bad(400, "invalid Host header");
+            if (!is_authority_char(c)) return bad(400, "invalid Host header");
         h.host = f.value;
     }
     if (count == 0 && h.version_minor == 1) return bad(400, "missing Host header");
+    return good();
+}
+
+// The target's path and query (RFC 9112 §3.2.1, §3.2.2). An absolute-form target's
+// authority replaces the Host header's value (§3.2.2: "MUST ignore the received Host").
+request_parse_result derive_target(request_head& h) {
+    std::string_view rest = h.target;
+    // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 §3.1)
+    const auto colon = rest.find("://");
+    const auto scheme = rest.substr(0, colon);
+    const bool absolute = colon != std::string_view::npos && !scheme.empty() && is_alpha(scheme.front()) &&
+                          std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                              return is_alpha(c) || grammar::is_digit(c) || c == '+' || c == '-' || c == '.';
+                          });
+    if (absolute) {
+        if (!iequals(scheme, "http") && !iequals(scheme, "https")) return bad(400, "absolute-form target is not http");
+        rest.remove_prefix(colon + 3);
+        const auto end = rest.find_first_of("/?#");
+        const auto authority = rest.substr(0, end);
+        if (authority.empty()) return bad(400, "absolute-form target without a host");
+        for (char c : authority)
+            if (!is_authority_char(c)) return bad(400, "invalid host in absolute-form target");
+        h.host = authority;
+        rest.remove_prefix(authority.size());
+    }
+    const auto q = rest.find('?');
+    h.path = rest.substr(0, q);
+    h.query = q == std::string_view::npos ? std::string_view{} : rest.substr(q);
+    if (absolute && h.path.empty()) h.path = "/";
     return good();
 }
 
@@ -146,7 +182,7 @@ void derive_connection_and_expect(request_head& h) {
 }
 
 void reset(request_head& h) {
-    h.method = h.target = h.host = {};
+    h.method = h.target = h.path = h.query = h.host = {};
     h.version_major = h.version_minor = 1;
     h.headers.count = 0;
     h.content_length = 0;
@@ -266,6 +302,7 @@ request_parse_result parse_request(std::string_view buffer, request_head& out,
     out.head_size = i;
 
     if (auto r = derive_host(out); r.status == parse_status::bad) return r;
+    if (auto r = derive_target(out); r.status == parse_status::bad) return r;
     if (auto r = derive_content_length(out); r.status == parse_status::bad) return r;
     if (auto r = derive_transfer_encoding(out); r.status == parse_status::bad) return r;
     derive_connection_and_expect(out);

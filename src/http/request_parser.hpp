@@ -18,7 +18,11 @@ struct request_limits {
 };
 
 struct request_head {
-    std::string_view method, target;
+    std::string_view method;
+    std::string_view target;  // as sent: origin-form "/a?b" or absolute-form "http://h/a?b"
+    // The target's path and query, whatever its form: "/a" and "?b" for both targets above
+    // ("/" for "http://h"). For any other form ("*", "h:443") path is the target up to '?'.
+    std::string_view path, query;
     int version_major = 1, version_minor = 1;
     header_list headers;
     // derived from headers by the parser:
@@ -27,7 +31,7 @@ struct request_head {
     bool chunked = false;          // Transfer-Encoding ends in chunked
     bool keep_alive = true;        // 1.1 default on unless "Connection: close"; 1.0 only with "Connection: keep-alive"
     bool expect_continue = false;  // "Expect: 100-continue" (1.1 only, RFC 9110 §10.1.1)
-    std::string_view host;
+    std::string_view host;         // from the Host header, or an absolute-form target's authority
     std::size_t head_size = 0;     // bytes of request line + headers + final CRLF
 };
 
@@ -52,7 +56,10 @@ struct request_parse_result {
 // guess is a request-smuggling or cache-poisoning opening (§6.3, §11.2):
 // obs-fold (§5.2), whitespace before the colon (§5.1), CL with TE (§6.1), TE on 1.0 (§6.1),
 // TE not ending in chunked (§6.3), conflicting Content-Length (§6.3), missing or repeated
-// Host on 1.1 (RFC 9110 §7.2, RFC 9112 §3.2). Accepts bare LF line ends (§2.2) and skips
+// Host on 1.1 (RFC 9110 §7.2, RFC 9112 §3.2). An absolute-form target (§3.2.2) is
+// accepted for http and https: its authority becomes `host` (the Host header, still
+// required on 1.1 as nginx requires it, is ignored); one with userinfo or an empty or
+// malformed authority is 400, and so is any other scheme. Accepts bare LF line ends (§2.2) and skips
 // empty lines before the request line (§2.2). `out` is meaningful only when complete.
 request_parse_result parse_request(std::string_view buffer, request_head& out,
                                    const request_limits& limits = {});

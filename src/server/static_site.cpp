@@ -77,10 +77,10 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
     if (req.method != "GET" && !is_head) return stock_reply(res, 405, false);
 
     // Fast path: this exact path was resolved and checked before, and is unchanged.
-    const std::string_view key = req.target.substr(0, req.target.find('?'));
+    const std::string_view key = req.path;
     if (auto entry = cache.lookup(key)) return serve_file(req, is_head, entry, res);
 
-    const auto np = http::normalize_target(req.target);
+    const auto np = http::normalize_target(req.path);
     switch (np.error) {
         case http::path_error::none: break;
         case http::path_error::traversal:
@@ -114,7 +114,7 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
             // Relative links in the folder's page need the slash form (RFC 9110 §15.4.2).
             // Built from the decoded segments, never from the raw target: "//evil" must
             // not become a protocol-relative Location.
-            if (const auto q = req.target.find('?'); q != std::string_view::npos) location += req.target.substr(q);
+            location += req.query;
             stock_reply(res, 301, is_head);
             res.head.append("Location: ").append(location).append("\r\n");
             return;
@@ -172,8 +172,7 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
     }
     if (ec) return stock_reply(res, 403, is_head);
     res.status = 200;
-    const auto q = req.target.find('?');
-    const auto order = http::parse_listing_order(q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1));
+    const auto order = http::parse_listing_order(req.query.empty() ? req.query : req.query.substr(1));
     res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order);
     res.body = res.owned_body;
     res.head_only = is_head;

@@ -7,6 +7,7 @@
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
 #include "support/netlab_server.hpp"
+#include "support/peers.hpp"
 
 using namespace netlab::test;
 
@@ -228,6 +229,33 @@ TEST_CASE("OPTIONS is answered with Allow") {
     const auto r = parse_response(c.read_response());
     CHECK(r.status / 100 == 2);
     CHECK(r.header("Allow").find("GET") != std::string::npos);
+}
+
+TEST_CASE("an absolute-form target is served like its path, as RFC 9112 §3.2.2 requires and nginx does") {
+    temp_dir work;
+    site s;
+    s.dir.write("sub/c.txt", "c\n");
+    auto nginx = require_nginx(s.dir.path(), work.path());
+    for (const unsigned short port : {s.port(), nginx.port}) {
+        CAPTURE(port);
+        const auto a = ask(port, "GET http://127.0.0.1/a.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        CHECK(a.response.status == 200);
+        CHECK(a.response.body == a_body);
+        // Scheme and host are case-insensitive; the query stays with the path.
+        const auto b = ask(port, "GET HTTP://Example.COM:80/b.txt?x=1 HTTP/1.1\r\nHost: other\r\nConnection: close\r\n\r\n");
+        CHECK(b.response.status == 200);
+        CHECK(b.response.body == b_body);
+        CHECK(ask(port, "GET http://127.0.0.1/missing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").response.status == 404);
+    }
+    // A folder's slash redirect keeps to the path and query.
+    const auto folder = ask(s.port(), "GET http://x/sub?q=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    CHECK(folder.response.status == 301);
+    CHECK(folder.response.header("Location") == "/sub/?q=1");
+    // The log shows the target as it was sent.
+    const auto events = request_events(s.server, 4);
+    REQUIRE(events.size() == 4);
+    CHECK(events[0]["target"] == "http://127.0.0.1/a.txt");
+    CHECK(events[0]["status"] == 200);
 }
 
 TEST_CASE("malformed requests give 400 and the connection is closed") {

@@ -419,3 +419,48 @@ TEST_CASE("arbitrary bytes never crash and never claim more than the buffer") {
         }
     }
 }
+
+TEST_CASE("an absolute-form target is accepted, its path and query split out, its host used (RFC 9112 §3.2.2)") {
+    const auto p = parse("GET http://example.com:8080/a/b.txt?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n");
+    REQUIRE(p.result.status == parse_status::complete);
+    CHECK(p.head.target == "http://example.com:8080/a/b.txt?x=1");  // as sent, for the log
+    CHECK(p.head.path == "/a/b.txt");
+    CHECK(p.head.query == "?x=1");
+    CHECK(p.head.host == "example.com:8080");  // the target's, not the Host header's
+
+    const auto upper = parse("GET HTTPS://[::1]/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(upper.result.status == parse_status::complete);
+    CHECK(upper.head.path == "/");
+    CHECK(upper.head.host == "[::1]");
+
+    // No path: the root, as RFC 9112 §3.2.1 has clients send it.
+    const auto bare = parse("GET http://example.com HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(bare.result.status == parse_status::complete);
+    CHECK(bare.head.path == "/");
+    CHECK(bare.head.query.empty());
+    const auto bare_query = parse("GET http://example.com?q HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(bare_query.result.status == parse_status::complete);
+    CHECK(bare_query.head.path == "/");
+    CHECK(bare_query.head.query == "?q");
+}
+
+TEST_CASE("an origin-form target has its path and query split out") {
+    const auto p = parse("GET /a/b?c=d?e HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(p.result.status == parse_status::complete);
+    CHECK(p.head.path == "/a/b");
+    CHECK(p.head.query == "?c=d?e");
+    CHECK(p.head.host == "x");
+    const auto star = parse("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");  // judged by whoever serves it
+    REQUIRE(star.result.status == parse_status::complete);
+    CHECK(star.head.path == "*");
+}
+
+TEST_CASE("an absolute-form target with userinfo, no host, a bad host or another scheme is 400") {
+    CHECK(bad_status("GET http://user@example.com/ HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    CHECK(bad_status("GET http:///a HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    CHECK(bad_status("GET http://a\\b/ HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    CHECK(bad_status("GET ftp://example.com/a HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    // Host is still required of an HTTP/1.1 client (RFC 9112 §3.2.2), as nginx insists.
+    CHECK(bad_status("GET http://example.com/ HTTP/1.1\r\n\r\n") == 400);
+    CHECK(is_complete("GET http://example.com/ HTTP/1.0\r\n\r\n"));
+}
