@@ -45,11 +45,27 @@ struct request_parse_result {
     std::string_view error;  // when bad: a short human reason (a static string)
 };
 
+// Where a parse that ran out of bytes stopped, so the next call resumes there instead of
+// starting over (picohttpparser's last_len, nginx's r->state): a head that arrives a byte
+// at a time then costs linear time. A default-constructed state starts a new head.
+struct request_parse_state {
+    enum class stage : unsigned char {
+        preamble, preamble_lf, method, target, version, request_line_lf,
+        field_start, field_name, field_ows, field_value, field_lf, head_end_lf
+    };
+    std::size_t pos = 0;  // bytes examined so far
+    stage at = stage::preamble;
+    std::size_t token = 0;                   // where the current token or field name began
+    std::size_t name_end = 0, value = 0, value_end = 0;  // the field being read
+};
+
 // Parses the request head at the start of `buffer`.
 // complete:   `out` is filled and out.head_size bytes were consumed; the body (if any)
 //             follows, framed by out.chunked / out.content_length.
-// incomplete: read more bytes and call again with the whole buffer. Errors that are already
-//             visible (a bad byte, a target over max_target_bytes -> 414, a buffer over
+// incomplete: read more bytes and call again with the whole buffer (and the same `out` and
+//             `state`, in the overload that takes one: then the bytes already given must
+//             be unchanged and where they were, since `out` points into them). Errors
+//             that are already visible (a bad byte, a target over max_target_bytes -> 414, a buffer over
 //             max_head_bytes without a complete head -> 431) are reported at once instead.
 // bad:        answer error_status and close; the bytes can never become a valid request.
 // Rejects, rather than guesses at, everything RFC 9112 lets a server reject, because each
@@ -61,7 +77,9 @@ struct request_parse_result {
 // required on 1.1 as nginx requires it, is ignored); one with userinfo or an empty or
 // malformed authority is 400, and so is any other scheme. Accepts bare LF line ends (§2.2) and skips
 // empty lines before the request line (§2.2). `out` is meaningful only when complete.
-request_parse_result parse_request(std::string_view buffer, request_head& out,
+request_parse_result parse_request(std::string_view buffer, request_head& out, request_parse_state& state,
                                    const request_limits& limits = {});
+// The same from the start of the buffer every time: for a whole head at once.
+request_parse_result parse_request(std::string_view buffer, request_head& out, const request_limits& limits = {});
 
 }  // namespace netlab::http

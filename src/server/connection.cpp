@@ -177,8 +177,10 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
 
     // The head: parse what is there, read more while it is incomplete.
     http::request_parse_result parsed;
+    st.parsed = {};
     for (;;) {
-        parsed = http::parse_request({st.buffer.data(), st.used}, st.req, limits);
+        // Resumes where the last call stopped: a head sent a byte at a time costs linear time.
+        parsed = http::parse_request({st.buffer.data(), st.used}, st.req, st.parsed, limits);
         if (parsed.status != http::parse_status::incomplete) break;
         if (st.used == st.buffer.size()) {  // cannot happen while buffer > head limit
             parsed = {http::parse_status::bad, 431, "request head too large"};

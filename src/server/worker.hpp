@@ -29,6 +29,7 @@ struct request_state {
     std::vector<char> buffer;
     std::size_t used = 0;         // bytes in buffer
     http::request_head req;
+    http::request_parse_state parsed;  // how far the head has been read
     std::uint64_t body_bytes = 0;  // request body bytes read (and kept or dropped)
     std::string kept_body;         // the body's first bytes, for --echo and --dump
     std::uint64_t body_sent = 0;   // response body bytes actually sent

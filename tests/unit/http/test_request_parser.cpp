@@ -464,3 +464,76 @@ TEST_CASE("an absolute-form target with userinfo, no host, a bad host or another
     CHECK(bad_status("GET http://example.com/ HTTP/1.1\r\n\r\n") == 400);
     CHECK(is_complete("GET http://example.com/ HTTP/1.0\r\n\r\n"));
 }
+
+namespace {
+
+// Feeds `text` to a resumable parse `step` bytes at a time, in one buffer that grows in
+// place (as the server's does). Returns the first result that is not incomplete, or the
+// last one; `examined` says whether every incomplete call examined all it was given.
+struct fed {
+    request_parse_result result{parse_status::incomplete, 0, {}};
+    request_head head;
+    bool examined = true;
+};
+fed feed(const std::string& text, std::size_t step, const request_limits& limits = {}) {
+    fed f;
+    request_parse_state state;
+    for (std::size_t given = std::min(step, text.size());; given = std::min(given + step, text.size())) {
+        f.result = parse_request(std::string_view(text).substr(0, given), f.head, state, limits);
+        if (f.result.status != parse_status::incomplete) break;
+        f.examined = f.examined && state.pos == given;
+        if (given == text.size()) break;
+    }
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("a head fed a byte at a time resumes where it stopped and ends as if given whole") {
+    const std::string heads[] = {
+        "GET /a?b HTTP/1.1\r\nHost: x\r\nX-Empty:\r\nX-Pad:  v  \r\n\r\nbody",
+        "\r\n\nPOST /up HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n",
+        "GET http://h:1/p HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        "GET /x HTTP/1.1\r\nHost : x\r\n\r\n",        // space before the colon
+        "GET /x HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
+        "GET /x HTTP/2.0\r\n\r\n",
+        "GET /x HTTP/1.1\rHost: x\r\n\r\n",             // bare CR
+        "GET /x HTTP/1.1\r\nHost: x\x01y\r\n\r\n",
+        "G(T /x HTTP/1.1\r\n\r\n",
+        "GET  /x HTTP/1.1\r\n\r\n",
+        "GET /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\nHost: x\r\n\r\n",
+    };
+    for (const auto& text : heads) {
+        CAPTURE(text);
+        const auto whole = parse(text);
+        for (const std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{7}}) {
+            CAPTURE(step);
+            const auto f = feed(text, step);
+            CHECK(f.examined);
+            CHECK(f.result.status == whole.result.status);
+            CHECK(f.result.error_status == whole.result.error_status);
+            CHECK(f.result.error == whole.result.error);
+            if (whole.result.status != parse_status::complete) continue;
+            CHECK(f.head.head_size == whole.head.head_size);
+            CHECK(f.head.method == whole.head.method);
+            CHECK(f.head.target == whole.head.target);
+            CHECK(f.head.path == whole.head.path);
+            CHECK(f.head.host == whole.head.host);
+            CHECK(f.head.keep_alive == whole.head.keep_alive);
+            CHECK(f.head.chunked == whole.head.chunked);
+            REQUIRE(f.head.headers.size() == whole.head.headers.size());
+            for (std::size_t i = 0; i < f.head.headers.size(); ++i) {
+                CHECK(f.head.headers.fields[i].name == whole.head.headers.fields[i].name);
+                CHECK(f.head.headers.fields[i].value == whole.head.headers.fields[i].value);
+            }
+        }
+    }
+}
+
+TEST_CASE("limits hold when a head is fed a byte at a time: 414 as the target grows past it, 431 at the head limit") {
+    const request_limits small{64, 16};
+    CHECK(feed("GET /" + std::string(20, 'a'), 1, small).result.error_status == 414);
+    const auto big = feed("GET / HTTP/1.1\r\nX: " + std::string(100, 'v'), 1, small);
+    CHECK(big.result.error_status == 431);
+    CHECK(big.examined);
+}
