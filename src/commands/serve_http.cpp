@@ -196,7 +196,7 @@ void add_serve_http(CLI::App& app, runner& chosen) {
     sub->add_flag("--hidden", c.hidden, "Serve and list dotfiles (.git, .env, ...)");
     sub->add_flag("--follow-symlinks", c.follow_symlinks, "Serve symlinks that lead outside the folder");
     sub->add_flag("--cors", c.cors, "Allow cross-origin requests (Access-Control-Allow-Origin: *)");
-    sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head")
+    sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head (the first: from connecting)")
         ->option_text("SECONDS")
         ->check(cli::decimal_number(0.05, 3600.0, "seconds"))
         ->capture_default_str();

@@ -39,8 +39,8 @@ constexpr std::uint64_t min_body_rate = 1024;
 
 }  // namespace
 
-connection::connection(asio::ip::tcp::socket socket, worker& owner)
-    : socket_(std::move(socket)), deadline_(clock::now() + owner.config.header_timeout), owner_(owner) {
+connection::connection(asio::ip::tcp::socket socket, worker& owner, clock::time_point accepted)
+    : socket_(std::move(socket)), deadline_(accepted + owner.config.header_timeout), owner_(owner) {
     std::error_code ec;
     const auto peer = socket_.remote_endpoint(ec);
     client_ = ec ? "unknown" : net::to_string(peer);
@@ -70,7 +70,11 @@ void connection::expire_if_late(clock::time_point now) {
     if (now < deadline_ || !socket_.is_open()) return;
     owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
     switch (phase_) {
-        case phase::idle: return close_for("idle timeout");
+        case phase::idle:
+            if (first_request_)
+                return close_for(fmt::format("no request within --header-timeout {:g} s",
+                                             std::chrono::duration<double>(owner_.config.header_timeout).count()));
+            return close_for("idle timeout");
         case phase::head:
             answer_timeout();
             return close_for(fmt::format("request head not complete within --header-timeout {:g} s",
@@ -130,7 +134,7 @@ asio::awaitable<void> connection::serve() {
                 if (st) owner_.release_state(std::move(st));
                 if (draining_ || owner_.draining) break;
                 phase_ = phase::idle;
-                set_deadline(owner_.config.idle_timeout);
+                if (!first_request_) set_deadline(owner_.config.idle_timeout);
                 std::error_code ec;
                 co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
                 if (ec || draining_) break;
@@ -170,7 +174,7 @@ asio::awaitable<void> connection::lingering_close() {
 asio::awaitable<bool> connection::handle_one(request_state& st) {
     const auto& cfg = owner_.config;
     const http::request_limits limits{cfg.max_head_bytes, cfg.max_target_bytes};
-    set_deadline(cfg.header_timeout);
+    if (!first_request_) set_deadline(cfg.header_timeout);
     phase_ = phase::head;
     const auto head_started = clock::now();
     std::error_code ec;
@@ -199,6 +203,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         st.used += n;
     }
     const auto started = clock::now();
+    first_request_ = false;
     response& res = st.res;
     res.reset();
     if (parsed.status == http::parse_status::bad) {

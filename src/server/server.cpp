@@ -212,6 +212,7 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
             co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
+        const auto accepted = clock::now();
         net::trace_socket(platform::trace_step::accept, socket);
         counters.connections.fetch_add(1, std::memory_order_relaxed);
         // Counted here, not when the worker gets to it, so a burst cannot overshoot.
@@ -221,8 +222,8 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
             asio::co_spawn(w.io, refuse(std::move(socket), w), asio::detached);
             continue;
         }
-        asio::post(w.io, [&w, s = std::move(socket)]() mutable {
-            std::make_shared<connection>(std::move(s), w)->start();
+        asio::post(w.io, [&w, s = std::move(socket), accepted]() mutable {
+            std::make_shared<connection>(std::move(s), w, accepted)->start();
         });
     }
 }

@@ -139,13 +139,47 @@ TEST_CASE("an idle keep-alive connection is closed after --idle-timeout") {
     CHECK(took <= 3.0);
 }
 
-TEST_CASE("an idle connection that never sends anything is closed after --idle-timeout") {
+TEST_CASE("a connection that never sends anything is closed after --header-timeout, counted from accept") {
     temp_dir dir;
-    auto s = start_server(dir.path(), {"--idle-timeout", "1", "--header-timeout", "30"});
+    // The idle timeout is for the time between requests; before the first one, the header
+    // timeout runs from accept (as nginx's client_header_timeout does).
+    auto s = start_server(dir.path(), {"--idle-timeout", "30", "--header-timeout", "1"});
     raw_connection c(s.port);
     const auto started = clock_type::now();
     CHECK(c.closed_by_peer(5s));
     CHECK(seconds_since(started) <= 3.0);
+}
+
+TEST_CASE("the first request's header timeout counts from accept, not from its first byte") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--header-timeout", "1.5"});
+    raw_connection c(s.port);
+    std::this_thread::sleep_for(1000ms);
+    c.send("GET /a.txt HTTP/1.1\r\n");
+    std::this_thread::sleep_for(800ms);  // 1.8 s after accept, 0.8 s after the first byte
+    try {
+        c.send("Host: x\r\n\r\n");
+    } catch (const std::exception&) {
+        // closed already: the 408 may be waiting to be read
+    }
+    CHECK(parse_response(c.read_response(3s)).status == 408);
+}
+
+TEST_CASE("silent connections under --max-connections are closed after --header-timeout, so others get in") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--max-connections", "2", "--header-timeout", "1"});
+    raw_connection one(s.port), two(s.port);
+    std::this_thread::sleep_for(200ms);
+    raw_connection three(s.port);
+    three.send(get("/a.txt"));
+    CHECK(parse_response(three.read_response()).status == 503);
+    CHECK(one.closed_by_peer(3s));
+    CHECK(two.closed_by_peer(1s));
+    raw_connection four(s.port);
+    four.send(get("/a.txt"));
+    CHECK(parse_response(four.read_response()).status == 200);
 }
 
 TEST_CASE("--max-connections 2: a third concurrent connection gets 503") {
