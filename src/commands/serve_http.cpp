@@ -113,6 +113,9 @@ server::server_events make_events(cli::output& out) {
                                   text, out.paint(size, style::dim)));
     };
     ev.on_notice = [&out](std::string_view text) { out.note(text); };
+    ev.on_internal_error = [&out](std::string_view what) {
+        out.error(fmt::format("internal error, still serving: {}", what));
+    };
     return ev;
 }
 

@@ -1,7 +1,6 @@
 #include "server/connection.hpp"
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -55,7 +54,7 @@ connection::~connection() {
 }
 
 void connection::start() {
-    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->serve(); }, asio::detached);
+    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->serve(); }, rethrow_to_run_loop);
 }
 
 void connection::set_deadline(clock::duration from_now) { deadline_ = clock::now() + from_now; }

@@ -60,6 +60,8 @@ struct server_events {
     std::function<void(const request_record&)> on_request;  // from any worker thread
     std::function<void(const dump_record&)> on_dump;        // from any worker thread
     std::function<void(std::string_view)> on_notice;        // shutting down, ...
+    // An exception escaped a handler (a bug): reported, and the server goes on serving.
+    std::function<void(std::string_view)> on_internal_error;  // from any thread
 };
 
 }  // namespace netlab::server

@@ -19,6 +19,21 @@ constexpr std::size_t max_pooled_capacity = 64 * 1024;
 
 }  // namespace
 
+void run_with_barrier(asio::io_context& io, const std::function<void(std::string_view)>& on_error) {
+    for (;;) {
+        try {
+            io.run();
+            return;
+        } catch (const std::exception& e) {
+            if (on_error) on_error(e.what());
+        } catch (...) {
+            if (on_error) on_error("an exception of unknown type");
+        }
+    }
+}
+
+void worker::run() { run_with_barrier(io, events.on_internal_error); }
+
 std::unique_ptr<request_state> worker::acquire_state() {
     if (spare_states_.empty()) {
         // Room for the largest allowed head plus a window for body bytes behind it.
@@ -47,7 +62,12 @@ asio::awaitable<void> worker::reap() {
         // Closing a socket never destroys a connection synchronously, but copy anyway so
         // the set may change under us.
         snapshot.assign(connections.begin(), connections.end());
-        for (auto* c : snapshot) c->expire_if_late(now);
+        // The reaper must outlive a bug in one connection: without it no deadline holds.
+        try {
+            for (auto* c : snapshot) c->expire_if_late(now);
+        } catch (const std::exception& e) {
+            if (events.on_internal_error) events.on_internal_error(e.what());
+        }
     }
 }
 

@@ -5,6 +5,8 @@
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <atomic>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -21,6 +23,18 @@
 namespace netlab::server {
 
 class connection;
+
+// The completion handler for co_spawn: an exception that ends a coroutine is rethrown into
+// the run loop of the thread it ran on, whose barrier reports it (asio::detached would
+// drop it without a word, and a loop like accepting would silently be gone).
+inline constexpr auto rethrow_to_run_loop = [](const std::exception_ptr& e) {
+    if (e) std::rethrow_exception(e);
+};
+
+// Runs `io` until it stops. An exception that escapes a handler is an exception barrier's
+// business (as asio's documentation recommends): reported through `on_error`, then the loop
+// goes on, so a bug costs one operation, never the thread or the server.
+void run_with_barrier(asio::io_context& io, const std::function<void(std::string_view)>& on_error);
 
 // What a connection needs only while a request is in flight: the read buffer, the parsed
 // head and the response. Pooled per worker, so idle keep-alive connections hold none.
@@ -66,6 +80,9 @@ public:
     std::unique_ptr<request_state> acquire_state();
     void release_state(std::unique_ptr<request_state> st);
 
+    // Runs the worker's io_context on the calling thread, behind an exception barrier.
+    void run();
+
     // Enforces connection deadlines a few times a second; ends when the worker drains.
     asio::awaitable<void> reap();
 
@@ -88,7 +105,11 @@ private:
 public:
     // Declared last so it is destroyed first: destroying it frees the connections still
     // suspended in it, and they unregister from the members above.
-    asio::io_context io{1};  // one thread runs it: asio may skip its internal locking
+    // Concurrency hint 1: one thread runs it, so asio queues the handlers that thread posts
+    // to itself without waking anyone. It still locks (only ASIO_CONCURRENCY_HINT_UNSAFE
+    // would not), and must: the acceptor's thread registers new sockets with it and posts
+    // to it, and so does shutdown.
+    asio::io_context io{1};
 };
 
 }  // namespace netlab::server

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -223,6 +224,45 @@ TEST_CASE("after a connection under --max-connections closes, a new one is serve
         if (status != 200) std::this_thread::sleep_for(100ms);
     }
     CHECK(status == 200);
+}
+
+TEST_CASE("a slow listing on one worker does not hold up accepting: another worker answers a new client meanwhile") {
+    if (!have_program("python3")) FAIL("python3 is not installed (scripts/test installs it)");
+    temp_dir dir(temp_dir::where::memory);
+    dir.write("a.txt", "a\n");
+    // A folder whose listing takes a while: every entry is stat()ed and sorted.
+    dir.fill_with_files("big", 40000);
+    auto s = start_server(dir.path(), {"--threads", "2"});
+    // The first connection goes to one worker, the next to the other: the second answer
+    // must come while the first worker is still busy with the listing.
+    const auto r = python(R"py(
+import socket, sys, time
+port = int(sys.argv[1])
+t0 = time.monotonic()
+slow = socket.create_connection(("127.0.0.1", port), timeout=20)
+slow.sendall(b"GET /big/?sort=size HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+time.sleep(0.15)
+quick = socket.create_connection(("127.0.0.1", port), timeout=20)
+quick.sendall(b"GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+first = quick.recv(12)
+t_quick = time.monotonic() - t0
+got = slow.recv(12)
+t_slow = time.monotonic() - t0  # the listing's first byte
+while slow.recv(65536):
+    pass
+print(first.decode(), got.decode(), round(t_quick, 3), round(t_slow, 3))
+)py",
+                          {std::to_string(s.port)}, 60s);
+    REQUIRE(r.exit_code == 0);
+    std::istringstream in(r.out);
+    std::string http_q, status_q, http_s, status_s;
+    double t_quick = 0, t_slow = 0;
+    in >> http_q >> status_q >> http_s >> status_s >> t_quick >> t_slow;
+    CHECK(status_q == "200");
+    CHECK(status_s == "200");
+    CAPTURE(t_quick);
+    CAPTURE(t_slow);
+    CHECK(t_quick < t_slow);
 }
 
 TEST_CASE("SIGINT stops the server with exit 0 and a summary counting the requests") {
