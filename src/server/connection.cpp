@@ -245,7 +245,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     finish_head(res.head, res.close, keep_alive && st.req.version_minor == 0);
 
     const auto send_error = co_await send(st);
-    log_request(st, started, cut_off_reason(send_error));
+    log_request(st, started, cut_off_reason(send_error), res.error);
     if (send_error || res.close) co_return false;
 
     // Pipelining: whatever follows this request stays for the next round.

@@ -23,6 +23,7 @@ struct response {
     std::uint64_t file_length = 0;
     bool head_only = false;                    // HEAD: headers say the length, no body follows
     bool close = false;                        // close the connection afterwards
+    std::string error;                         // for the access log: why it is an error (the OS's words)
 
     void reset() {
         status = 200;
@@ -34,6 +35,7 @@ struct response {
         file_offset = file_length = 0;
         head_only = false;
         close = false;
+        error.clear();
     }
     std::uint64_t body_size() const { return file ? file_length : body.size(); }
 };

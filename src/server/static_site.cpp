@@ -1,6 +1,7 @@
 #include "server/static_site.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <vector>
 
 #include "http/grammar.hpp"
@@ -8,6 +9,7 @@
 #include "http/listing.hpp"
 #include "http/path.hpp"
 #include "http/range.hpp"
+#include "netlab/platform/error.hpp"
 #include "server/stock_replies.hpp"
 
 namespace netlab::server {
@@ -27,6 +29,28 @@ std::string to_utf8(const fs::path& p) {
 constexpr auto trim = http::grammar::trim_ows;
 
 const char* html_type = "text/html; charset=utf-8";
+
+// A file-system error as an answer, as nginx's static handler chooses (absent or a name
+// too long: 404; not allowed or a symlink loop: 403), except that running out of
+// descriptors or memory is 503 with Retry-After rather than nginx's 500: it passes, and
+// the client may try again, where a 404 would be cached and taken for a deletion. Anything
+// else is 500. The OS's words go to the access log.
+void answer_error(response& res, const std::error_code& ec, bool is_head, std::string_view doing) {
+    int status = 500;
+    switch (platform::classify(ec)) {
+        case platform::error_kind::not_found: status = 404; break;
+        case platform::error_kind::access_denied: status = 403; break;
+        case platform::error_kind::too_many_open_files:
+        case platform::error_kind::no_buffer_space: status = 503; break;
+        default:
+            if (ec == std::errc::filename_too_long) status = 404;
+            else if (ec == std::errc::too_many_symbolic_link_levels) status = 403;
+            else if (ec == std::errc::not_enough_memory) status = 503;
+    }
+    stock_reply(res, status, is_head);
+    if (status == 503) res.head.append("Retry-After: 1\r\n");
+    if (status != 404) res.error = fmt::format("{}: {}", doing, platform::describe(ec));
+}
 
 // A listing stops here: a folder of a million files must not stall a worker.
 constexpr std::size_t max_listing_entries = 10'000;
@@ -76,9 +100,13 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
     if (req.method == "OPTIONS") return answer_options(req, res);
     if (req.method != "GET" && !is_head) return stock_reply(res, 405, false);
 
-    // Fast path: this exact path was resolved and checked before, and is unchanged.
+    // Fast path: this exact path was resolved and checked before (and, if it is kept in
+    // memory, is unchanged).
     const std::string_view key = req.path;
-    if (auto entry = cache.lookup(key)) return serve_file(req, is_head, entry, res);
+    if (auto entry = cache.lookup(key)) {
+        if (entry->in_memory) return serve_file(req, is_head, entry, nullptr, res);
+        return open_and_serve(req, is_head, entry->fs_path, key, cache, res);
+    }
 
     const auto np = http::normalize_target(req.path);
     switch (np.error) {
@@ -106,7 +134,7 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
 
     std::error_code ec;
     const auto st = platform::stat_path(full, ec);
-    if (ec || !st.exists) return stock_reply(res, 404, is_head);
+    if (ec) return answer_error(res, ec, is_head, "cannot look at the path");
     if (!np.segments.empty() && check_real_path(full) != access::ok) return stock_reply(res, 404, is_head);
 
     if (st.is_directory) {
@@ -126,9 +154,20 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
     // "/a.txt/" names a folder that does not exist: 404, as nginx (ENOTDIR) and python's
     // http.server answer; serving the file there would break its relative links.
     if (!st.is_regular || np.trailing_slash) return stock_reply(res, 404, is_head);
-    auto entry = cache.insert(cacheable ? key : std::string_view{}, full, st, ec);
-    if (!entry) return stock_reply(res, ec == std::errc::permission_denied ? 403 : 404, is_head);
-    serve_file(req, is_head, entry, res);
+    open_and_serve(req, is_head, full, cacheable ? key : std::string_view{}, cache, res);
+}
+
+// Opens first, then answers from what the open file is: its validators from the handle,
+// its bytes from the same handle (or from memory read through it). A rename over the path
+// meanwhile changes neither.
+void static_site::open_and_serve(const http::request_head& req, bool is_head, const fs::path& path,
+                                 std::string_view cache_key, file_cache& cache, response& res) const {
+    std::error_code ec;
+    auto file = std::make_shared<platform::read_only_file>(platform::read_only_file::open(path, ec));
+    if (ec) return answer_error(res, ec, is_head, "cannot open the file");
+    const auto entry = cache.entry_for(cache_key, path, *file, ec);
+    if (!entry) return answer_error(res, ec, is_head, "cannot read the file");
+    serve_file(req, is_head, entry, entry->in_memory ? nullptr : std::move(file), res);
 }
 
 void static_site::answer_options(const http::request_head& req, response& res) const {
@@ -151,11 +190,8 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
                                response& res) const {
     std::error_code ec;
     const auto index = dir / "index.html";
-    if (const auto st = platform::stat_path(index, ec); !ec && st.is_regular) {
-        if (check_real_path(index) == access::ok) {
-            if (auto entry = cache.insert(cache_key, index, st, ec)) return serve_file(req, is_head, entry, res);
-        }
-    }
+    if (const auto st = platform::stat_path(index, ec); !ec && st.is_regular && check_real_path(index) == access::ok)
+        return open_and_serve(req, is_head, index, cache_key, cache, res);
     if (!config_.listing) return stock_reply(res, 403, is_head);
 
     std::vector<http::listing_entry> entries;
@@ -170,7 +206,7 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
         if (sec) continue;  // a dangling symlink: nothing to serve there
         entries.push_back({std::move(name), st.is_directory, st.size, st.mtime_s});
     }
-    if (ec) return stock_reply(res, 403, is_head);
+    if (ec) return answer_error(res, ec, is_head, "cannot read the folder");
     res.status = 200;
     const auto order = http::parse_listing_order(req.query.empty() ? req.query : req.query.substr(1));
     res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order);
@@ -183,7 +219,8 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
 }
 
 void static_site::serve_file(const http::request_head& req, bool is_head,
-                             const std::shared_ptr<const cached_file>& entry, response& res) const {
+                             const std::shared_ptr<const cached_file>& entry,
+                             std::shared_ptr<platform::read_only_file> file, response& res) const {
     res.head_only = is_head;
     // Conditional requests (RFC 9110 §13.2.2): If-None-Match wins over If-Modified-Since.
     bool not_modified = false;
@@ -235,12 +272,6 @@ void static_site::serve_file(const http::request_head& req, bool is_head,
         res.body = std::string_view(entry->content).substr(static_cast<std::size_t>(first), static_cast<std::size_t>(length));
         res.body_keeper = entry;
         return;
-    }
-    std::error_code ec;
-    auto file = std::make_shared<platform::read_only_file>(platform::read_only_file::open(entry->fs_path, ec));
-    if (ec || file->size() < first + length) {
-        res.reset();
-        return stock_reply(res, ec == std::errc::permission_denied ? 403 : 404, is_head);
     }
     res.file = std::move(file);
     res.file_offset = first;

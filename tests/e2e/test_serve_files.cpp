@@ -2,8 +2,14 @@
 // requests, and a large file that must arrive byte for byte.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <regex>
+#include <set>
+#include <thread>
 
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
@@ -249,4 +255,64 @@ TEST_CASE("a file dated after 2262 or before 1970 gets its true Last-Modified, i
     const auto listing = curl({s.url("/")}).response.body;
     CHECK(listing.find("datetime=\"2286-11-20T17:46:40Z\"") != std::string::npos);
     CHECK(listing.find("datetime=\"1966-10-31T14:13:20Z\"") != std::string::npos);
+}
+
+TEST_CASE("a file replaced by rename while served: every answer is one version whole, with its own length and validators") {
+    // How editors, rsync and deploy tools update files. A big file (sent from the open
+    // file) and a small one (kept in memory), each swapped between two versions of
+    // different sizes for as long as the client asks.
+    temp_dir dir;
+    const std::map<std::string, std::vector<std::string>> versions{
+        {"big.bin", {random_bytes(1024 * 1024, 1), random_bytes(2 * 1024 * 1024, 2)}},
+        {"small.bin", {random_bytes(100 * 1024, 3), random_bytes(150 * 1024, 4)}},
+    };
+    for (const auto& [name, bodies] : versions) {
+        dir.write("site/" + name, bodies[0]);
+        for (std::size_t v = 0; v < bodies.size(); ++v) dir.write("versions/" + name + std::to_string(v), bodies[v]);
+    }
+    auto s = start_server(dir.path() + "/site");
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> swaps{0};
+    std::thread swapper([&] {
+        namespace fs = std::filesystem;
+        for (int i = 0; !stop; ++i) {
+            for (const auto& [name, bodies] : versions) {
+                const auto tmp = fs::path(dir.path()) / "versions" / ("tmp-" + name);
+                fs::create_hard_link(fs::path(dir.path()) / "versions" / (name + std::to_string(i % 2)), tmp);
+                fs::rename(tmp, fs::path(dir.path()) / "site" / name);  // atomic: the name always exists
+            }
+            ++swaps;
+        }
+    });
+
+    int wrong = 0, answers = 0;
+    std::map<std::string, std::size_t> version_of_etag;
+    std::set<std::size_t> seen;
+    auto c = std::make_unique<raw_connection>(s.port);
+    for (int i = 0; i < 300; ++i) {
+        const std::string name = i % 2 ? "small.bin" : "big.bin";
+        c->send(get("/" + name));
+        const auto r = parse_response(c->read_response(10s));
+        const auto& bodies = versions.at(name);
+        const auto v = std::find(bodies.begin(), bodies.end(), r.body) - bodies.begin();
+        const auto etag = r.header("ETag");
+        const bool ok = r.status == 200 && v < static_cast<std::ptrdiff_t>(bodies.size()) &&
+                        version_of_etag.emplace(name + etag, v).first->second == static_cast<std::size_t>(v);
+        if (!ok) {
+            if (++wrong <= 3)
+                MESSAGE(name << ": status " << r.status << ", Content-Length " << r.header("Content-Length") << ", ETag "
+                             << etag << ", " << r.body.size() << " bytes that are " << (v < 2 ? std::string("a version") : "no version"));
+            c = std::make_unique<raw_connection>(s.port);  // the server may have closed it
+        } else {
+            seen.insert(static_cast<std::size_t>(v));
+        }
+        ++answers;
+    }
+    stop = true;
+    swapper.join();
+    CHECK(answers == 300);
+    CHECK(wrong == 0);
+    CHECK(swaps > 10);
+    CHECK(seen.size() == 2);  // both versions were served
 }

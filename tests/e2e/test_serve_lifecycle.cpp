@@ -4,9 +4,11 @@
 
 #include <csignal>
 #include <filesystem>
-#include <sstream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
@@ -459,4 +461,46 @@ TEST_CASE("a port already in use exits 1 with address already in use") {
     CHECK(r.err.find(std::to_string(first.port)) != std::string::npos);
     // The first server is unharmed.
     CHECK(parse_response(exchange(first.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).status == 200);
+}
+
+TEST_CASE("out of file descriptors, a file or folder that exists is 503 with Retry-After and the OS's reason, never 404 or 403") {
+    if (!have_program("prlimit")) FAIL("prlimit is not installed (util-linux)");
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: Windows has no per-process descriptor limit to run out of");
+        return;
+    }
+    temp_dir dir;
+    dir.write("big.bin", random_bytes(512 * 1024, 9));  // too big for the memory cache: opened each time
+    dir.write("sub/a.txt", "a\n");
+    // A low hard limit, which the server cannot raise; each connection it holds takes one
+    // descriptor, so one of them finally finds none left to open the file with.
+    auto s = start_server(dir.path(), {"--threads", "1"}, {"prlimit", "--nofile=40:40", "--"});
+    std::vector<std::unique_ptr<raw_connection>> held;
+    http_response refused;
+    for (int i = 0; i < 60 && refused.status == 0; ++i) {
+        held.push_back(std::make_unique<raw_connection>(s.port));
+        held.back()->send(get("/big.bin", "Range: bytes=0-9\r\n"));
+        const auto r = parse_response(held.back()->read_response(3s));
+        REQUIRE_MESSAGE(r.status != 0, "connection " << i << " was not answered");
+        if (r.status != 206) refused = r;
+    }
+    CHECK(refused.status == 503);
+    CHECK(refused.header("Retry-After") == "1");
+    // The folder on the same connection: its listing needs a descriptor too.
+    held.back()->send(get("/sub/"));
+    CHECK(parse_response(held.back()->read_response(3s)).status == 503);
+
+    // The log says why, in words.
+    nlohmann::json logged;
+    while (!(logged = s.next_event(2s)).is_null())
+        if (logged.value("status", 0) == 503) break;
+    REQUIRE(logged.is_object());
+    CHECK(logged["target"] == "/big.bin");
+    CHECK(logged.value("error", "").find("too many open files") != std::string::npos);
+
+    // With a descriptor free again, the same file is served.
+    held.front().reset();
+    std::this_thread::sleep_for(200ms);
+    held.back()->send(get("/big.bin", "Range: bytes=0-9\r\n"));
+    CHECK(parse_response(held.back()->read_response(3s)).status == 206);
 }

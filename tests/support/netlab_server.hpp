@@ -27,7 +27,9 @@ nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::
 
 // Throws (failing the test with its message) if the server does not report listening
 // within the deadline.
-netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args = {});
+// `wrapper`: a program that runs netlab (e.g. {"prlimit", "--nofile=32:32", "--"}).
+netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args = {},
+                           const std::vector<std::string>& wrapper = {});
 
 // The same without --json: what a person sees. The port comes from the printed URL.
 netlab_server start_human_server(const std::string& root, const std::vector<std::string>& extra_args = {});
