@@ -25,9 +25,9 @@ using clock = std::chrono::steady_clock;
 using platform::trace_step;
 
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-// A big file is sent in pieces and the send deadline moves on after each, so a slow
-// but steady client (down to piece / idle timeout: 8 KiB/s with the defaults) is served.
-constexpr std::uint64_t send_file_piece = 512 * 1024;
+// While a file is sent, a socket that stays full is tried again after this long at most
+// (or a quarter of the idle timeout), to see whether the client has read anything.
+constexpr std::chrono::milliseconds max_patience{1000};
 // After refusing a request whose bytes were not all read, keep reading (and dropping)
 // for a while before closing: closing with unread data sends RST, and the client would
 // lose the error reply (nginx's lingering_close).
@@ -373,27 +373,47 @@ void connection::log_request(const request_state& st, clock::time_point started,
 asio::awaitable<std::error_code> connection::send(request_state& st) {
     response& res = st.res;
     std::error_code ec;
-    set_deadline(owner_.config.idle_timeout);
+    const auto idle = owner_.config.idle_timeout;
+    set_deadline(idle);
     phase_ = phase::sending;
+    // The send timeout runs between successive progress (nginx's send_timeout): any bytes
+    // the kernel takes move the deadline on, so a client that reads, however slowly, is
+    // served, and one that has stopped is cut off after the idle timeout.
+    const auto progress = [&](std::size_t n) {
+        if (n > 0) set_deadline(idle);
+    };
     std::uint64_t sent_body = 0;
     if (res.file && !res.head_only) {
         const std::size_t n = co_await asio::async_write(socket_, asio::buffer(res.head), redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+        const auto patience = std::chrono::duration_cast<std::chrono::milliseconds>(std::min<clock::duration>(idle / 4, max_patience));
         while (!ec && sent_body < res.file_length) {
-            set_deadline(owner_.config.idle_timeout);
-            const auto piece = std::min(send_file_piece, res.file_length - sent_body);
-            const auto r = co_await platform::send_file(socket_, *res.file, res.file_offset + sent_body, piece);
+            const auto r = co_await platform::send_file(socket_, *res.file, res.file_offset + sent_body,
+                                                        res.file_length - sent_body, patience);
             sent_body += r.bytes;
+            progress(static_cast<std::size_t>(r.bytes));
             ec = r.error;
+            if (r.file_ended) {
+                close_reason_ = "the file became shorter while it was sent";
+                ec = std::make_error_code(std::errc::io_error);
+            }
         }
     } else {
-        // Head and body leave in one gather write (writev).
-        const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head),
-                                                      asio::buffer(res.head_only ? std::string_view{} : res.body)};
-        const std::size_t n = co_await asio::async_write(socket_, parts, redirect_error(use_awaitable, ec));
-        net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
-        // On an error n still says how much went out.
-        if (n > res.head.size()) sent_body = n - res.head.size();
+        // Head and body leave in gather writes (writev), each write a step of progress.
+        const std::string_view body = res.head_only ? std::string_view{} : res.body;
+        const std::size_t total = res.head.size() + body.size();
+        std::size_t done = 0;
+        while (!ec && done < total) {
+            const std::size_t from_head = std::min(done, res.head.size());
+            const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head) + from_head,
+                                                          asio::buffer(body) + (done - from_head)};
+            const std::size_t n = co_await socket_.async_write_some(parts, redirect_error(use_awaitable, ec));
+            net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+            done += n;
+            progress(n);
+        }
+        // On an error `done` still says how much went out.
+        if (done > res.head.size()) sent_body = done - res.head.size();
     }
     st.body_sent = sent_body;
     owner_.count_answer(res.status, sent_body, !ec);

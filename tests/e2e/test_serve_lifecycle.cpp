@@ -504,3 +504,42 @@ TEST_CASE("out of file descriptors, a file or folder that exists is 503 with Ret
     held.back()->send(get("/big.bin", "Range: bytes=0-9\r\n"));
     CHECK(parse_response(held.back()->read_response(3s)).status == 206);
 }
+
+TEST_CASE("a steady slow reader is served in full: the send timeout runs between successive progress") {
+    if (!have_program("python3")) FAIL("python3 is not installed (scripts/test installs it)");
+    temp_dir dir;
+    constexpr std::size_t size = 5 * 1024 * 1024;
+    dir.write("big.bin", random_bytes(size, 7));
+    // Linux says a socket is writable only once a third of its (grown, ~4 MiB) send buffer
+    // has drained: at 600 KB/s that takes longer than the 1 s timeout, though the client
+    // reads all along (as nginx's send_timeout, the timeout is for a client that stops).
+    auto s = start_server(dir.path(), {"--idle-timeout", "1"});
+    const auto r = python(R"py(
+import socket, sys, time
+port, rate = int(sys.argv[1]), 600e3
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+s.settimeout(20)
+s.connect(("127.0.0.1", port))
+s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+got, t0 = 0, time.monotonic()
+while True:
+    d = s.recv(8192)
+    if not d:
+        break
+    got += len(d)
+    due = t0 + got / rate
+    now = time.monotonic()
+    if due > now:
+        time.sleep(due - now)
+print(got)
+)py",
+                          {std::to_string(s.port)}, 60s);
+    REQUIRE(r.exit_code == 0);
+    const auto got = std::stoull(r.out);
+    CHECK(got > size);  // the whole body and its head
+    const auto e = s.next_event(5s);
+    REQUIRE(e.is_object());
+    CHECK(e["bytes"] == size);
+    CHECK_FALSE(e.contains("cut_off"));
+}

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -371,6 +372,26 @@ TEST_CASE("a download the client abandons is logged as cut off, with the bytes s
     CHECK(e["bytes"].get<std::uint64_t>() < size);
     const auto why = e.value("cut_off", "");
     CHECK_MESSAGE((why == "connection reset by peer" || why == "connection closed by peer while sending"), why);
+}
+
+TEST_CASE("a file truncated while it is sent is logged with the bytes actually sent, marked cut off") {
+    temp_dir dir;
+    constexpr std::size_t size = 20 * 1024 * 1024, kept = 1024 * 1024 + 123;
+    const auto path = dir.write("big.bin", random_bytes(size, 5));
+    auto s = start_server(dir.path());
+    raw_connection c(s.port);
+    c.send(get("/big.bin"));
+    const auto head = c.read_until("\r\n\r\n");
+    CHECK(parse_response(head).header("Content-Length") == std::to_string(size));
+    std::filesystem::resize_file(path, kept);  // a log rotated, a build output rewritten
+    const auto body = c.read_exactly(size, 10s);  // until the server gives up and closes
+    CHECK(body.size() < size);
+    const auto e = request_for(s, "/big.bin", 10s);
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 200);
+    CHECK(e["bytes"] == body.size());  // what was sent, not what was announced
+    CHECK(e["expected_bytes"] == size);
+    CHECK(e.value("cut_off", "") == "the file became shorter while it was sent");
 }
 
 TEST_CASE("a request head that is not complete within --header-timeout is answered 408 and logged") {
