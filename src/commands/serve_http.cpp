@@ -82,12 +82,15 @@ server::server_events make_events(cli::output& out) {
             .add("duration_ms", r.duration_ms);
         if (!r.error.empty()) o.add("error", r.error);
         if (!r.cut_off.empty()) o.add("cut_off", r.cut_off).add("expected_bytes", r.expected_bytes);
+        if (r.listing_entries > 0) o.add("listing_shown", r.listing_shown).add("listing_entries", r.listing_entries);
         // The target is the client's bytes: escaped, so it cannot drive the terminal.
         std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
                                        server::printable(r.target), r.version,
                                        out.paint(std::to_string(r.status), status_style(r.status)), r.bytes,
                                        r.duration_ms);
         if (!r.error.empty()) line += fmt::format(" ({})", r.error);
+        if (r.listing_entries > 0)
+            line += fmt::format(" (listing cut: the first {} of {} entries shown)", r.listing_shown, r.listing_entries);
         if (!r.cut_off.empty())
             line += out.paint(fmt::format(" (cut off after {} of {} bytes: {})", r.bytes, r.expected_bytes, r.cut_off),
                               style::red);

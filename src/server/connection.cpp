@@ -367,6 +367,8 @@ void connection::log_request(const request_state& st, clock::time_point started,
     rec.error = error;
     rec.cut_off = cut_off;
     if (!cut_off.empty()) rec.expected_bytes = st.res.head_only ? 0 : st.res.body_size();
+    rec.listing_shown = st.res.listing_shown;
+    rec.listing_entries = st.res.listing_entries;
     owner_.report(rec);
 }
 

@@ -24,6 +24,8 @@ struct response {
     bool head_only = false;                    // HEAD: headers say the length, no body follows
     bool close = false;                        // close the connection afterwards
     std::string error;                         // for the access log: why it is an error (the OS's words)
+    std::uint64_t listing_shown = 0;           // a listing cut at its limit: entries shown,
+    std::uint64_t listing_entries = 0;         // and entries in the folder (0 when not cut)
 
     void reset() {
         status = 200;
@@ -36,6 +38,7 @@ struct response {
         head_only = false;
         close = false;
         error.clear();
+        listing_shown = listing_entries = 0;
     }
     std::uint64_t body_size() const { return file ? file_length : body.size(); }
 };

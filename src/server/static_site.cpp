@@ -52,7 +52,8 @@ void answer_error(response& res, const std::error_code& ec, bool is_head, std::s
     if (status != 404) res.error = fmt::format("{}: {}", doing, platform::describe(ec));
 }
 
-// A listing stops here: a folder of a million files must not stall a worker.
+// A listing shows this many entries at most (the first in its order): a page of a million
+// rows helps nobody, and a browser stalls on it.
 constexpr std::size_t max_listing_entries = 10'000;
 
 }  // namespace
@@ -194,22 +195,36 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
         return open_and_serve(req, is_head, index, cache_key, cache, res);
     if (!config_.listing) return stock_reply(res, 403, is_head);
 
+    // Every entry is gathered and sorted before the cut at max_listing_entries, and the
+    // page and the log say when there was one. An unreadable folder is 403, as in nginx.
+    const auto order = http::parse_listing_order(req.query.empty() ? req.query : req.query.substr(1));
     std::vector<http::listing_entry> entries;
-    for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end && entries.size() < max_listing_entries; it.increment(ec)) {
+    http::listing_notes notes;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = to_utf8(it->path().filename());
         if (!config_.hidden && !name.empty() && name.front() == '.') continue;
+        // A name no URL can reach is left out, rather than shown with a link that fails.
+        if (!http::is_servable_name(name)) {
+            ++notes.left_out;
+            continue;
+        }
         std::error_code sec;
         // A link that leads where it could not be served is not shown either.
         if (it->is_symlink(sec) && check_real_path(it->path()) != access::ok) continue;
         const auto st = platform::stat_path(it->path(), sec);
         if (sec) continue;  // a dangling symlink: nothing to serve there
         entries.push_back({std::move(name), st.is_directory, st.size, st.mtime_s});
+        ++notes.total;
+        if (entries.size() == 2 * max_listing_entries) http::keep_first(entries, order, max_listing_entries);
     }
     if (ec) return answer_error(res, ec, is_head, "cannot read the folder");
+    http::keep_first(entries, order, max_listing_entries);
     res.status = 200;
-    const auto order = http::parse_listing_order(req.query.empty() ? req.query : req.query.substr(1));
-    res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order);
+    if (notes.total > entries.size()) {
+        res.listing_shown = entries.size();
+        res.listing_entries = notes.total;
+    }
+    res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order, notes);
     res.body = res.owned_body;
     res.head_only = is_head;
     head_builder(res.head, 200)
