@@ -138,6 +138,9 @@ int run(cli::output& out, serve_options& o) {
     o.config.header_timeout = seconds(o.header_timeout_s);
     o.config.idle_timeout = seconds(o.idle_timeout_s);
     o.config.access_log = !out.quiet();
+    // Serving never waits for the log to be read: a stalled stdout costs log lines (counted
+    // in the summary), never requests.
+    out.write_in_background();
     server::server srv(o.config, make_events(out));
     if (const auto ec = srv.start()) return report_start_error(out, o, ec);
     const auto s = srv.run();
@@ -151,6 +154,7 @@ int run(cli::output& out, serve_options& o) {
         .add("timeouts", s.timeouts)
         .add("refused", s.refused)
         .add("cut_off", s.cut_off)
+        .add("dropped_lines", out.dropped_lines())
         .add("uptime_s", s.uptime_s);
     // 4xx answers are the client's business (a typo, a missing favicon), not the server's
     // errors: they are counted apart from 5xx.
@@ -164,6 +168,8 @@ int run(cli::output& out, serve_options& o) {
     if (s.refused) trouble.push_back(count_of(s.refused, "refusal") + " over --max-connections");
     if (s.cut_off) trouble.push_back(count_of(s.cut_off, "response") + " cut off");
     if (s.timeouts) trouble.push_back(count_of(s.timeouts, "timeout"));
+    if (const auto dropped = out.dropped_lines())
+        trouble.push_back(count_of(dropped, "log line") + " dropped (the output was not read fast enough)");
     std::string human = fmt::format("Stopped after {:.1f} s. {} on {}, {} sent", s.uptime_s, count_of(s.requests, "request"),
                                     count_of(s.connections, "connection"), http::human_size(s.bytes));
     if (!answers.empty()) human += ": " + joined(answers);

@@ -433,3 +433,48 @@ TEST_CASE("a connection that never sends a byte is closed quietly after --header
     CHECK(c.read_exactly(1, 100ms).empty());
     CHECK(next_of(s, "request", 500ms).is_null());
 }
+
+TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped and counted instead") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path());  // from here on, nobody reads its stdout for a while
+    raw_connection c(s.port);
+    // 20,000 requests log about 4 MB: far more than a pipe and the log queue hold.
+    constexpr int batches = 200, per_batch = 100;
+    std::string batch;
+    for (int i = 0; i < per_batch; ++i) batch += get("/a.txt");
+    int answered = 0;
+    for (int b = 0; b < batches; ++b) {
+        c.send(batch);
+        int got = 0;
+        while (got < per_batch && parse_response(c.read_response(5s)).status == 200) ++got;
+        answered += got;
+        if (got < per_batch) break;  // the server stalled: no use going on
+    }
+    CHECK(answered == batches * per_batch);
+
+    // Now the log is read: what it held arrives, then the next line after a notice of
+    // how many were lost.
+    std::uint64_t logged = 0, dropped = 0;
+    while (const auto line = s.process.read_line(1s)) {
+        const auto e = nlohmann::json::parse(*line, nullptr, false);
+        if (e.value("event", "") == "request") ++logged;
+    }
+    c.send(get("/a.txt?after=1"));
+    CHECK(parse_response(c.read_response()).status == 200);
+    for (;;) {
+        const auto e = s.next_event(5s);
+        REQUIRE(e.is_object());
+        if (e.value("event", "") == "lines_dropped") dropped += e["lines"].get<std::uint64_t>();
+        if (e.value("target", "") == "/a.txt?after=1") break;
+    }
+    CHECK(dropped > 0);
+    CHECK(logged + dropped == batches * per_batch);  // every answer is logged or counted
+
+    s.process.send_signal(SIGINT);
+    CHECK(s.process.wait(10s) == 0);
+    const auto summary = find_event(s.remaining_events(), "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["dropped_lines"] == dropped);
+    CHECK(summary["requests"] == batches * per_batch + 1);
+}
