@@ -1,5 +1,6 @@
 #include "cli/background_writer.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -12,6 +13,9 @@ namespace netlab::cli {
 namespace {
 
 constexpr std::size_t notice_room = 128;  // a notice of dropped lines is shorter than this
+// A batch is written when it has waited this long or grown this big, whichever is first.
+constexpr std::chrono::milliseconds batch_time{10};
+constexpr std::size_t batch_bytes = 64 * 1024;
 
 }  // namespace
 
@@ -35,12 +39,18 @@ struct background_writer::shared {
 
     bool empty() const { return queues[0].pending.empty() && queues[1].pending.empty(); }
 
+    std::size_t largest() const { return std::max(queues[0].pending.size(), queues[1].pending.size()); }
+
     void run() {
         std::array<std::string, 2> taken;
         std::unique_lock lock(mutex);
         for (;;) {
             work.wait(lock, [&] { return stop || !empty(); });
             if (empty()) break;  // stopped, and all is written
+            // Lines come in bursts (a request each): gather a batch before writing, as
+            // nginx's access_log buffer= and flush= do. A writer woken for every line would
+            // cost a wake-up of this thread per request.
+            work.wait_for(lock, batch_time, [&] { return stop || largest() >= batch_bytes; });
             for (std::size_t i = 0; i < queues.size(); ++i) taken[i].swap(queues[i].pending);
             writing = true;
             lock.unlock();
@@ -87,7 +97,8 @@ bool background_writer::write_line(stream s, std::string_view text) {
         st.dropped.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
-    const bool wake = st.empty();  // else the writer is awake already, or will look again
+    // The writer waits for a first line, then for a batch: wake it for either, and only then.
+    const bool wake = st.empty() || (q.pending.size() < batch_bytes && q.pending.size() + need >= batch_bytes);
     if (q.unreported > 0) {
         q.pending.append(st.notice(s, q.unreported)).push_back('\n');
         q.unreported = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -39,9 +40,24 @@ style status_style(int status) {
     return style::green;
 }
 
+// "2026-11-25T14:30:00.123Z". Every request is stamped, so the part up to the second is
+// rendered once a second per thread.
 std::string iso_time_ms(std::int64_t unix_ms) {
-    const std::string base = http::format_iso8601_utc(unix_ms / 1000);  // "2026-11-25T14:30:00Z"
-    return fmt::format("{}.{:03}Z", base.substr(0, base.size() - 1), unix_ms % 1000);
+    thread_local std::int64_t rendered_second = INT64_MIN;
+    thread_local std::string up_to_second;  // "2026-11-25T14:30:00."
+    const std::int64_t second = unix_ms / 1000 - (unix_ms % 1000 < 0 ? 1 : 0);
+    const auto ms = static_cast<int>(unix_ms - second * 1000);
+    if (second != rendered_second) {
+        up_to_second = http::format_iso8601_utc(second);
+        up_to_second.back() = '.';  // the 'Z' comes after the milliseconds
+        rendered_second = second;
+    }
+    std::string out = up_to_second;
+    out += static_cast<char>('0' + ms / 100);
+    out += static_cast<char>('0' + ms / 10 % 10);
+    out += static_cast<char>('0' + ms % 10);
+    out += 'Z';
+    return out;
 }
 
 // A list of phrases joined by ", ", for the summary.
@@ -69,22 +85,28 @@ server::server_events make_events(cli::output& out) {
         human += "\nPress Ctrl-C to stop.";
         out.result(o, human);  // where to connect is the output asked for, even with -q
     };
+    // One line a request: only what the mode prints is built (it is the hot path's cost).
     ev.on_request = [&out](const server::request_record& r) {
-        json_object o;
-        o.add("event", "request")
-            .add("time", iso_time_ms(r.unix_ms))
-            .add("client", r.client)
-            .add("method", r.method)
-            .add("target", r.target)
-            .add("version", r.version)
-            .add("status", r.status)
-            .add("bytes", r.bytes)
-            .add("duration_ms", r.duration_ms);
-        if (!r.error.empty()) o.add("error", r.error);
-        if (!r.cut_off.empty()) o.add("cut_off", r.cut_off).add("expected_bytes", r.expected_bytes);
-        if (r.listing_entries > 0) o.add("listing_shown", r.listing_shown).add("listing_entries", r.listing_entries);
+        const std::string time = iso_time_ms(r.unix_ms);
+        if (out.json()) {
+            json_object o(320);
+            o.add("event", "request")
+                .add("time", time)
+                .add("client", r.client)
+                .add("method", r.method)
+                .add("target", r.target)
+                .add("version", r.version)
+                .add("status", r.status)
+                .add("bytes", r.bytes)
+                .add("duration_ms", r.duration_ms);
+            if (!r.error.empty()) o.add("error", r.error);
+            if (!r.cut_off.empty()) o.add("cut_off", r.cut_off).add("expected_bytes", r.expected_bytes);
+            if (r.listing_entries > 0) o.add("listing_shown", r.listing_shown).add("listing_entries", r.listing_entries);
+            out.event(o, {});
+            return;
+        }
         // The target is the client's bytes: escaped, so it cannot drive the terminal.
-        std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
+        std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", time, r.client, r.method,
                                        server::printable(r.target), r.version,
                                        out.paint(std::to_string(r.status), status_style(r.status)), r.bytes,
                                        r.duration_ms);
@@ -94,7 +116,7 @@ server::server_events make_events(cli::output& out) {
         if (!r.cut_off.empty())
             line += out.paint(fmt::format(" (cut off after {} of {} bytes: {})", r.bytes, r.expected_bytes, r.cut_off),
                               style::red);
-        out.event(o, line);
+        out.event(json_object{}, line);
     };
     ev.on_dump = [&out](const server::dump_record& d) {
         const bool truncated = d.body.size() < d.body_bytes;
