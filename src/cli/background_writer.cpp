@@ -57,6 +57,8 @@ struct background_writer::shared {
             std::array<bool, 2> ok{true, true};
             for (std::size_t i = 0; i < queues.size(); ++i) {
                 if (!taken[i].empty()) ok[i] = platform::write_to_handle(queues[i].file, taken[i]);
+                // A backlog (a reader that was slow) leaves a big buffer: not kept.
+                if (taken[i].capacity() > 4 * batch_bytes) std::string().swap(taken[i]);
                 taken[i].clear();
             }
             lock.lock();

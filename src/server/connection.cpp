@@ -33,6 +33,8 @@ constexpr std::chrono::milliseconds max_patience{1000};
 // lose the error reply (nginx's lingering_close).
 constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t linger_bytes = 1024 * 1024;
+// Body bytes are read behind the head in a window at least this big.
+constexpr std::size_t min_body_window = 4 * 1024;
 // The slowest a request body may arrive on average, in bytes per second.
 constexpr std::uint64_t min_body_rate = 1024;
 
@@ -185,9 +187,16 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         // Resumes where the last call stopped: a head sent a byte at a time costs linear time.
         parsed = http::parse_request({st.buffer.data(), st.used}, st.req, st.parsed, limits);
         if (parsed.status != http::parse_status::incomplete) break;
-        if (st.used == st.buffer.size()) {  // cannot happen while buffer > head limit
-            parsed = {http::parse_status::bad, 431, "request head too large"};
-            break;
+        if (st.used == st.buffer.size()) {
+            // A longer head than the buffer holds yet: a bigger buffer, and the head parsed
+            // again from its start (its views pointed into the old one). The buffer only
+            // doubles a few times, so the parsing stays linear.
+            if (!st.grow(owner_.max_request_buffer())) {  // cannot happen while the buffer > head limit
+                parsed = {http::parse_status::bad, 431, "request head too large"};
+                break;
+            }
+            st.parsed = {};
+            continue;
         }
         const std::size_t n = co_await socket_.async_read_some(
             asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
@@ -268,6 +277,14 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
         stock_reply(st.res, 413, false);
         st.res.close = true;  // the body is not read, so the connection cannot continue
         co_return body_result::rejected;
+    }
+    // Room behind the head for a window of body bytes; a grown buffer means parsing the
+    // head again, since its views pointed into the old one.
+    if (st.buffer.size() - req.head_size < min_body_window) {
+        while (st.buffer.size() - req.head_size < min_body_window && st.grow(owner_.max_request_buffer())) {
+        }
+        st.parsed = {};
+        http::parse_request({st.buffer.data(), st.used}, st.req, st.parsed, {cfg.max_head_bytes, cfg.max_target_bytes});
     }
     std::error_code ec;
     const std::size_t head = req.head_size;

@@ -39,7 +39,16 @@ void run_with_barrier(asio::io_context& io, const std::function<void(std::string
 // What a connection needs only while a request is in flight: the read buffer, the parsed
 // head and the response. Pooled per worker, so idle keep-alive connections hold none.
 struct request_state {
-    explicit request_state(std::size_t buffer_size) : buffer(buffer_size) { chunked.set_strict(true); }
+    // The read buffer starts small: most heads are a few hundred bytes, and a connection
+    // that trickles its head (slowloris) then holds this much, not the head limit. It
+    // grows when a head needs more (see grow).
+    static constexpr std::size_t initial_buffer = 4 * 1024;
+
+    request_state() : buffer(initial_buffer) { chunked.set_strict(true); }
+    // Doubles the buffer, to `max` at most; false when it is that big already. Views into
+    // the buffer (the parsed head) are gone afterwards: parse the head again.
+    bool grow(std::size_t max);
+
     std::vector<char> buffer;
     std::size_t used = 0;         // bytes in buffer
     http::request_head req;
@@ -78,6 +87,9 @@ public:
     bool draining = false;
 
     std::unique_ptr<request_state> acquire_state();
+    // The most a request's read buffer grows to: the largest allowed head, and a window
+    // for the body bytes read behind it.
+    std::size_t max_request_buffer() const { return config.max_head_bytes + 16 * 1024; }
     void release_state(std::unique_ptr<request_state> st);
 
     // Runs the worker's io_context on the calling thread, behind an exception barrier.

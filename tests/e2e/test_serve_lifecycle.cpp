@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -542,4 +543,48 @@ print(got)
     REQUIRE(e.is_object());
     CHECK(e["bytes"] == size);
     CHECK_FALSE(e.contains("cut_off"));
+}
+
+TEST_CASE("a thousand connections holding half-sent heads cost little memory, and it is given back when they close") {
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: memory is read from /proc");
+        return;
+    }
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--threads", "2"});
+    const auto anon_kib = [&] {
+        std::ifstream status("/proc/" + std::to_string(s.process.pid()) + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("RssAnon:", 0) == 0) return std::stol(line.substr(8));
+        return -1L;
+    };
+    {
+        raw_connection warm(s.port);  // every path once, so the baseline counts what serving holds
+        warm.send(get("/a.txt"));
+        REQUIRE(parse_response(warm.read_response()).status == 200);
+    }
+    std::this_thread::sleep_for(300ms);
+    const long before = anon_kib();
+    {
+        std::vector<std::unique_ptr<raw_connection>> slow;
+        for (int i = 0; i < 1000; ++i) {
+            slow.push_back(std::make_unique<raw_connection>(s.port));
+            slow.back()->send("GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        }
+        std::this_thread::sleep_for(500ms);
+        const long during = anon_kib();
+        CAPTURE(before);
+        CAPTURE(during);
+        // A read buffer of the head limit's size (32 KiB) each would be 32 MiB.
+        CHECK(during - before < 16 * 1024);
+    }
+    std::this_thread::sleep_for(1500ms);  // the server sees them close; its reaper notices
+    const long after = anon_kib();
+    CAPTURE(before);
+    CAPTURE(after);
+    CHECK(after - before < 3 * 1024);
+    raw_connection again(s.port);
+    again.send(get("/a.txt"));
+    CHECK(parse_response(again.read_response()).status == 200);
 }

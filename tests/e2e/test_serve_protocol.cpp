@@ -368,6 +368,22 @@ print(a.decode(), b.decode(), head_cpu, body_cpu)
     CHECK(head_cpu <= 1.5 * body_cpu + 0.05);
 }
 
+TEST_CASE("heads of every size around the first read buffer's are read whole, with the body and the next request behind them") {
+    site s({"--echo"});
+    raw_connection c(s.port());
+    for (std::size_t size = 4080; size <= 4112; size += 4) {
+        CAPTURE(size);
+        const std::string start = "POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nX-Pad: ";
+        const std::string head = start + std::string(size - start.size() - 4, 'p') + "\r\n\r\n";
+        REQUIRE(head.size() == size);
+        c.send(head + "hello" + get("/next"));  // pipelined: the next request follows the body
+        const auto echoed = parse_response(c.read_response());
+        CHECK(echoed.status == 200);
+        CHECK(echoed.body == head + "hello");
+        CHECK(parse_response(c.read_response()).body == get("/next"));
+    }
+}
+
 TEST_CASE("HTTP/2.0 and HTTP/3.1 in the request line give 505") {
     site s;
     for (const std::string version : {"HTTP/2.0", "HTTP/3.1", "HTTP/1.2"}) {

@@ -23,7 +23,10 @@ TEST_CASE("request states are pooled and come back clean") {
     worker w(config, events, site, counters);
 
     auto st = w.acquire_state();
-    CHECK(st->buffer.size() > config.max_head_bytes);  // a whole head always fits
+    CHECK(st->buffer.size() == request_state::initial_buffer);  // small, until a head needs more
+    while (st->grow(w.max_request_buffer())) {
+    }
+    CHECK(st->buffer.size() > config.max_head_bytes);  // a whole head fits when grown
     st->used = 10;
     st->res.status = 404;
     auto* first = st.get();
@@ -32,6 +35,7 @@ TEST_CASE("request states are pooled and come back clean") {
     CHECK(again.get() == first);
     CHECK(again->used == 0);
     CHECK(again->res.status == 200);
+    CHECK(again->buffer.size() == request_state::initial_buffer);  // pooled small again
 }
 
 TEST_CASE("an exception escaping a handler or a coroutine is reported and the worker's run loop goes on") {
