@@ -66,34 +66,41 @@ void append_json_string(std::string& out, std::string_view text) {
     out += '"';
 }
 
+// The text is always a whole object: a field goes in before the closing brace.
 void json_object::key(std::string_view k) {
+    body_.pop_back();
     if (body_.size() > 1) body_ += ',';
     append_json_string(body_, k);
     body_ += ':';
 }
 
+json_object& json_object::closed() {
+    body_ += '}';
+    return *this;
+}
+
 json_object& json_object::add(std::string_view k, std::string_view value) {
     key(k);
     append_json_string(body_, value);
-    return *this;
+    return closed();
 }
 
 json_object& json_object::add(std::string_view k, bool value) {
     key(k);
     body_ += value ? "true" : "false";
-    return *this;
+    return closed();
 }
 
 json_object& json_object::add(std::string_view k, std::int64_t value) {
     key(k);
     fmt::format_to(std::back_inserter(body_), "{}", value);
-    return *this;
+    return closed();
 }
 
 json_object& json_object::add(std::string_view k, std::uint64_t value) {
     key(k);
     fmt::format_to(std::back_inserter(body_), "{}", value);
-    return *this;
+    return closed();
 }
 
 json_object& json_object::add(std::string_view k, double value) {
@@ -101,19 +108,19 @@ json_object& json_object::add(std::string_view k, double value) {
     // JSON has no NaN or infinity.
     if (std::isfinite(value)) fmt::format_to(std::back_inserter(body_), "{}", value);
     else body_ += "null";
-    return *this;
+    return closed();
 }
 
 json_object& json_object::add_null(std::string_view k) {
     key(k);
     body_ += "null";
-    return *this;
+    return closed();
 }
 
 json_object& json_object::add_raw(std::string_view k, std::string_view json) {
     key(k);
     body_ += json;
-    return *this;
+    return closed();
 }
 
 std::string json_string_array(const std::string* first, const std::string* last) {

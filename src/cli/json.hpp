@@ -31,12 +31,14 @@ public:
     json_object& add_raw(std::string_view key, std::string_view json);
 
     // "{...}" without a newline.
-    std::string str() const { return body_ + "}"; }
-    bool empty() const { return body_.size() == 1; }
+    std::string str() const { return body_; }
+    std::string_view view() const { return body_; }
+    bool empty() const { return body_.size() == 2; }
 
 private:
     void key(std::string_view k);
-    std::string body_ = "{";
+    json_object& closed();
+    std::string body_ = "{}";
 };
 
 // Appends `text` as a quoted JSON string.

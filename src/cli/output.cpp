@@ -67,12 +67,12 @@ void output::write_line(std::FILE* f, std::string_view text) {
 }
 
 void output::event(const json_object& obj, std::string_view human) {
-    if (opts_.json) write_line(out_, obj.str());
+    if (opts_.json) write_line(out_, obj.view());
     else if (!opts_.quiet) write_line(out_, human);
 }
 
 void output::result(const json_object& obj, std::string_view human) {
-    if (opts_.json) write_line(out_, obj.str());
+    if (opts_.json) write_line(out_, obj.view());
     else write_line(out_, human);
 }
 

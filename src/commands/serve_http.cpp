@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <cstdint>
 #include <thread>
 #include <vector>
@@ -41,10 +43,15 @@ style status_style(int status) {
 }
 
 // "2026-11-25T14:30:00.123Z". Every request is stamped, so the part up to the second is
-// rendered once a second per thread.
-std::string iso_time_ms(std::int64_t unix_ms) {
+// rendered once a second per thread, and the stamp needs no allocation.
+struct time_stamp {
+    std::array<char, 24> text{};
+    std::string_view view() const { return {text.data(), text.size()}; }
+};
+
+time_stamp iso_time_ms(std::int64_t unix_ms) {
     thread_local std::int64_t rendered_second = INT64_MIN;
-    thread_local std::string up_to_second;  // "2026-11-25T14:30:00."
+    thread_local std::string up_to_second;  // "2026-11-25T14:30:00." (years are clamped to 4 digits)
     const std::int64_t second = unix_ms / 1000 - (unix_ms % 1000 < 0 ? 1 : 0);
     const auto ms = static_cast<int>(unix_ms - second * 1000);
     if (second != rendered_second) {
@@ -52,12 +59,13 @@ std::string iso_time_ms(std::int64_t unix_ms) {
         up_to_second.back() = '.';  // the 'Z' comes after the milliseconds
         rendered_second = second;
     }
-    std::string out = up_to_second;
-    out += static_cast<char>('0' + ms / 100);
-    out += static_cast<char>('0' + ms / 10 % 10);
-    out += static_cast<char>('0' + ms % 10);
-    out += 'Z';
-    return out;
+    time_stamp t;
+    const auto end = std::copy(up_to_second.begin(), up_to_second.end(), t.text.begin());
+    end[0] = static_cast<char>('0' + ms / 100);
+    end[1] = static_cast<char>('0' + ms / 10 % 10);
+    end[2] = static_cast<char>('0' + ms % 10);
+    end[3] = 'Z';
+    return t;
 }
 
 // A list of phrases joined by ", ", for the summary.
@@ -87,7 +95,8 @@ server::server_events make_events(cli::output& out) {
     };
     // One line a request: only what the mode prints is built (it is the hot path's cost).
     ev.on_request = [&out](const server::request_record& r) {
-        const std::string time = iso_time_ms(r.unix_ms);
+        const auto stamp = iso_time_ms(r.unix_ms);
+        const std::string_view time = stamp.view();
         if (out.json()) {
             json_object o(320);
             o.add("event", "request")
@@ -106,10 +115,11 @@ server::server_events make_events(cli::output& out) {
             return;
         }
         // The target is the client's bytes: escaped, so it cannot drive the terminal.
-        std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", time, r.client, r.method,
-                                       server::printable(r.target), r.version,
-                                       out.paint(std::to_string(r.status), status_style(r.status)), r.bytes,
-                                       r.duration_ms);
+        thread_local std::string line;  // reused: the hot path does not allocate for it
+        line.clear();
+        fmt::format_to(std::back_inserter(line), "{} {} \"{} {} {}\" {} {} {:.2f}ms", time, r.client, r.method,
+                       server::printable(r.target), r.version,
+                       out.paint(std::to_string(r.status), status_style(r.status)), r.bytes, r.duration_ms);
         if (!r.error.empty()) line += fmt::format(" ({})", r.error);
         if (r.listing_entries > 0)
             line += fmt::format(" (listing cut: the first {} of {} entries shown)", r.listing_shown, r.listing_entries);
