@@ -51,7 +51,11 @@ TEST_CASE("an entry describes the file that was opened, even when another is ren
     std::error_code ec;
     const auto opened = netlab::platform::read_only_file::open(path, ec);
     REQUIRE_FALSE(ec);
-    std::filesystem::rename(s.www() / "b.txt", path);  // an editor or rsync saving
+    std::filesystem::rename(s.www() / "b.txt", path, ec);  // an editor or rsync saving
+    if (ec) {
+        MESSAGE("this OS does not let an open file be renamed over (" << ec.message() << "): nothing to race");
+        return;
+    }
     netlab::server::file_cache cache(1024, 1024 * 1024);
     const auto entry = cache.entry_for("/a.txt", path, opened, ec);
     REQUIRE(entry != nullptr);
@@ -68,6 +72,7 @@ TEST_CASE("a big file renamed over is served from the new handle with the new va
     auto& first = s.ask(get("/big.bin"));
     REQUIRE(first.file != nullptr);
     const std::string first_head = first.head;
+    s.ask(get("/none"));  // lets the first file go: Windows renames nothing over an open file
     std::filesystem::rename(s.www() / "next.bin", s.www() / "big.bin");
     auto& second = s.ask(get("/big.bin"));
     REQUIRE(second.file != nullptr);
