@@ -3,10 +3,13 @@
 #   1. 1 KiB file, keep-alive, wrk -t1 -c64: requests/s and p99 latency, runs interleaved
 #   2. a 100 MiB download with curl to /dev/null
 #   3. idle RSS, and RSS with 10,000 idle keep-alive connections
-# Usage: bench/serve-http.sh [THREADS] [SECONDS]
+#   4. what the access log costs: netlab -q against netlab logging (human, then --json)
+#      to a file, same wrk load, interleaved rounds, median ratios (target >= 0.90)
+# Usage: bench/serve-http.sh [THREADS] [SECONDS] [LOG_ROUNDS]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 THREADS=${1:-1}
 SECONDS_PER_RUN=${2:-5}
+LOG_ROUNDS=${3:-5}
 build_release nginx-light wrk curl python3
 
 mkdir -p "$WORK/site"
@@ -64,3 +67,45 @@ sleep 0.3
 idle=$(rss_kib "$NETLAB_PID")
 echo "  idle RSS: $((idle / 1024)).$(( (idle % 1024) * 10 / 1024 )) MiB  (target <= 8 MiB)"
 python3 "$BENCH_ROOT/bench/idle_connections.py" 127.0.0.1 "$NETLAB_PORT" 10000 "$NETLAB_PID" || true
+
+echo "== access log cost: -q vs the log to a file, human and --json (wrk -t1 -c64 -d${SECONDS_PER_RUN}s), $LOG_ROUNDS interleaved rounds"
+kill "$NETLAB_PID"; wait "$NETLAB_PID" 2>/dev/null || true
+declare -A LOG_PORT LOG_PID
+for mode in quiet human json; do
+    port=$(free_port)
+    case $mode in
+        quiet) args=(-q) ;;
+        human) args=() ;;
+        json) args=(--json) ;;
+    esac
+    # Appending, so the file can be emptied between rounds.
+    "$NETLAB" "${args[@]}" serve-http "$WORK/site" --bind 127.0.0.1 --port "$port" --threads "$THREADS" \
+        >>"$WORK/$mode.log" &
+    PIDS+=($!)
+    LOG_PID[$mode]=$!
+    LOG_PORT[$mode]=$port
+    wait_for_port "$port"
+done
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+declare -A RPS CPU
+for round in $(seq 1 "$LOG_ROUNDS"); do
+    for mode in quiet human json; do
+        : >"$WORK/$mode.log"
+        before=$(cpu_ticks "${LOG_PID[$mode]}")
+        out=$(wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" "http://127.0.0.1:${LOG_PORT[$mode]}/1k.bin")
+        after=$(cpu_ticks "${LOG_PID[$mode]}")
+        rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+        requests=$(awk '/requests in/ {print $1}' <<<"$out")
+        # Server CPU time per request, in microseconds: steadier than requests/s on a busy machine.
+        us=$(python3 -c "import os,sys; print(f'{(int(sys.argv[2]) - int(sys.argv[1])) / os.sysconf(\"SC_CLK_TCK\") * 1e6 / int(sys.argv[3]):.2f}')" "$before" "$after" "$requests")
+        RPS[$mode]+="$rps "
+        CPU[$mode]+="$us "
+        echo "  round $round $mode: $rps req/s, $us us CPU/request, log $(stat -c %s "$WORK/$mode.log") bytes"
+    done
+done
+median() { python3 -c "import statistics,sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
+q_rps=$(median ${RPS[quiet]}); q_cpu=$(median ${CPU[quiet]})
+for mode in human json; do
+    m_rps=$(median ${RPS[$mode]}); m_cpu=$(median ${CPU[$mode]})
+    echo "  $mode log: median $m_rps req/s vs -q $q_rps: ratio $(ratio "$m_rps" "$q_rps") (target >= 0.90); CPU/request $m_cpu vs $q_cpu us: ratio $(ratio "$m_cpu" "$q_cpu")"
+done

@@ -9,14 +9,14 @@ namespace netlab::platform {
 read_only_file::~read_only_file() { close(); }
 
 read_only_file::read_only_file(read_only_file&& other) noexcept
-    : handle_(other.handle_), open_(std::exchange(other.open_, false)), size_(other.size_) {}
+    : handle_(other.handle_), open_(std::exchange(other.open_, false)), status_(other.status_) {}
 
 read_only_file& read_only_file::operator=(read_only_file&& other) noexcept {
     if (this != &other) {
         close();
         handle_ = other.handle_;
         open_ = std::exchange(other.open_, false);
-        size_ = other.size_;
+        status_ = other.status_;
     }
     return *this;
 }

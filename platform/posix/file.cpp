@@ -2,11 +2,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "netlab/platform/file.hpp"
 
 namespace netlab::platform {
+namespace {
+
+file_status status_of(const struct stat& st) {
+    file_status fs;
+    fs.exists = true;
+    fs.is_directory = S_ISDIR(st.st_mode);
+    fs.is_regular = S_ISREG(st.st_mode);
+    fs.size = static_cast<std::uint64_t>(st.st_size);
+#if defined(__APPLE__)
+    const struct timespec& mtime = st.st_mtimespec;
+#else
+    const struct timespec& mtime = st.st_mtim;
+#endif
+    fs.mtime_s = static_cast<std::int64_t>(mtime.tv_sec);
+    // A file system could store anything; a second has 10^9 nanoseconds at most.
+    fs.mtime_nsec = static_cast<std::uint32_t>(std::clamp<long>(mtime.tv_nsec, 0, 999'999'999));
+    fs.identity = static_cast<std::uint64_t>(st.st_ino);
+    return fs;
+}
+
+}  // namespace
 
 read_only_file read_only_file::open(const std::filesystem::path& path, std::error_code& ec) {
     read_only_file f;
@@ -28,7 +50,7 @@ read_only_file read_only_file::open(const std::filesystem::path& path, std::erro
         f.close();
         return f;
     }
-    f.size_ = static_cast<std::uint64_t>(st.st_size);
+    f.status_ = status_of(st);
     ec.clear();
     return f;
 }
@@ -52,29 +74,14 @@ void read_only_file::close() {
     open_ = false;
 }
 
-}  // namespace netlab::platform
-
-namespace netlab::platform {
-
 file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
-    file_status fs;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) {
         ec.assign(errno, std::system_category());
-        return fs;
+        return {};
     }
     ec.clear();
-    fs.exists = true;
-    fs.is_directory = S_ISDIR(st.st_mode);
-    fs.is_regular = S_ISREG(st.st_mode);
-    fs.size = static_cast<std::uint64_t>(st.st_size);
-#if defined(__APPLE__)
-    fs.mtime_ns = static_cast<std::int64_t>(st.st_mtimespec.tv_sec) * 1000000000 + st.st_mtimespec.tv_nsec;
-#else
-    fs.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-#endif
-    fs.identity = static_cast<std::uint64_t>(st.st_ino);
-    return fs;
+    return status_of(st);
 }
 
 }  // namespace netlab::platform

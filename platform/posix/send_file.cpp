@@ -5,7 +5,8 @@
 #include <sys/sendfile.h>
 #endif
 
-#include <asio/redirect_error.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <cerrno>
 
@@ -46,10 +47,27 @@ std::uint64_t send_some(int sock, int fd, std::uint64_t offset, std::uint64_t co
     return sent;
 }
 
+// Until the socket is writable, or `patience` has passed (false, no error).
+asio::awaitable<bool> wait_writable(asio::ip::tcp::socket& socket, std::chrono::milliseconds patience,
+                                    std::error_code& ec) {
+    using namespace asio::experimental::awaitable_operators;
+    asio::steady_timer timer(socket.get_executor(), patience);
+    try {
+        // The loser is cancelled, and both have ended before this goes on.
+        const auto first = co_await (socket.async_wait(asio::socket_base::wait_write, asio::use_awaitable) ||
+                                     timer.async_wait(asio::use_awaitable));
+        co_return first.index() == 0;
+    } catch (const std::system_error& e) {
+        ec = e.code();  // the socket was closed under us (a timeout, shutdown)
+        co_return false;
+    }
+}
+
 }  // namespace
 
 asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const read_only_file& file,
-                                            std::uint64_t offset, std::uint64_t count) {
+                                            std::uint64_t offset, std::uint64_t count,
+                                            std::chrono::milliseconds patience) {
     send_file_result result;
     std::error_code ec;
     socket.native_non_blocking(true, ec);
@@ -59,19 +77,22 @@ asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const
     }
     const int sock = socket.native_handle();
     const int fd = static_cast<int>(file.handle());
+    bool waited = false;
     while (result.bytes < count) {
         bool again = false;
         const std::uint64_t n = send_some(sock, fd, offset + result.bytes, count - result.bytes, again, ec);
         result.bytes += n;
         if (ec) break;
         if (n == 0 && !again) {
-            ec = std::make_error_code(std::errc::io_error);  // the file shrank under us
+            result.file_ended = true;
             break;
         }
-        if (again) {
-            co_await socket.async_wait(asio::socket_base::wait_write, asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) break;
-        }
+        if (!again) continue;
+        // Full: report progress first; else wait once, patiently, and try once more.
+        if (result.bytes > 0 || waited) break;
+        waited = true;
+        co_await wait_writable(socket, patience, ec);
+        if (ec) break;
     }
     result.error = ec;
     emit_trace(trace_step::sendfile, static_cast<std::uint64_t>(sock), static_cast<std::int64_t>(result.bytes), ec, "zero-copy");

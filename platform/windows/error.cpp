@@ -32,7 +32,13 @@ error_kind classify_system(int code) {
         case WSAEMFILE:
         case ERROR_TOO_MANY_OPEN_FILES: return error_kind::too_many_open_files;
         case ERROR_FILE_NOT_FOUND:
-        case ERROR_PATH_NOT_FOUND: return error_kind::not_found;
+        case ERROR_PATH_NOT_FOUND:
+        // A name Windows cannot have ('"', '<', '|'...), one too long, or a path through
+        // a file: no such file can exist there (POSIX says ENOENT or ENOTDIR).
+        case ERROR_INVALID_NAME:
+        case ERROR_BAD_PATHNAME:
+        case ERROR_FILENAME_EXCED_RANGE:
+        case ERROR_DIRECTORY: return error_kind::not_found;
         case WSAHOST_NOT_FOUND:
         case WSANO_DATA: return error_kind::name_not_resolved;
         case WSATRY_AGAIN:

@@ -1,5 +1,7 @@
 #include <windows.h>
 
+#include <algorithm>
+#include <cstdint>
 
 #include "netlab/platform/file.hpp"
 
@@ -7,6 +9,28 @@ namespace netlab::platform {
 namespace {
 
 HANDLE as_handle(native_file f) { return reinterpret_cast<HANDLE>(f); }
+
+file_status status_of(const BY_HANDLE_FILE_INFORMATION& info, DWORD type) {
+    file_status fs;
+    fs.exists = true;
+    fs.is_directory = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
+    // Device names (CON, NUL, COM1) open too; only disk files are regular.
+    fs.is_regular = !fs.is_directory && type == FILE_TYPE_DISK;
+    fs.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
+    // FILETIME counts 100 ns ticks since 1601-01-01.
+    const std::uint64_t ticks =
+        (static_cast<std::uint64_t>(info.ftLastWriteTime.dwHighDateTime) << 32) | info.ftLastWriteTime.dwLowDateTime;
+    // Valid FILETIMEs stop at 2^63 - 1 ticks (year 30828); anything above saturates there.
+    constexpr std::int64_t ticks_1601_to_1970 = 116444736000000000LL;
+    constexpr std::int64_t ticks_per_second = 10'000'000;
+    const std::int64_t since_1970 =
+        static_cast<std::int64_t>(std::min<std::uint64_t>(ticks, INT64_MAX)) - ticks_1601_to_1970;
+    // Floor division: a time before 1970 is a negative second plus a positive fraction.
+    fs.mtime_s = since_1970 / ticks_per_second - (since_1970 % ticks_per_second < 0 ? 1 : 0);
+    fs.mtime_nsec = static_cast<std::uint32_t>((since_1970 - fs.mtime_s * ticks_per_second) * 100);
+    fs.identity = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
+    return fs;
+}
 
 }  // namespace
 
@@ -32,12 +56,13 @@ read_only_file read_only_file::open(const std::filesystem::path& path, std::erro
         f.close();
         return f;
     }
-    if (::GetFileType(h) != FILE_TYPE_DISK) {  // CON, NUL, COM1, a pipe: not a file to serve
+    const DWORD type = ::GetFileType(h);
+    if (type != FILE_TYPE_DISK) {  // CON, NUL, COM1, a pipe: not a file to serve
         ec = std::make_error_code(std::errc::invalid_argument);
         f.close();
         return f;
     }
-    f.size_ = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
+    f.status_ = status_of(info, type);
     ec.clear();
     return f;
 }
@@ -66,19 +91,14 @@ void read_only_file::close() {
     open_ = false;
 }
 
-}  // namespace netlab::platform
-
-namespace netlab::platform {
-
 file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
-    file_status fs;
     // Opening the path (for no access at all) follows symlinks and junctions, as stat()
     // does, and gives the file index that tells one file from another.
     HANDLE h = ::CreateFileW(path.c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                              OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, nullptr);
     if (h == INVALID_HANDLE_VALUE) {
         ec.assign(static_cast<int>(::GetLastError()), std::system_category());
-        return fs;
+        return {};
     }
     BY_HANDLE_FILE_INFORMATION info{};
     const bool ok = ::GetFileInformationByHandle(h, &info) != 0;
@@ -86,21 +106,10 @@ file_status stat_path(const std::filesystem::path& path, std::error_code& ec) {
     ::CloseHandle(h);
     if (!ok) {
         ec.assign(static_cast<int>(::GetLastError()), std::system_category());
-        return fs;
+        return {};
     }
     ec.clear();
-    fs.exists = true;
-    fs.is_directory = (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0;
-    // Device names (CON, NUL, COM1) open too; only disk files are regular.
-    fs.is_regular = !fs.is_directory && type == FILE_TYPE_DISK;
-    fs.size = (static_cast<std::uint64_t>(info.nFileSizeHigh) << 32) | info.nFileSizeLow;
-    // FILETIME counts 100 ns ticks since 1601-01-01.
-    const std::uint64_t ticks =
-        (static_cast<std::uint64_t>(info.ftLastWriteTime.dwHighDateTime) << 32) | info.ftLastWriteTime.dwLowDateTime;
-    constexpr std::uint64_t ticks_1601_to_1970 = 116444736000000000ULL;
-    fs.mtime_ns = (static_cast<std::int64_t>(ticks) - static_cast<std::int64_t>(ticks_1601_to_1970)) * 100;
-    fs.identity = (static_cast<std::uint64_t>(info.nFileIndexHigh) << 32) | info.nFileIndexLow;
-    return fs;
+    return status_of(info, type);
 }
 
 }  // namespace netlab::platform

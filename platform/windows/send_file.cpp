@@ -13,8 +13,10 @@
 namespace netlab::platform {
 namespace {
 
-// TransmitFile sends at most 2^31 - 2 bytes per call.
-constexpr std::uint64_t max_chunk = 0x7FFFFFFE;
+// One TransmitFile per call, and it completes only when all its bytes are sent: a small
+// piece, so that a slow reader's progress is seen often (the caller's send timeout runs
+// between pieces).
+constexpr std::uint64_t max_chunk = 256 * 1024;
 
 // One overlapped TransmitFile call, completed through the socket's IOCP (asio's
 // transmit_file example shows the pattern).
@@ -39,18 +41,17 @@ auto async_transmit(asio::ip::tcp::socket& socket, HANDLE file, std::uint64_t of
 }  // namespace
 
 asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const read_only_file& file,
-                                            std::uint64_t offset, std::uint64_t count) {
+                                            std::uint64_t offset, std::uint64_t count,
+                                            std::chrono::milliseconds /*patience*/) {
     send_file_result result;
     std::error_code ec;
     HANDLE h = reinterpret_cast<HANDLE>(file.handle());
-    while (result.bytes < count && !ec) {
-        const std::uint64_t left = count - result.bytes;
-        const DWORD chunk = static_cast<DWORD>(left < max_chunk ? left : max_chunk);
-        const std::size_t n = co_await async_transmit(socket, h, offset + result.bytes, chunk,
-                                                      asio::redirect_error(asio::use_awaitable, ec));
-        result.bytes += n;
-        if (!ec && n == 0) ec = std::make_error_code(std::errc::io_error);
-    }
+    const DWORD chunk = static_cast<DWORD>(count < max_chunk ? count : max_chunk);
+    const std::size_t n =
+        co_await async_transmit(socket, h, offset, chunk, asio::redirect_error(asio::use_awaitable, ec));
+    result.bytes = n;
+    // Past the end of a file that shrank, TransmitFile sends what there is and succeeds.
+    result.file_ended = !ec && n < chunk;
     result.error = ec;
     emit_trace(trace_step::sendfile, static_cast<std::uint64_t>(socket.native_handle()), static_cast<std::int64_t>(result.bytes), ec, "TransmitFile");
     co_return result;

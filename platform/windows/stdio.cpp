@@ -21,4 +21,16 @@ std::FILE* open_output_file(const std::string& utf8_path) {
     return _wfopen(wide.c_str(), L"wb");
 }
 
+bool write_to_handle(std::FILE* f, std::string_view bytes) {
+    const HANDLE h = reinterpret_cast<HANDLE>(_get_osfhandle(_fileno(f)));
+    if (h == INVALID_HANDLE_VALUE) return false;
+    while (!bytes.empty()) {
+        const DWORD want = bytes.size() > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<DWORD>(bytes.size());
+        DWORD written = 0;
+        if (!::WriteFile(h, bytes.data(), want, &written, nullptr)) return false;
+        bytes.remove_prefix(written);
+    }
+    return true;
+}
+
 }  // namespace netlab::platform

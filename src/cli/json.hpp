@@ -4,6 +4,7 @@
 // so every line stays valid JSON.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,6 +13,10 @@ namespace netlab::cli {
 
 class json_object {
 public:
+    json_object() = default;
+    // Room for an object of about this many bytes, so that building it does not reallocate.
+    explicit json_object(std::size_t expected_bytes) { body_.reserve(expected_bytes); }
+
     json_object& add(std::string_view key, std::string_view value);
     json_object& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
     json_object& add(std::string_view key, const std::string& value) { return add(key, std::string_view(value)); }
@@ -26,12 +31,14 @@ public:
     json_object& add_raw(std::string_view key, std::string_view json);
 
     // "{...}" without a newline.
-    std::string str() const { return body_ + "}"; }
-    bool empty() const { return body_.size() == 1; }
+    std::string str() const { return body_; }
+    std::string_view view() const { return body_; }
+    bool empty() const { return body_.size() == 2; }
 
 private:
     void key(std::string_view k);
-    std::string body_ = "{";
+    json_object& closed();
+    std::string body_ = "{}";
 };
 
 // Appends `text` as a quoted JSON string.

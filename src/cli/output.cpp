@@ -32,7 +32,33 @@ output::output(const global_options& opts, std::FILE* out, std::FILE* err)
       color_out_(!opts.json && platform::should_color(opts.color, platform::std_stream::out)),
       color_err_(platform::should_color(opts.color, platform::std_stream::err)) {}
 
+output::~output() {
+    // Lines still queued get a moment to reach a reader that is merely slow.
+    if (background_) background_->flush(std::chrono::seconds(2));
+}
+
+void output::write_in_background(std::size_t max_pending_bytes) {
+    if (background_) return;
+    flush();
+    background_ = std::make_unique<background_writer>(
+        out_, err_, max_pending_bytes, [json = opts_.json](background_writer::stream, std::uint64_t dropped) {
+            if (json) return json_object{}.add("event", "lines_dropped").add("lines", dropped).str();
+            return fmt::format("netlab: {} line{} dropped here: the output was not read fast enough", dropped,
+                               dropped == 1 ? "" : "s");
+        });
+}
+
+std::uint64_t output::dropped_lines() const { return background_ ? background_->dropped() : 0; }
+
+bool output::flush_lines(std::chrono::milliseconds timeout) {
+    return background_ ? background_->flush(timeout) : flush();
+}
+
 void output::write_line(std::FILE* f, std::string_view text) {
+    if (background_) {
+        background_->write_line(f == out_ ? background_writer::stream::out : background_writer::stream::err, text);
+        return;
+    }
     std::lock_guard lock(mutex_);
     std::fwrite(text.data(), 1, text.size(), f);
     std::fputc('\n', f);
@@ -41,12 +67,12 @@ void output::write_line(std::FILE* f, std::string_view text) {
 }
 
 void output::event(const json_object& obj, std::string_view human) {
-    if (opts_.json) write_line(out_, obj.str());
+    if (opts_.json) write_line(out_, obj.view());
     else if (!opts_.quiet) write_line(out_, human);
 }
 
 void output::result(const json_object& obj, std::string_view human) {
-    if (opts_.json) write_line(out_, obj.str());
+    if (opts_.json) write_line(out_, obj.view());
     else write_line(out_, human);
 }
 

@@ -3,11 +3,14 @@
 // and -v mean the same everywhere. Safe to call from several threads.
 #pragma once
 
+#include <chrono>
 #include <cstdio>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 
+#include "cli/background_writer.hpp"
 #include "cli/global_options.hpp"
 #include "cli/json.hpp"
 
@@ -18,6 +21,19 @@ enum class style { none, bold, dim, red, green, yellow, blue, magenta, cyan };
 class output {
 public:
     explicit output(const global_options& opts, std::FILE* out = stdout, std::FILE* err = stderr);
+    ~output();
+    output(const output&) = delete;
+    output& operator=(const output&) = delete;
+
+    // From now on every line (event, result, note, detail, error) goes through a
+    // background_writer: whatever the reader does, printing never blocks the caller; a
+    // line that finds its stream's queue (`max_pending_bytes`) full is dropped and counted,
+    // and a notice of the loss precedes the next one that gets through. For servers.
+    void write_in_background(std::size_t max_pending_bytes = 1024 * 1024);
+    // Lines dropped because their reader was too slow (0 unless writing in background).
+    std::uint64_t dropped_lines() const;
+    // Waits until every line so far has been written, at most `timeout`; true when written.
+    bool flush_lines(std::chrono::milliseconds timeout);
 
     bool json() const { return opts_.json; }
     bool quiet() const { return opts_.quiet; }
@@ -58,6 +74,7 @@ private:
     bool color_out_;
     bool color_err_;
     std::mutex mutex_;
+    std::unique_ptr<background_writer> background_;
 };
 
 // Installs the --trace sink: one line per socket-API step on stderr, human or JSON.

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <iterator>
+#include <cstdint>
 #include <thread>
 #include <vector>
 
@@ -64,29 +67,40 @@ server::server_events make_events(cli::output& out) {
         human += "\nPress Ctrl-C to stop.";
         out.result(o, human);  // where to connect is the output asked for, even with -q
     };
+    // One line a request: only what the mode prints is built (it is the hot path's cost).
     ev.on_request = [&out](const server::request_record& r) {
-        json_object o;
-        o.add("event", "request")
-            .add("time", iso_time_ms(r.unix_ms))
-            .add("client", r.client)
-            .add("method", r.method)
-            .add("target", r.target)
-            .add("version", r.version)
-            .add("status", r.status)
-            .add("bytes", r.bytes)
-            .add("duration_ms", r.duration_ms);
-        if (!r.error.empty()) o.add("error", r.error);
-        if (!r.cut_off.empty()) o.add("cut_off", r.cut_off).add("expected_bytes", r.expected_bytes);
+        const auto stamp = iso_time_stamp(r.unix_ms);
+        const std::string_view time = stamp.view();
+        if (out.json()) {
+            json_object o(320);
+            o.add("event", "request")
+                .add("time", time)
+                .add("client", r.client)
+                .add("method", r.method)
+                .add("target", r.target)
+                .add("version", r.version)
+                .add("status", r.status)
+                .add("bytes", r.bytes)
+                .add("duration_ms", r.duration_ms);
+            if (!r.error.empty()) o.add("error", r.error);
+            if (!r.cut_off.empty()) o.add("cut_off", r.cut_off).add("expected_bytes", r.expected_bytes);
+            if (r.listing_entries > 0) o.add("listing_shown", r.listing_shown).add("listing_entries", r.listing_entries);
+            out.event(o, {});
+            return;
+        }
         // The target is the client's bytes: escaped, so it cannot drive the terminal.
-        std::string line = fmt::format("{} {} \"{} {} {}\" {} {} {:.2f}ms", iso_time_ms(r.unix_ms), r.client, r.method,
-                                       server::printable(r.target), r.version,
-                                       out.paint(std::to_string(r.status), status_style(r.status)), r.bytes,
-                                       r.duration_ms);
+        thread_local std::string line;  // reused: the hot path does not allocate for it
+        line.clear();
+        fmt::format_to(std::back_inserter(line), "{} {} \"{} {} {}\" {} {} {:.2f}ms", time, r.client, r.method,
+                       server::printable(r.target), r.version,
+                       out.paint(std::to_string(r.status), status_style(r.status)), r.bytes, r.duration_ms);
         if (!r.error.empty()) line += fmt::format(" ({})", r.error);
+        if (r.listing_entries > 0)
+            line += fmt::format(" (listing cut: the first {} of {} entries shown)", r.listing_shown, r.listing_entries);
         if (!r.cut_off.empty())
             line += out.paint(fmt::format(" (cut off after {} of {} bytes: {})", r.bytes, r.expected_bytes, r.cut_off),
                               style::red);
-        out.event(o, line);
+        out.event(json_object{}, line);
     };
     ev.on_dump = [&out](const server::dump_record& d) {
         const bool truncated = d.body.size() < d.body_bytes;
@@ -97,12 +111,9 @@ server::server_events make_events(cli::output& out) {
             .add("body_bytes", d.body_bytes)
             .add("body", d.body)
             .add("body_truncated", truncated);
-        // Head and body as the client wrote them, with control bytes escaped.
-        std::string text = server::printable(d.head, true);
-        if (!d.body.empty()) {
-            text += server::printable(d.body, true);
-            if (text.back() != '\n') text += '\n';
-        }
+        // Head and body as the client wrote them, control bytes escaped, each line marked
+        // "> " so that none can pass for a line of the access log.
+        const std::string text = server::dumped_lines(d.head) + server::dumped_lines(d.body);
         const std::string size = d.body_bytes == 0 ? "(no body)"
                                   : truncated      ? fmt::format("(body: {}, the first {} shown)",
                                                                  server::count_of(d.body_bytes, "byte"), d.body.size())
@@ -111,6 +122,9 @@ server::server_events make_events(cli::output& out) {
                                   text, out.paint(size, style::dim)));
     };
     ev.on_notice = [&out](std::string_view text) { out.note(text); };
+    ev.on_internal_error = [&out](std::string_view what) {
+        out.error(fmt::format("internal error, still serving: {}", what));
+    };
     return ev;
 }
 
@@ -124,6 +138,9 @@ int run(cli::output& out, serve_options& o) {
     o.config.header_timeout = seconds(o.header_timeout_s);
     o.config.idle_timeout = seconds(o.idle_timeout_s);
     o.config.access_log = !out.quiet();
+    // Serving never waits for the log to be read: a stalled stdout costs log lines (counted
+    // in the summary), never requests.
+    out.write_in_background();
     server::server srv(o.config, make_events(out));
     if (const auto ec = srv.start()) return report_start_error(out, o, ec);
     const auto s = srv.run();
@@ -137,6 +154,7 @@ int run(cli::output& out, serve_options& o) {
         .add("timeouts", s.timeouts)
         .add("refused", s.refused)
         .add("cut_off", s.cut_off)
+        .add("dropped_lines", out.dropped_lines())
         .add("uptime_s", s.uptime_s);
     // 4xx answers are the client's business (a typo, a missing favicon), not the server's
     // errors: they are counted apart from 5xx.
@@ -150,6 +168,8 @@ int run(cli::output& out, serve_options& o) {
     if (s.refused) trouble.push_back(count_of(s.refused, "refusal") + " over --max-connections");
     if (s.cut_off) trouble.push_back(count_of(s.cut_off, "response") + " cut off");
     if (s.timeouts) trouble.push_back(count_of(s.timeouts, "timeout"));
+    if (const auto dropped = out.dropped_lines())
+        trouble.push_back(count_of(dropped, "log line") + " dropped (the output was not read fast enough)");
     std::string human = fmt::format("Stopped after {:.1f} s. {} on {}, {} sent", s.uptime_s, count_of(s.requests, "request"),
                                     count_of(s.connections, "connection"), http::human_size(s.bytes));
     if (!answers.empty()) human += ": " + joined(answers);
@@ -182,7 +202,7 @@ void add_serve_http(CLI::App& app, runner& chosen) {
     sub->add_flag("--hidden", c.hidden, "Serve and list dotfiles (.git, .env, ...)");
     sub->add_flag("--follow-symlinks", c.follow_symlinks, "Serve symlinks that lead outside the folder");
     sub->add_flag("--cors", c.cors, "Allow cross-origin requests (Access-Control-Allow-Origin: *)");
-    sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head")
+    sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head (the first: from connecting)")
         ->option_text("SECONDS")
         ->check(cli::decimal_number(0.05, 3600.0, "seconds"))
         ->capture_default_str();

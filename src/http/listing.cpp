@@ -145,22 +145,37 @@ int natural_compare(std::string_view a, std::string_view b) {
     return (i < a.size()) - (j < b.size());
 }
 
-void sort_listing(std::vector<listing_entry>& entries, listing_order order) {
-    const auto compare = [by = order.by](const listing_entry& a, const listing_entry& b) {
-        if (by == listing_sort::size && !a.is_dir && a.size != b.size) return a.size < b.size ? -1 : 1;
-        if (by == listing_sort::date && a.mtime_unix != b.mtime_unix) return a.mtime_unix < b.mtime_unix ? -1 : 1;
-        if (const int c = natural_compare(a.name, b.name)) return c;
-        return sign(a.name.compare(b.name));  // byte order: the same on every OS
-    };
-    std::sort(entries.begin(), entries.end(), [&](const listing_entry& a, const listing_entry& b) {
+namespace {
+
+// Strict weak order of a listing: folders first, then each group in `order`.
+auto listing_less(listing_order order) {
+    return [order](const listing_entry& a, const listing_entry& b) {
         if (a.is_dir != b.is_dir) return a.is_dir;
-        const int c = compare(a, b);
+        const auto by = order.by;
+        int c = 0;
+        if (by == listing_sort::size && !a.is_dir && a.size != b.size) c = a.size < b.size ? -1 : 1;
+        else if (by == listing_sort::date && a.mtime_unix != b.mtime_unix) c = a.mtime_unix < b.mtime_unix ? -1 : 1;
+        else if (const int n = natural_compare(a.name, b.name)) c = n;
+        else c = sign(a.name.compare(b.name));  // byte order: the same on every OS
         return order.descending ? c > 0 : c < 0;
-    });
+    };
+}
+
+}  // namespace
+
+void sort_listing(std::vector<listing_entry>& entries, listing_order order) {
+    std::sort(entries.begin(), entries.end(), listing_less(order));
+}
+
+void keep_first(std::vector<listing_entry>& entries, listing_order order, std::size_t limit) {
+    if (entries.size() <= limit) return;
+    std::nth_element(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(limit), entries.end(),
+                     listing_less(order));
+    entries.resize(limit);
 }
 
 std::string render_listing(std::string_view url_path, std::vector<listing_entry> entries, bool is_root,
-                           listing_order order) {
+                           listing_order order, const listing_notes& notes) {
     sort_listing(entries, order);
     const std::string title = "Index of " + html_escape(url_path);
 
@@ -173,7 +188,16 @@ std::string render_listing(std::string_view url_path, std::vector<listing_entry>
     out += page_head_style;
     out += "</head>\n<body>\n<h1>";
     out += title;
-    out += "</h1>\n<table>\n<thead><tr>";
+    out += "</h1>\n";
+    if (notes.total > entries.size()) {
+        out += "<p>The first " + std::to_string(entries.size()) + " of " + std::to_string(notes.total) +
+               " entries in this order are shown; sort by another column, or the other way, to see others.</p>\n";
+    }
+    if (notes.left_out > 0) {
+        out += notes.left_out == 1 ? std::string("<p>1 name is") : "<p>" + std::to_string(notes.left_out) + " names are";
+        out += " not listed: no URL can serve them (control characters, ':' or '\\', or not UTF-8).</p>\n";
+    }
+    out += "<table>\n<thead><tr>";
     for (const auto& c : columns) append_heading(out, c, order);
     out += "</tr></thead>\n<tbody>\n";
     if (!is_root) append_row(out, "../", "../", "", "");

@@ -40,6 +40,18 @@ int natural_compare(std::string_view a, std::string_view b);
 // group; folders stay first.
 void sort_listing(std::vector<listing_entry>& entries, listing_order order);
 
+// Keeps the first `limit` entries in `order` (sort_listing's) and drops the rest, leaving
+// them in no particular order: a folder too big to list whole is cut after sorting, not
+// in the order the OS gives its names. Linear time; a caller gathering entries can call it
+// whenever it holds 2 × limit, so memory stays bounded however big the folder.
+void keep_first(std::vector<listing_entry>& entries, listing_order order, std::size_t limit);
+
+// What a page says about entries it does not show.
+struct listing_notes {
+    std::uint64_t total = 0;     // entries before the cut; more than listed when cut
+    std::uint64_t left_out = 0;  // names no URL can serve (control bytes, ':', '\', not UTF-8)
+};
+
 // An HTML page listing `entries` in `order` (see sort_listing). Names are HTML-escaped,
 // hrefs percent-encoded (folders get trailing '/'); shows size (human, e.g. 1.2 KiB) and
 // date (UTC); a "../" link unless at root. The column heads link to the same page sorted by
@@ -47,8 +59,9 @@ void sort_listing(std::vector<listing_entry>& entries, listing_order order);
 // shown in the title (escaped). Hrefs are relative, so the page must be served at a URL
 // ending in '/' (redirect "/dir" to "/dir/" first). Names are untrusted file-system bytes:
 // escaping and encoding are what keep a file called "<script>…" or "javascript:…" inert.
+// With `notes`, a line above the table says how many entries were cut or left out.
 std::string render_listing(std::string_view url_path, std::vector<listing_entry> entries, bool is_root,
-                           listing_order order = {});
+                           listing_order order = {}, const listing_notes& notes = {});
 
 // "512 B", "1.2 KiB", "3.0 MiB": binary units, one decimal, rounded to nearest.
 std::string human_size(std::uint64_t bytes);

@@ -89,6 +89,11 @@ normalized_path normalize_target(std::string_view target) {
     return result;
 }
 
+bool is_servable_name(std::string_view name) {
+    const auto np = normalize_target("/" + percent_encode_path_segment(name));
+    return np.error == path_error::none && np.segments.size() == 1 && np.segments.front() == name;
+}
+
 std::string percent_encode_path_segment(std::string_view raw) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;

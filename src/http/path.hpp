@@ -43,6 +43,12 @@ struct normalized_path {
 // On error only `error` is set.
 normalized_path normalize_target(std::string_view target);
 
+// Whether a file name can be served: normalize_target takes it, percent-encoded, as one
+// segment with the same bytes (so not with control characters, '/', '\\' or ':', nor
+// bytes that are not UTF-8, nor only dots and spaces). A listing shows only these names,
+// so every link it shows works.
+bool is_servable_name(std::string_view name);
+
 // Encodes every byte except unreserved characters (RFC 3986 §2.3) as %XX, so a file name
 // becomes one safe path segment for an href (UTF-8 bytes included; "a:b" stays relative).
 std::string percent_encode_path_segment(std::string_view raw);

@@ -2,6 +2,7 @@
 
 #include "http/grammar.hpp"
 
+#include <algorithm>
 #include <array>
 #include <limits>
 
@@ -26,6 +27,8 @@ constexpr request_parse_result bad(int status, std::string_view why) {
 constexpr request_parse_result good() { return {parse_status::complete, 0, {}}; }
 
 using grammar::trim_ows;
+
+constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Calls fn(element) for each comma-separated element, trimmed (RFC 9110 §5.6.1).
 // fn returns false to stop early; for_each_element then returns false too.
@@ -111,19 +114,52 @@ request_parse_result derive_transfer_encoding(request_head& h) {
     return good();
 }
 
-// Host (RFC 9112 §3.2): exactly one on 1.1; its value may be empty but never a list,
-// a path or userinfo — those only serve to confuse virtual hosting and logs.
+// A Host value or an authority: never a list, a path, a query or userinfo; those only serve
+// to confuse virtual hosting and logs.
+constexpr bool is_authority_char(char c) {
+    return !is_ows(c) && c != ',' && c != '/' && c != '\\' && c != '?' && c != '#' && c != '@';
+}
+
+// Host (RFC 9112 §3.2): exactly one on 1.1; its value may be empty.
 request_parse_result derive_host(request_head& h) {
     int count = 0;
     for (const auto& f : h.headers) {
         if (!iequals(f.name, "host")) continue;
         if (++count > 1) return bad(400, "more than one Host header");
         for (char c : f.value)
-            if (is_ows(c) || c == ',' || c == '/' || c == '\\' || c == '?' || c == '#' || c == '@')
-                return bad(400, "invalid Host header");
+            if (!is_authority_char(c)) return bad(400, "invalid Host header");
         h.host = f.value;
     }
     if (count == 0 && h.version_minor == 1) return bad(400, "missing Host header");
+    return good();
+}
+
+// The target's path and query (RFC 9112 §3.2.1, §3.2.2). An absolute-form target's
+// authority replaces the Host header's value (§3.2.2: "MUST ignore the received Host").
+request_parse_result derive_target(request_head& h) {
+    std::string_view rest = h.target;
+    // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986 §3.1)
+    const auto colon = rest.find("://");
+    const auto scheme = rest.substr(0, colon);
+    const bool absolute = colon != std::string_view::npos && !scheme.empty() && is_alpha(scheme.front()) &&
+                          std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                              return is_alpha(c) || grammar::is_digit(c) || c == '+' || c == '-' || c == '.';
+                          });
+    if (absolute) {
+        if (!iequals(scheme, "http") && !iequals(scheme, "https")) return bad(400, "absolute-form target is not http");
+        rest.remove_prefix(colon + 3);
+        const auto end = rest.find_first_of("/?#");
+        const auto authority = rest.substr(0, end);
+        if (authority.empty()) return bad(400, "absolute-form target without a host");
+        for (char c : authority)
+            if (!is_authority_char(c)) return bad(400, "invalid host in absolute-form target");
+        h.host = authority;
+        rest.remove_prefix(authority.size());
+    }
+    const auto q = rest.find('?');
+    h.path = rest.substr(0, q);
+    h.query = q == std::string_view::npos ? std::string_view{} : rest.substr(q);
+    if (absolute && h.path.empty()) h.path = "/";
     return good();
 }
 
@@ -146,7 +182,7 @@ void derive_connection_and_expect(request_head& h) {
 }
 
 void reset(request_head& h) {
-    h.method = h.target = h.host = {};
+    h.method = h.target = h.path = h.query = h.host = {};
     h.version_major = h.version_minor = 1;
     h.headers.count = 0;
     h.content_length = 0;
@@ -155,121 +191,160 @@ void reset(request_head& h) {
     h.head_size = 0;
 }
 
+// The head is complete: what its fields mean for framing, host and connection.
+request_parse_result finish(request_head& out) {
+    if (auto r = derive_host(out); r.status == parse_status::bad) return r;
+    if (auto r = derive_target(out); r.status == parse_status::bad) return r;
+    if (auto r = derive_content_length(out); r.status == parse_status::bad) return r;
+    if (auto r = derive_transfer_encoding(out); r.status == parse_status::bad) return r;
+    derive_connection_and_expect(out);
+    return good();
+}
+
 }  // namespace
 
-request_parse_result parse_request(std::string_view buffer, request_head& out,
+request_parse_result parse_request(std::string_view buffer, request_head& out, const request_limits& limits) {
+    request_parse_state state;
+    return parse_request(buffer, out, state, limits);
+}
+
+// A state machine over the bytes, in the manner of nginx's ngx_http_parse_request_line:
+// every byte is examined once, and a call that runs out of bytes records where it stopped,
+// so a head that arrives a byte at a time costs linear time, not quadratic.
+request_parse_result parse_request(std::string_view buffer, request_head& out, request_parse_state& st,
                                    const request_limits& limits) {
-    reset(out);
+    using stage = request_parse_state::stage;
+    if (st.pos == 0) {
+        reset(out);
+        st = {};
+    }
     // Only the first max_head_bytes can belong to an acceptable head; running out of them
     // is 431 rather than "incomplete", so a slow drip of header bytes cannot grow a buffer.
     const bool truncated = buffer.size() > limits.max_head_bytes;
     const std::string_view b = truncated ? buffer.substr(0, limits.max_head_bytes) : buffer;
     const std::size_t n = b.size();
-    const auto more = [&]() -> request_parse_result {
-        if (truncated) return bad(431, "request head too large");
-        return {parse_status::incomplete, 0, {}};
-    };
-    std::size_t i = 0;
+    const auto span = [&](std::size_t from, std::size_t to) { return b.substr(from, to - from); };
 
-    // At b[i] == CR or LF: CRLF or bare LF ends a line (RFC 9112 §2.2); a bare CR never does.
-    enum class eol { ok, need_more, bare_cr };
-    const auto end_line = [&]() {
-        if (b[i] == '\n') { ++i; return eol::ok; }
-        if (i + 1 == n) return eol::need_more;
-        if (b[i + 1] != '\n') return eol::bare_cr;
-        i += 2;
-        return eol::ok;
-    };
+    for (std::size_t i = st.pos; i < n; ++i) {
+        const char c = b[i];
+        switch (st.at) {
+        // Empty lines before the request line are tolerated (RFC 9112 §2.2); CRLF or bare
+        // LF ends a line, a bare CR never does.
+        case stage::preamble:
+            if (c == '\r') st.at = stage::preamble_lf;
+            else if (c == '\n') break;
+            else if (!is_tchar(c)) return bad(400, "malformed method");
+            else {
+                st.token = i;
+                st.at = stage::method;
+            }
+            break;
+        case stage::preamble_lf:
+            if (c != '\n') return bad(400, "bare CR");
+            st.at = stage::preamble;
+            break;
 
-    // Empty lines before the request line are tolerated (RFC 9112 §2.2).
-    for (;;) {
-        if (i == n) return more();
-        if (b[i] != '\r' && b[i] != '\n') break;
-        const auto e = end_line();
-        if (e == eol::need_more) return more();
-        if (e == eol::bare_cr) return bad(400, "bare CR");
-    }
-
-    // request-line = method SP request-target SP HTTP-version (RFC 9112 §3), one SP each.
-    std::size_t start = i;
-    while (i < n && is_tchar(b[i])) ++i;
-    if (i == n) return more();
-    if (i == start || b[i] != ' ') return bad(400, "malformed method");
-    out.method = b.substr(start, i - start);
-
-    start = ++i;
-    while (i < n && is_target_char(b[i])) {
-        if (++i - start > limits.max_target_bytes) return bad(414, "request target too long");
-    }
-    if (i == n) return more();
-    if (i == start || b[i] != ' ') return bad(400, "malformed request target");
-    out.target = b.substr(start, i - start);
-    ++i;
-
-    // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 §2.3).
-    for (char c : std::string_view("HTTP/")) {
-        if (i == n) return more();
-        if (b[i++] != c) return bad(400, "malformed HTTP version");
-    }
-    const auto digit = [&](int& v) {
-        if (b[i] < '0' || b[i] > '9') return false;
-        v = b[i++] - '0';
-        return true;
-    };
-    if (i == n) return more();
-    if (!digit(out.version_major)) return bad(400, "malformed HTTP version");
-    if (i == n) return more();
-    if (b[i++] != '.') return bad(400, "malformed HTTP version");
-    if (i == n) return more();
-    if (!digit(out.version_minor)) return bad(400, "malformed HTTP version");
-    if (i == n) return more();
-    if (b[i] != '\r' && b[i] != '\n') return bad(400, "malformed HTTP version");
-    if (const auto e = end_line(); e != eol::ok) return e == eol::need_more ? more() : bad(400, "bare CR");
-    if (out.version_major != 1 || out.version_minor > 1)
-        return bad(505, "HTTP version not supported");
-
-    // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5).
-    for (;;) {
-        if (i == n) return more();
-        if (b[i] == '\r' || b[i] == '\n') {
-            if (const auto e = end_line(); e != eol::ok)
-                return e == eol::need_more ? more() : bad(400, "bare CR");
+        // request-line = method SP request-target SP HTTP-version (RFC 9112 §3), one SP each.
+        case stage::method:
+            if (is_tchar(c)) break;
+            if (c != ' ') return bad(400, "malformed method");
+            out.method = span(st.token, i);
+            st.token = i + 1;
+            st.at = stage::target;
+            break;
+        case stage::target:
+            if (is_target_char(c)) {
+                if (i + 1 - st.token > limits.max_target_bytes) return bad(414, "request target too long");
+                break;
+            }
+            if (i == st.token || c != ' ') return bad(400, "malformed request target");
+            out.target = span(st.token, i);
+            st.token = i + 1;
+            st.at = stage::version;
+            break;
+        // HTTP-version = "HTTP/" DIGIT "." DIGIT, case-sensitive (RFC 9112 §2.3).
+        case stage::version: {
+            const std::size_t k = i - st.token;
+            constexpr std::string_view prefix = "HTTP/";
+            if (k < prefix.size()) {
+                if (c != prefix[k]) return bad(400, "malformed HTTP version");
+            } else if (k == 5 || k == 7) {
+                if (!grammar::is_digit(c)) return bad(400, "malformed HTTP version");
+                (k == 5 ? out.version_major : out.version_minor) = c - '0';
+            } else if (k == 6) {
+                if (c != '.') return bad(400, "malformed HTTP version");
+            } else if (c == '\r') {
+                st.at = stage::request_line_lf;
+            } else if (c == '\n') {
+                if (out.version_major != 1 || out.version_minor > 1) return bad(505, "HTTP version not supported");
+                st.at = stage::field_start;
+            } else {
+                return bad(400, "malformed HTTP version");
+            }
             break;
         }
-        // A line starting with whitespace is obs-fold (§5.2), or whitespace between the
-        // start-line and the first field (§2.2): both rejected, never unfolded.
-        if (is_ows(b[i])) return bad(400, "obsolete line folding");
-        start = i;
-        while (i < n && is_tchar(b[i])) ++i;
-        if (i == n) return more();
-        if (i == start) return bad(400, "empty header name");
-        // No whitespace between name and colon (§5.1): it is how smuggling hides a header.
-        if (b[i] != ':') return bad(400, "invalid header name");
-        if (out.headers.count == max_header_fields) return bad(431, "too many header fields");
-        const auto name = b.substr(start, i - start);
-        ++i;
-        while (i < n && is_ows(b[i])) ++i;
-        const std::size_t value_start = i;
-        std::size_t value_end = i;
-        for (;; ++i) {
-            if (i == n) return more();
-            const auto u = static_cast<unsigned char>(b[i]);
-            if (u == '\r' || u == '\n') break;
+        case stage::request_line_lf:
+            if (c != '\n') return bad(400, "bare CR");
+            if (out.version_major != 1 || out.version_minor > 1) return bad(505, "HTTP version not supported");
+            st.at = stage::field_start;
+            break;
+
+        // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5).
+        case stage::field_start:
+            if (c == '\r') {
+                st.at = stage::head_end_lf;
+            } else if (c == '\n') {
+                out.head_size = i + 1;
+                return finish(out);
+            } else if (is_ows(c)) {
+                // obs-fold (§5.2), or whitespace between the start-line and the first
+                // field (§2.2): both rejected, never unfolded.
+                return bad(400, "obsolete line folding");
+            } else if (!is_tchar(c)) {
+                return bad(400, "empty header name");
+            } else {
+                st.token = i;
+                st.at = stage::field_name;
+            }
+            break;
+        case stage::field_name:
+            if (is_tchar(c)) break;
+            // No whitespace between name and colon (§5.1): it is how smuggling hides a header.
+            if (c != ':') return bad(400, "invalid header name");
+            if (out.headers.count == max_header_fields) return bad(431, "too many header fields");
+            st.name_end = i;
+            st.at = stage::field_ows;
+            break;
+        case stage::field_ows:
+            if (is_ows(c)) break;
+            st.value = st.value_end = i;
+            st.at = stage::field_value;
+            [[fallthrough]];
+        case stage::field_value: {
+            const auto u = static_cast<unsigned char>(c);
+            if (u == '\r' || u == '\n') {
+                out.headers.fields[out.headers.count++] = {span(st.token, st.name_end), span(st.value, st.value_end)};
+                st.at = u == '\r' ? stage::field_lf : stage::field_start;
+                break;
+            }
             // field-value allows HTAB, SP, VCHAR and obs-text (RFC 9110 §5.5); CTLs never.
             if ((u < 0x20 && u != '\t') || u == 0x7f) return bad(400, "control character in header value");
-            if (!is_ows(b[i])) value_end = i + 1;
+            if (!is_ows(c)) st.value_end = i + 1;
+            break;
         }
-        if (const auto e = end_line(); e != eol::ok)
-            return e == eol::need_more ? more() : bad(400, "bare CR in header value");
-        out.headers.fields[out.headers.count++] = {name, b.substr(value_start, value_end - value_start)};
+        case stage::field_lf:
+            if (c != '\n') return bad(400, "bare CR in header value");
+            st.at = stage::field_start;
+            break;
+        case stage::head_end_lf:
+            if (c != '\n') return bad(400, "bare CR");
+            out.head_size = i + 1;
+            return finish(out);
+        }
     }
-    out.head_size = i;
-
-    if (auto r = derive_host(out); r.status == parse_status::bad) return r;
-    if (auto r = derive_content_length(out); r.status == parse_status::bad) return r;
-    if (auto r = derive_transfer_encoding(out); r.status == parse_status::bad) return r;
-    derive_connection_and_expect(out);
-    return good();
+    st.pos = n;
+    if (truncated) return bad(431, "request head too large");
+    return {parse_status::incomplete, 0, {}};
 }
 
 }  // namespace netlab::http

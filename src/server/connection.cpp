@@ -1,7 +1,6 @@
 #include "server/connection.hpp"
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -26,21 +25,23 @@ using clock = std::chrono::steady_clock;
 using platform::trace_step;
 
 constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
-// A big file is sent in pieces and the send deadline moves on after each, so a slow
-// but steady client (down to piece / idle timeout: 8 KiB/s with the defaults) is served.
-constexpr std::uint64_t send_file_piece = 512 * 1024;
+// While a file is sent, a socket that stays full is tried again after this long at most
+// (or a quarter of the idle timeout), to see whether the client has read anything.
+constexpr std::chrono::milliseconds max_patience{1000};
 // After refusing a request whose bytes were not all read, keep reading (and dropping)
 // for a while before closing: closing with unread data sends RST, and the client would
 // lose the error reply (nginx's lingering_close).
 constexpr std::chrono::seconds linger_time{2};
 constexpr std::size_t linger_bytes = 1024 * 1024;
+// Body bytes are read behind the head in a window at least this big.
+constexpr std::size_t min_body_window = 4 * 1024;
 // The slowest a request body may arrive on average, in bytes per second.
 constexpr std::uint64_t min_body_rate = 1024;
 
 }  // namespace
 
-connection::connection(asio::ip::tcp::socket socket, worker& owner)
-    : socket_(std::move(socket)), deadline_(clock::now() + owner.config.header_timeout), owner_(owner) {
+connection::connection(asio::ip::tcp::socket socket, worker& owner, clock::time_point accepted)
+    : socket_(std::move(socket)), deadline_(accepted + owner.config.header_timeout), owner_(owner) {
     std::error_code ec;
     const auto peer = socket_.remote_endpoint(ec);
     client_ = ec ? "unknown" : net::to_string(peer);
@@ -55,7 +56,7 @@ connection::~connection() {
 }
 
 void connection::start() {
-    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->serve(); }, asio::detached);
+    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->serve(); }, rethrow_to_run_loop);
 }
 
 void connection::set_deadline(clock::duration from_now) { deadline_ = clock::now() + from_now; }
@@ -70,7 +71,11 @@ void connection::expire_if_late(clock::time_point now) {
     if (now < deadline_ || !socket_.is_open()) return;
     owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
     switch (phase_) {
-        case phase::idle: return close_for("idle timeout");
+        case phase::idle:
+            if (first_request_)
+                return close_for(fmt::format("no request within --header-timeout {:g} s",
+                                             std::chrono::duration<double>(owner_.config.header_timeout).count()));
+            return close_for("idle timeout");
         case phase::head:
             answer_timeout();
             return close_for(fmt::format("request head not complete within --header-timeout {:g} s",
@@ -130,7 +135,7 @@ asio::awaitable<void> connection::serve() {
                 if (st) owner_.release_state(std::move(st));
                 if (draining_ || owner_.draining) break;
                 phase_ = phase::idle;
-                set_deadline(owner_.config.idle_timeout);
+                if (!first_request_) set_deadline(owner_.config.idle_timeout);
                 std::error_code ec;
                 co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
                 if (ec || draining_) break;
@@ -170,19 +175,28 @@ asio::awaitable<void> connection::lingering_close() {
 asio::awaitable<bool> connection::handle_one(request_state& st) {
     const auto& cfg = owner_.config;
     const http::request_limits limits{cfg.max_head_bytes, cfg.max_target_bytes};
-    set_deadline(cfg.header_timeout);
+    if (!first_request_) set_deadline(cfg.header_timeout);
     phase_ = phase::head;
     const auto head_started = clock::now();
     std::error_code ec;
 
     // The head: parse what is there, read more while it is incomplete.
     http::request_parse_result parsed;
+    st.parsed = {};
     for (;;) {
-        parsed = http::parse_request({st.buffer.data(), st.used}, st.req, limits);
+        // Resumes where the last call stopped: a head sent a byte at a time costs linear time.
+        parsed = http::parse_request({st.buffer.data(), st.used}, st.req, st.parsed, limits);
         if (parsed.status != http::parse_status::incomplete) break;
-        if (st.used == st.buffer.size()) {  // cannot happen while buffer > head limit
-            parsed = {http::parse_status::bad, 431, "request head too large"};
-            break;
+        if (st.used == st.buffer.size()) {
+            // A longer head than the buffer holds yet: a bigger buffer, and the head parsed
+            // again from its start (its views pointed into the old one). The buffer only
+            // doubles a few times, so the parsing stays linear.
+            if (!st.grow(owner_.max_request_buffer())) {  // cannot happen while the buffer > head limit
+                parsed = {http::parse_status::bad, 431, "request head too large"};
+                break;
+            }
+            st.parsed = {};
+            continue;
         }
         const std::size_t n = co_await socket_.async_read_some(
             asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
@@ -197,6 +211,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         st.used += n;
     }
     const auto started = clock::now();
+    first_request_ = false;
     response& res = st.res;
     res.reset();
     if (parsed.status == http::parse_status::bad) {
@@ -239,7 +254,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     finish_head(res.head, res.close, keep_alive && st.req.version_minor == 0);
 
     const auto send_error = co_await send(st);
-    log_request(st, started, cut_off_reason(send_error));
+    log_request(st, started, cut_off_reason(send_error), res.error);
     if (send_error || res.close) co_return false;
 
     // Pipelining: whatever follows this request stays for the next round.
@@ -262,6 +277,14 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
         stock_reply(st.res, 413, false);
         st.res.close = true;  // the body is not read, so the connection cannot continue
         co_return body_result::rejected;
+    }
+    // Room behind the head for a window of body bytes; a grown buffer means parsing the
+    // head again, since its views pointed into the old one.
+    if (st.buffer.size() - req.head_size < min_body_window) {
+        while (st.buffer.size() - req.head_size < min_body_window && st.grow(owner_.max_request_buffer())) {
+        }
+        st.parsed = {};
+        http::parse_request({st.buffer.data(), st.used}, st.req, st.parsed, {cfg.max_head_bytes, cfg.max_target_bytes});
     }
     std::error_code ec;
     const std::size_t head = req.head_size;
@@ -361,33 +384,55 @@ void connection::log_request(const request_state& st, clock::time_point started,
     rec.error = error;
     rec.cut_off = cut_off;
     if (!cut_off.empty()) rec.expected_bytes = st.res.head_only ? 0 : st.res.body_size();
+    rec.listing_shown = st.res.listing_shown;
+    rec.listing_entries = st.res.listing_entries;
     owner_.report(rec);
 }
 
 asio::awaitable<std::error_code> connection::send(request_state& st) {
     response& res = st.res;
     std::error_code ec;
-    set_deadline(owner_.config.idle_timeout);
+    const auto idle = owner_.config.idle_timeout;
+    set_deadline(idle);
     phase_ = phase::sending;
+    // The send timeout runs between successive progress (nginx's send_timeout): any bytes
+    // the kernel takes move the deadline on, so a client that reads, however slowly, is
+    // served, and one that has stopped is cut off after the idle timeout.
+    const auto progress = [&](std::size_t n) {
+        if (n > 0) set_deadline(idle);
+    };
     std::uint64_t sent_body = 0;
     if (res.file && !res.head_only) {
         const std::size_t n = co_await asio::async_write(socket_, asio::buffer(res.head), redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+        const auto patience = std::chrono::duration_cast<std::chrono::milliseconds>(std::min<clock::duration>(idle / 4, max_patience));
         while (!ec && sent_body < res.file_length) {
-            set_deadline(owner_.config.idle_timeout);
-            const auto piece = std::min(send_file_piece, res.file_length - sent_body);
-            const auto r = co_await platform::send_file(socket_, *res.file, res.file_offset + sent_body, piece);
+            const auto r = co_await platform::send_file(socket_, *res.file, res.file_offset + sent_body,
+                                                        res.file_length - sent_body, patience);
             sent_body += r.bytes;
+            progress(static_cast<std::size_t>(r.bytes));
             ec = r.error;
+            if (r.file_ended) {
+                close_reason_ = "the file became shorter while it was sent";
+                ec = std::make_error_code(std::errc::io_error);
+            }
         }
     } else {
-        // Head and body leave in one gather write (writev).
-        const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head),
-                                                      asio::buffer(res.head_only ? std::string_view{} : res.body)};
-        const std::size_t n = co_await asio::async_write(socket_, parts, redirect_error(use_awaitable, ec));
-        net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
-        // On an error n still says how much went out.
-        if (n > res.head.size()) sent_body = n - res.head.size();
+        // Head and body leave in gather writes (writev), each write a step of progress.
+        const std::string_view body = res.head_only ? std::string_view{} : res.body;
+        const std::size_t total = res.head.size() + body.size();
+        std::size_t done = 0;
+        while (!ec && done < total) {
+            const std::size_t from_head = std::min(done, res.head.size());
+            const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head) + from_head,
+                                                          asio::buffer(body) + (done - from_head)};
+            const std::size_t n = co_await socket_.async_write_some(parts, redirect_error(use_awaitable, ec));
+            net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+            done += n;
+            progress(n);
+        }
+        // On an error `done` still says how much went out.
+        if (done > res.head.size()) sent_body = done - res.head.size();
     }
     st.body_sent = sent_body;
     owner_.count_answer(res.status, sent_body, !ec);

@@ -17,7 +17,10 @@ struct request_state;
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
-    connection(asio::ip::tcp::socket socket, worker& owner);
+    // `accepted`: when the connection was accepted; the first request's header timeout
+    // counts from then (as nginx's client_header_timeout does), so a silent connection
+    // holds a place for that long, not for the idle timeout.
+    connection(asio::ip::tcp::socket socket, worker& owner, std::chrono::steady_clock::time_point accepted);
     ~connection();
 
     // Starts the request loop on the socket's executor.
@@ -59,6 +62,7 @@ private:
     enum class phase { idle, head, body, sending, closing };
     phase phase_ = phase::idle;
     bool draining_ = false;
+    bool first_request_ = true;  // its head is still due by accept + header timeout
     bool linger_ = false;  // unread request bytes may remain: close gently
     std::string close_reason_;  // why we closed the socket ourselves (timeout, shutdown)
     // The 408 sent when a request did not arrive in time (answer_timeout), for the log.

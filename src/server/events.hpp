@@ -34,6 +34,8 @@ struct request_record {
     std::string_view error;    // why the request was refused (malformed, too many connections); empty otherwise
     std::string_view cut_off;  // why the response was not sent in full; empty when it was
     std::uint64_t expected_bytes = 0;  // the body length the response announced (set when cut off)
+    std::uint64_t listing_shown = 0;   // a listing cut at its limit: the entries it shows
+    std::uint64_t listing_entries = 0; // and the entries in the folder; both 0 when not cut
 };
 
 struct dump_record {
@@ -60,6 +62,8 @@ struct server_events {
     std::function<void(const request_record&)> on_request;  // from any worker thread
     std::function<void(const dump_record&)> on_dump;        // from any worker thread
     std::function<void(std::string_view)> on_notice;        // shutting down, ...
+    // An exception escaped a handler (a bug): reported, and the server goes on serving.
+    std::function<void(std::string_view)> on_internal_error;  // from any thread
 };
 
 }  // namespace netlab::server

@@ -12,13 +12,19 @@ namespace netlab::server {
 // "1 request", "2 requests", "0 requests"; `plural` is `singular` + "s" unless given.
 std::string count_of(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 
-// Bytes a client sent, for a terminal: valid UTF-8 text stays as it is; control bytes (C0,
-// DEL, and C1 such as U+009B, which some terminals read as an escape) and bytes that are
-// not UTF-8 become escapes ("\r", "\t", "\n", "\x1b", "\xff"), so nothing received can move
-// the cursor, change colours or retitle the window. With `multiline`, line ends (LF, CRLF)
-// and tabs are kept, so a head or a text body reads as the client wrote it. Backslashes are
-// not doubled: a JSON body stays readable, at the price of "\x1b" typed by the client
-// looking like an escaped byte.
-std::string printable(std::string_view bytes, bool multiline = false);
+// Bytes a client sent, as one field of a log line: valid UTF-8 text stays as it is (Korean
+// file names stay readable); control bytes (C0, DEL, and C1 such as U+009B, which some
+// terminals read as an escape, or U+0085), bytes that are not UTF-8, the quote and the
+// backslash become \xHH, as in nginx's access log. So nothing received can move the cursor,
+// change colours, retitle the window, end a quoted field early or pass for an escape.
+std::string printable(std::string_view bytes);
+
+// Bytes a client sent, shown as lines (--dump): each line starts with "> " (curl's mark for
+// what a client sent; an empty line is ">"), so no line of a request can pass for a line of
+// the access log. Line ends (LF, CRLF) and tabs are kept, so a head or a text body reads as
+// the client wrote it; other control bytes and bytes that are not UTF-8 become \xHH, a lone
+// CR included. Quotes and backslashes stay, so a JSON body stays readable. Every line,
+// the last included, ends with '\n'; empty input gives "".
+std::string dumped_lines(std::string_view bytes);
 
 }  // namespace netlab::server

@@ -23,6 +23,9 @@ struct response {
     std::uint64_t file_length = 0;
     bool head_only = false;                    // HEAD: headers say the length, no body follows
     bool close = false;                        // close the connection afterwards
+    std::string error;                         // for the access log: why it is an error (the OS's words)
+    std::uint64_t listing_shown = 0;           // a listing cut at its limit: entries shown,
+    std::uint64_t listing_entries = 0;         // and entries in the folder (0 when not cut)
 
     void reset() {
         status = 200;
@@ -34,6 +37,8 @@ struct response {
         file_offset = file_length = 0;
         head_only = false;
         close = false;
+        error.clear();
+        listing_shown = listing_entries = 0;
     }
     std::uint64_t body_size() const { return file ? file_length : body.size(); }
 };

@@ -79,8 +79,11 @@ struct server::impl {
     server_events events;
     std::unique_ptr<static_site> site;
     shared_counters counters;
-    std::vector<std::unique_ptr<worker>> workers;  // workers[0] runs on the calling thread
-    std::vector<tcp::acceptor> acceptors;          // on workers[0]
+    std::vector<std::unique_ptr<worker>> workers;  // each on a thread of its own
+    // Accepting, signals and shutdown run on the calling thread, which does no file-system
+    // work: a slow listing or cache fill on a worker never holds up an accept.
+    asio::io_context control{1};
+    std::vector<tcp::acceptor> acceptors;  // on `control`
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     std::unique_ptr<net::stop_signals> signals;
     std::size_t next_worker = 0;
@@ -91,7 +94,7 @@ struct server::impl {
     std::string busy_reason;             // the access log's words for a refusal
     clock::time_point started;
 
-    asio::io_context& main_io() { return workers.front()->io; }
+    asio::io_context& main_io() { return control; }
 
     worker& pick_worker() {
         worker& w = *workers[next_worker];
@@ -102,6 +105,7 @@ struct server::impl {
     std::error_code listen();
     listening_info describe() const;
     asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
+    void hand_over(tcp::socket socket, worker& w);
     asio::awaitable<void> refuse(tcp::socket accepted_socket, worker& w);
     asio::awaitable<void> shutdown();
     void begin_shutdown();
@@ -179,31 +183,47 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
         std::error_code ec;
         tcp::socket socket = co_await acceptor.async_accept(w.io, asio::redirect_error(asio::use_awaitable, ec));
         if (stopping || !acceptor.is_open()) break;
-        if (ec) {
-            // Out of descriptors or buffers, or a connection aborted before we took it:
-            // pause briefly rather than spin on an error that repeats at once.
-            backoff.expires_after(accept_backoff);
-            co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-            continue;
+        if (!ec) {
+            // Accepting must outlive a bug in handing one connection over.
+            try {
+                hand_over(std::move(socket), w);
+                continue;
+            } catch (const std::exception& e) {
+                if (events.on_internal_error) events.on_internal_error(e.what());
+            }
         }
-        net::trace_socket(platform::trace_step::accept, socket);
-        counters.connections.fetch_add(1, std::memory_order_relaxed);
-        // Counted here, not when the worker gets to it, so a burst cannot overshoot.
-        if (counters.active.fetch_add(1, std::memory_order_relaxed) >= config.max_connections) {
-            counters.active.fetch_sub(1, std::memory_order_relaxed);
-            refusals.fetch_add(1);
-            asio::co_spawn(w.io, refuse(std::move(socket), w), asio::detached);
-            continue;
-        }
-        asio::post(w.io, [&w, s = std::move(socket)]() mutable {
-            std::make_shared<connection>(std::move(s), w)->start();
-        });
+        // Out of descriptors or buffers, or a connection aborted before we took it:
+        // pause briefly rather than spin on an error that repeats at once.
+        backoff.expires_after(accept_backoff);
+        co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+}
+
+// A new connection goes to its worker, or is refused over --max-connections.
+void server::impl::hand_over(tcp::socket socket, worker& w) {
+    const auto accepted = clock::now();
+    net::trace_socket(platform::trace_step::accept, socket);
+    counters.connections.fetch_add(1, std::memory_order_relaxed);
+    // Counted here, not when the worker gets to it, so a burst cannot overshoot.
+    if (counters.active.fetch_add(1, std::memory_order_relaxed) >= config.max_connections) {
+        counters.active.fetch_sub(1, std::memory_order_relaxed);
+        refusals.fetch_add(1);
+        asio::co_spawn(w.io, refuse(std::move(socket), w), rethrow_to_run_loop);
+        return;
+    }
+    asio::post(w.io, [&w, s = std::move(socket), accepted]() mutable {
+        std::make_shared<connection>(std::move(s), w, accepted)->start();
+    });
 }
 
 // Over --max-connections: a short 503 instead of a silent reset, then a gentle close, and
 // the refusal in the access log like any other answer.
 asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& w) {
+    // Shutdown waits for refusals: this one ends here however it ends.
+    struct refusal_done {
+        std::atomic<unsigned>& count;
+        ~refusal_done() { count.fetch_sub(1); }
+    } done{refusals};
     const auto accepted = clock::now();
     const auto socket = std::make_shared<tcp::socket>(std::move(accepted_socket));
     std::error_code ec;
@@ -242,13 +262,13 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
     rec.cut_off = why;
     if (ec) rec.expected_bytes = res.body.size();
     w.report(rec);
-    refusals.fetch_sub(1);
 }
 
 void server::impl::begin_shutdown() {
     if (cutting_off) {
         // A third Ctrl-C: stop now, reported or not.
         for (auto& w : workers) w->io.stop();
+        control.stop();
         return;
     }
     if (stopping) {
@@ -261,7 +281,7 @@ void server::impl::begin_shutdown() {
     for (auto& a : acceptors) net::traced_close(a);
     for (auto& w : workers) asio::post(w->io, [&w = *w] { w.drain(); });
     for (auto& g : guards) g.reset();
-    asio::co_spawn(main_io(), shutdown(), asio::detached);
+    asio::co_spawn(main_io(), shutdown(), rethrow_to_run_loop);
 }
 
 void server::impl::cut_off_all(const std::string& reason) {
@@ -286,6 +306,7 @@ asio::awaitable<void> server::impl::shutdown() {
     }
     if (signals) signals->cancel();
     for (auto& w : workers) w->io.stop();
+    control.stop();
 }
 
 server_stats server::run() {
@@ -294,15 +315,14 @@ server_stats server::run() {
     platform::raise_open_file_limit(d.config.max_connections + 64);
 
 
-    for (auto& a : d.acceptors) asio::co_spawn(d.main_io(), d.accept_loop(a), asio::detached);
+    for (auto& a : d.acceptors) asio::co_spawn(d.control, d.accept_loop(a), rethrow_to_run_loop);
     for (auto& w : d.workers) {
-        asio::co_spawn(w->io, w->reap(), asio::detached);
+        asio::co_spawn(w->io, w->reap(), rethrow_to_run_loop);
         d.guards.push_back(asio::make_work_guard(w->io));
     }
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < d.workers.size(); ++i)
-        threads.emplace_back([&w = *d.workers[i]] { w.io.run(); });
-    d.main_io().run();
+    for (auto& w : d.workers) threads.emplace_back([&w = *w] { w.run(); });
+    run_with_barrier(d.control, d.events.on_internal_error);
     for (auto& t : threads) t.join();
 
     server_stats s;

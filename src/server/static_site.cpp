@@ -1,6 +1,7 @@
 #include "server/static_site.hpp"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <vector>
 
 #include "http/grammar.hpp"
@@ -8,6 +9,7 @@
 #include "http/listing.hpp"
 #include "http/path.hpp"
 #include "http/range.hpp"
+#include "netlab/platform/error.hpp"
 #include "server/stock_replies.hpp"
 
 namespace netlab::server {
@@ -28,7 +30,30 @@ constexpr auto trim = http::grammar::trim_ows;
 
 const char* html_type = "text/html; charset=utf-8";
 
-// A listing stops here: a folder of a million files must not stall a worker.
+// A file-system error as an answer, as nginx's static handler chooses (absent or a name
+// too long: 404; not allowed or a symlink loop: 403), except that running out of
+// descriptors or memory is 503 with Retry-After rather than nginx's 500: it passes, and
+// the client may try again, where a 404 would be cached and taken for a deletion. Anything
+// else is 500. The OS's words go to the access log.
+void answer_error(response& res, const std::error_code& ec, bool is_head, std::string_view doing) {
+    int status = 500;
+    switch (platform::classify(ec)) {
+        case platform::error_kind::not_found: status = 404; break;
+        case platform::error_kind::access_denied: status = 403; break;
+        case platform::error_kind::too_many_open_files:
+        case platform::error_kind::no_buffer_space: status = 503; break;
+        default:
+            if (ec == std::errc::filename_too_long) status = 404;
+            else if (ec == std::errc::too_many_symbolic_link_levels) status = 403;
+            else if (ec == std::errc::not_enough_memory) status = 503;
+    }
+    stock_reply(res, status, is_head);
+    if (status == 503) res.head.append("Retry-After: 1\r\n");
+    if (status != 404) res.error = fmt::format("{}: {}", doing, platform::describe(ec));
+}
+
+// A listing shows this many entries at most (the first in its order): a page of a million
+// rows helps nobody, and a browser stalls on it.
 constexpr std::size_t max_listing_entries = 10'000;
 
 }  // namespace
@@ -76,11 +101,15 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
     if (req.method == "OPTIONS") return answer_options(req, res);
     if (req.method != "GET" && !is_head) return stock_reply(res, 405, false);
 
-    // Fast path: this exact path was resolved and checked before, and is unchanged.
-    const std::string_view key = req.target.substr(0, req.target.find('?'));
-    if (auto entry = cache.lookup(key)) return serve_file(req, is_head, entry, res);
+    // Fast path: this exact path was resolved and checked before (and, if it is kept in
+    // memory, is unchanged).
+    const std::string_view key = req.path;
+    if (auto entry = cache.lookup(key)) {
+        if (entry->in_memory) return serve_file(req, is_head, entry, nullptr, res);
+        return open_and_serve(req, is_head, entry->fs_path, key, cache, res);
+    }
 
-    const auto np = http::normalize_target(req.target);
+    const auto np = http::normalize_target(req.path);
     switch (np.error) {
         case http::path_error::none: break;
         case http::path_error::traversal:
@@ -106,7 +135,7 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
 
     std::error_code ec;
     const auto st = platform::stat_path(full, ec);
-    if (ec || !st.exists) return stock_reply(res, 404, is_head);
+    if (ec) return answer_error(res, ec, is_head, "cannot look at the path");
     if (!np.segments.empty() && check_real_path(full) != access::ok) return stock_reply(res, 404, is_head);
 
     if (st.is_directory) {
@@ -114,7 +143,7 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
             // Relative links in the folder's page need the slash form (RFC 9110 §15.4.2).
             // Built from the decoded segments, never from the raw target: "//evil" must
             // not become a protocol-relative Location.
-            if (const auto q = req.target.find('?'); q != std::string_view::npos) location += req.target.substr(q);
+            location += req.query;
             stock_reply(res, 301, is_head);
             res.head.append("Location: ").append(location).append("\r\n");
             return;
@@ -126,9 +155,20 @@ void static_site::respond(const http::request_head& req, file_cache& cache, resp
     // "/a.txt/" names a folder that does not exist: 404, as nginx (ENOTDIR) and python's
     // http.server answer; serving the file there would break its relative links.
     if (!st.is_regular || np.trailing_slash) return stock_reply(res, 404, is_head);
-    auto entry = cache.insert(cacheable ? key : std::string_view{}, full, st, ec);
-    if (!entry) return stock_reply(res, ec == std::errc::permission_denied ? 403 : 404, is_head);
-    serve_file(req, is_head, entry, res);
+    open_and_serve(req, is_head, full, cacheable ? key : std::string_view{}, cache, res);
+}
+
+// Opens first, then answers from what the open file is: its validators from the handle,
+// its bytes from the same handle (or from memory read through it). A rename over the path
+// meanwhile changes neither.
+void static_site::open_and_serve(const http::request_head& req, bool is_head, const fs::path& path,
+                                 std::string_view cache_key, file_cache& cache, response& res) const {
+    std::error_code ec;
+    auto file = std::make_shared<platform::read_only_file>(platform::read_only_file::open(path, ec));
+    if (ec) return answer_error(res, ec, is_head, "cannot open the file");
+    const auto entry = cache.entry_for(cache_key, path, *file, ec);
+    if (!entry) return answer_error(res, ec, is_head, "cannot read the file");
+    serve_file(req, is_head, entry, entry->in_memory ? nullptr : std::move(file), res);
 }
 
 void static_site::answer_options(const http::request_head& req, response& res) const {
@@ -151,30 +191,40 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
                                response& res) const {
     std::error_code ec;
     const auto index = dir / "index.html";
-    if (const auto st = platform::stat_path(index, ec); !ec && st.is_regular) {
-        if (check_real_path(index) == access::ok) {
-            if (auto entry = cache.insert(cache_key, index, st, ec)) return serve_file(req, is_head, entry, res);
-        }
-    }
+    if (const auto st = platform::stat_path(index, ec); !ec && st.is_regular && check_real_path(index) == access::ok)
+        return open_and_serve(req, is_head, index, cache_key, cache, res);
     if (!config_.listing) return stock_reply(res, 403, is_head);
 
+    // Every entry is gathered and sorted before the cut at max_listing_entries, and the
+    // page and the log say when there was one. An unreadable folder is 403, as in nginx.
+    const auto order = http::parse_listing_order(req.query.empty() ? req.query : req.query.substr(1));
     std::vector<http::listing_entry> entries;
-    for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-         !ec && it != end && entries.size() < max_listing_entries; it.increment(ec)) {
+    http::listing_notes notes;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         std::string name = to_utf8(it->path().filename());
         if (!config_.hidden && !name.empty() && name.front() == '.') continue;
+        // A name no URL can reach is left out, rather than shown with a link that fails.
+        if (!http::is_servable_name(name)) {
+            ++notes.left_out;
+            continue;
+        }
         std::error_code sec;
         // A link that leads where it could not be served is not shown either.
         if (it->is_symlink(sec) && check_real_path(it->path()) != access::ok) continue;
         const auto st = platform::stat_path(it->path(), sec);
         if (sec) continue;  // a dangling symlink: nothing to serve there
-        entries.push_back({std::move(name), st.is_directory, st.size, st.mtime_ns / 1'000'000'000});
+        entries.push_back({std::move(name), st.is_directory, st.size, st.mtime_s});
+        ++notes.total;
+        if (entries.size() == 2 * max_listing_entries) http::keep_first(entries, order, max_listing_entries);
     }
-    if (ec) return stock_reply(res, 403, is_head);
+    if (ec) return answer_error(res, ec, is_head, "cannot read the folder");
+    http::keep_first(entries, order, max_listing_entries);
     res.status = 200;
-    const auto q = req.target.find('?');
-    const auto order = http::parse_listing_order(q == std::string_view::npos ? std::string_view{} : req.target.substr(q + 1));
-    res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order);
+    if (notes.total > entries.size()) {
+        res.listing_shown = entries.size();
+        res.listing_entries = notes.total;
+    }
+    res.owned_body = http::render_listing(url_path, std::move(entries), is_root, order, notes);
     res.body = res.owned_body;
     res.head_only = is_head;
     head_builder(res.head, 200)
@@ -184,7 +234,8 @@ void static_site::serve_folder(const http::request_head& req, bool is_head, cons
 }
 
 void static_site::serve_file(const http::request_head& req, bool is_head,
-                             const std::shared_ptr<const cached_file>& entry, response& res) const {
+                             const std::shared_ptr<const cached_file>& entry,
+                             std::shared_ptr<platform::read_only_file> file, response& res) const {
     res.head_only = is_head;
     // Conditional requests (RFC 9110 §13.2.2): If-None-Match wins over If-Modified-Since.
     bool not_modified = false;
@@ -192,7 +243,7 @@ void static_site::serve_file(const http::request_head& req, bool is_head,
         not_modified = etag_matches(inm->value, entry->etag);
     } else if (const auto* ims = http::find_header(req.headers, "If-Modified-Since")) {
         const auto since = http::parse_http_date(ims->value);
-        not_modified = since && entry->mtime_s <= *since;
+        not_modified = since && entry->status.mtime_s <= *since;
     }
     if (not_modified) {
         res.status = 304;
@@ -210,7 +261,7 @@ void static_site::serve_file(const http::request_head& req, bool is_head,
         if (const auto* if_range = http::find_header(req.headers, "If-Range")) {
             const auto value = trim(if_range->value);
             const auto date = http::parse_http_date(value);
-            const bool same = value == entry->etag || (date && *date == entry->mtime_s);
+            const bool same = value == entry->etag || (date && *date == entry->status.mtime_s);
             if (!same) range = nullptr;
         }
     }
@@ -236,12 +287,6 @@ void static_site::serve_file(const http::request_head& req, bool is_head,
         res.body = std::string_view(entry->content).substr(static_cast<std::size_t>(first), static_cast<std::size_t>(length));
         res.body_keeper = entry;
         return;
-    }
-    std::error_code ec;
-    auto file = std::make_shared<platform::read_only_file>(platform::read_only_file::open(entry->fs_path, ec));
-    if (ec || file->size() < first + length) {
-        res.reset();
-        return stock_reply(res, ec == std::errc::permission_denied ? 403 : 404, is_head);
     }
     res.file = std::move(file);
     res.file_offset = first;

@@ -26,8 +26,11 @@ private:
     enum class access { ok, denied };
     access check_real_path(const std::filesystem::path& p) const;
     void answer_options(const http::request_head& req, response& res) const;
+    void open_and_serve(const http::request_head& req, bool is_head, const std::filesystem::path& path,
+                        std::string_view cache_key, file_cache& cache, response& res) const;
+    // `file`: the open file to send a body from, when the entry does not hold it in memory.
     void serve_file(const http::request_head& req, bool is_head, const std::shared_ptr<const cached_file>& entry,
-                    response& res) const;
+                    std::shared_ptr<platform::read_only_file> file, response& res) const;
     void serve_folder(const http::request_head& req, bool is_head, const std::filesystem::path& dir,
                       std::string_view url_path, bool is_root, file_cache& cache, std::string_view cache_key,
                       response& res) const;

@@ -3,8 +3,10 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
+#include <algorithm>
 #include <vector>
 
+#include "netlab/platform/memory.hpp"
 #include "server/connection.hpp"
 
 namespace netlab::server {
@@ -13,17 +15,39 @@ namespace {
 // How often deadlines are checked: timeouts are enforced to within this.
 constexpr std::chrono::milliseconds reap_interval{200};
 // Spare request states kept for reuse; more are freed, and so are states whose strings
-// grew large (an echoed body, a big listing), so the pool never pins much memory.
+// grew large (an echoed body, a big listing), and a grown read buffer shrinks back, so the
+// pool never pins much memory.
 constexpr std::size_t max_spare_states = 64;
 constexpr std::size_t max_pooled_capacity = 64 * 1024;
+// The fewest connections a worker must have held for their end to count as a burst
+// passing (each held a request buffer and a coroutine: some 10 KiB).
+constexpr std::size_t burst_connections = 64;
 
 }  // namespace
 
-std::unique_ptr<request_state> worker::acquire_state() {
-    if (spare_states_.empty()) {
-        // Room for the largest allowed head plus a window for body bytes behind it.
-        return std::make_unique<request_state>(config.max_head_bytes + 16 * 1024);
+void run_with_barrier(asio::io_context& io, const std::function<void(std::string_view)>& on_error) {
+    for (;;) {
+        try {
+            io.run();
+            return;
+        } catch (const std::exception& e) {
+            if (on_error) on_error(e.what());
+        } catch (...) {
+            if (on_error) on_error("an exception of unknown type");
+        }
     }
+}
+
+void worker::run() { run_with_barrier(io, events.on_internal_error); }
+
+bool request_state::grow(std::size_t max) {
+    if (buffer.size() >= max) return false;
+    buffer.resize(std::min(buffer.size() * 2, max));
+    return true;
+}
+
+std::unique_ptr<request_state> worker::acquire_state() {
+    if (spare_states_.empty()) return std::make_unique<request_state>();
     auto st = std::move(spare_states_.back());
     spare_states_.pop_back();
     return st;
@@ -33,13 +57,31 @@ void worker::release_state(std::unique_ptr<request_state> st) {
     st->used = 0;
     st->res.reset();
     const bool big = st->kept_body.capacity() > max_pooled_capacity || st->res.owned_body.capacity() > max_pooled_capacity;
-    if (!big && spare_states_.size() < max_spare_states) spare_states_.push_back(std::move(st));
+    if (big || spare_states_.size() >= max_spare_states) return;
+    if (st->buffer.size() > request_state::initial_buffer) {  // grown for a long head: kept small
+        st->buffer.resize(request_state::initial_buffer);
+        st->buffer.shrink_to_fit();
+    }
+    spare_states_.push_back(std::move(st));
 }
 
 asio::awaitable<void> worker::reap() {
     asio::steady_timer timer(io);
     std::vector<connection*> snapshot;
+    std::size_t peak = 0;  // connections at most since memory was last given back
     while (!draining || !connections.empty()) {
+        // A burst has passed (the connections have fallen to a quarter of their peak): what
+        // it freed goes back to the OS, so RSS returns to where it was instead of staying
+        // at the peak. The peak starts again from here, so a long fall trims a few times.
+        peak = std::max(peak, connections.size());
+        if (peak >= burst_connections && connections.size() <= peak / 4) {
+            // What is kept for reuse goes too: kept, it would pin pages all over the heap.
+            spare_states_.clear();
+            std::vector<connection*>().swap(snapshot);
+            connections.rehash(0);
+            platform::release_free_memory();
+            peak = connections.size();
+        }
         timer.expires_after(reap_interval);
         std::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -47,7 +89,12 @@ asio::awaitable<void> worker::reap() {
         // Closing a socket never destroys a connection synchronously, but copy anyway so
         // the set may change under us.
         snapshot.assign(connections.begin(), connections.end());
-        for (auto* c : snapshot) c->expire_if_late(now);
+        // The reaper must outlive a bug in one connection: without it no deadline holds.
+        try {
+            for (auto* c : snapshot) c->expire_if_late(now);
+        } catch (const std::exception& e) {
+            if (events.on_internal_error) events.on_internal_error(e.what());
+        }
     }
 }
 

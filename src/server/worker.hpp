@@ -5,6 +5,8 @@
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <atomic>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -22,13 +24,35 @@ namespace netlab::server {
 
 class connection;
 
+// The completion handler for co_spawn: an exception that ends a coroutine is rethrown into
+// the run loop of the thread it ran on, whose barrier reports it (asio::detached would
+// drop it without a word, and a loop like accepting would silently be gone).
+inline constexpr auto rethrow_to_run_loop = [](const std::exception_ptr& e) {
+    if (e) std::rethrow_exception(e);
+};
+
+// Runs `io` until it stops. An exception that escapes a handler is an exception barrier's
+// business (as asio's documentation recommends): reported through `on_error`, then the loop
+// goes on, so a bug costs one operation, never the thread or the server.
+void run_with_barrier(asio::io_context& io, const std::function<void(std::string_view)>& on_error);
+
 // What a connection needs only while a request is in flight: the read buffer, the parsed
 // head and the response. Pooled per worker, so idle keep-alive connections hold none.
 struct request_state {
-    explicit request_state(std::size_t buffer_size) : buffer(buffer_size) { chunked.set_strict(true); }
+    // The read buffer starts small: most heads are a few hundred bytes, and a connection
+    // that trickles its head (slowloris) then holds this much, not the head limit. It
+    // grows when a head needs more (see grow).
+    static constexpr std::size_t initial_buffer = 4 * 1024;
+
+    request_state() : buffer(initial_buffer) { chunked.set_strict(true); }
+    // Doubles the buffer, to `max` at most; false when it is that big already. Views into
+    // the buffer (the parsed head) are gone afterwards: parse the head again.
+    bool grow(std::size_t max);
+
     std::vector<char> buffer;
     std::size_t used = 0;         // bytes in buffer
     http::request_head req;
+    http::request_parse_state parsed;  // how far the head has been read
     std::uint64_t body_bytes = 0;  // request body bytes read (and kept or dropped)
     std::string kept_body;         // the body's first bytes, for --echo and --dump
     std::uint64_t body_sent = 0;   // response body bytes actually sent
@@ -63,7 +87,13 @@ public:
     bool draining = false;
 
     std::unique_ptr<request_state> acquire_state();
+    // The most a request's read buffer grows to: the largest allowed head, and a window
+    // for the body bytes read behind it.
+    std::size_t max_request_buffer() const { return config.max_head_bytes + 16 * 1024; }
     void release_state(std::unique_ptr<request_state> st);
+
+    // Runs the worker's io_context on the calling thread, behind an exception barrier.
+    void run();
 
     // Enforces connection deadlines a few times a second; ends when the worker drains.
     asio::awaitable<void> reap();
@@ -87,7 +117,11 @@ private:
 public:
     // Declared last so it is destroyed first: destroying it frees the connections still
     // suspended in it, and they unregister from the members above.
-    asio::io_context io{1};  // one thread runs it: asio may skip its internal locking
+    // Concurrency hint 1: one thread runs it, so asio queues the handlers that thread posts
+    // to itself without waking anyone. It still locks (only ASIO_CONCURRENCY_HINT_UNSAFE
+    // would not), and must: the acceptor's thread registers new sockets with it and posts
+    // to it, and so does shutdown.
+    asio::io_context io{1};
 };
 
 }  // namespace netlab::server

@@ -2,8 +2,14 @@
 // requests, and a large file that must arrive byte for byte.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <regex>
+#include <set>
+#include <thread>
 
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
@@ -217,4 +223,96 @@ TEST_CASE("a 20 MiB file downloaded by curl matches byte for byte, also a range 
     CHECK(got == content.substr(first, last - first + 1));
     const auto expected_part = dir.write("expected_part.bin", content.substr(first, last - first + 1));
     CHECK(sha256_file(part) == sha256_file(expected_part));
+}
+
+TEST_CASE("a file dated after 2262 or before 1970 gets its true Last-Modified, in headers, validators and listing") {
+    require_curl();
+    temp_dir dir;
+    // 2286 (past the year where nanoseconds since 1970 overflow 64 bits) and 1966; ext4
+    // stores times up to 2446.
+    const auto late = dir.write("late.txt", "late\n");
+    const auto late_too = dir.write("late_too.txt", "late\n");
+    const auto early = dir.write("early.txt", "early\n");
+    REQUIRE(run({"touch", "-d", "@10000000000.25", late}).exit_code == 0);
+    REQUIRE(run({"touch", "-d", "@10000000000.75", late_too}).exit_code == 0);
+    REQUIRE(run({"touch", "-d", "@-100000000", early}).exit_code == 0);
+    auto s = start_server(dir.path());
+
+    const auto l = curl({s.url("/late.txt")}).response;
+    CHECK(l.status == 200);
+    CHECK(l.header("Last-Modified") == "Sat, 20 Nov 2286 17:46:40 GMT");
+    const auto l2 = curl({s.url("/late_too.txt")}).response;
+    CHECK(l2.header("Last-Modified") == "Sat, 20 Nov 2286 17:46:40 GMT");
+    CHECK(l2.header("ETag") != l.header("ETag"));  // same size and second, other nanoseconds
+    const auto e = curl({s.url("/early.txt")}).response;
+    CHECK(e.header("Last-Modified") == "Mon, 31 Oct 1966 14:13:20 GMT");
+
+    // The dates work as validators: asked with its own date, each file is not modified.
+    CHECK(curl({"-H", "If-Modified-Since: " + l.header("Last-Modified"), s.url("/late.txt")}).response.status == 304);
+    CHECK(curl({"-H", "If-Modified-Since: " + e.header("Last-Modified"), s.url("/early.txt")}).response.status == 304);
+    CHECK(curl({"-H", "If-Modified-Since: Sun, 30 Oct 1966 00:00:00 GMT", s.url("/early.txt")}).response.status == 200);
+
+    const auto listing = curl({s.url("/")}).response.body;
+    CHECK(listing.find("datetime=\"2286-11-20T17:46:40Z\"") != std::string::npos);
+    CHECK(listing.find("datetime=\"1966-10-31T14:13:20Z\"") != std::string::npos);
+}
+
+TEST_CASE("a file replaced by rename while served: every answer is one version whole, with its own length and validators") {
+    // How editors, rsync and deploy tools update files. A big file (sent from the open
+    // file) and a small one (kept in memory), each swapped between two versions of
+    // different sizes for as long as the client asks.
+    temp_dir dir;
+    const std::map<std::string, std::vector<std::string>> versions{
+        {"big.bin", {random_bytes(1024 * 1024, 1), random_bytes(2 * 1024 * 1024, 2)}},
+        {"small.bin", {random_bytes(100 * 1024, 3), random_bytes(150 * 1024, 4)}},
+    };
+    for (const auto& [name, bodies] : versions) {
+        dir.write("site/" + name, bodies[0]);
+        for (std::size_t v = 0; v < bodies.size(); ++v) dir.write("versions/" + name + std::to_string(v), bodies[v]);
+    }
+    auto s = start_server(dir.path() + "/site");
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> swaps{0};
+    std::thread swapper([&] {
+        namespace fs = std::filesystem;
+        for (int i = 0; !stop; ++i) {
+            for (const auto& [name, bodies] : versions) {
+                const auto tmp = fs::path(dir.path()) / "versions" / ("tmp-" + name);
+                fs::create_hard_link(fs::path(dir.path()) / "versions" / (name + std::to_string(i % 2)), tmp);
+                fs::rename(tmp, fs::path(dir.path()) / "site" / name);  // atomic: the name always exists
+            }
+            ++swaps;
+        }
+    });
+
+    int wrong = 0, answers = 0;
+    std::map<std::string, std::size_t> version_of_etag;
+    std::set<std::size_t> seen;
+    auto c = std::make_unique<raw_connection>(s.port);
+    for (int i = 0; i < 300; ++i) {
+        const std::string name = i % 2 ? "small.bin" : "big.bin";
+        c->send(get("/" + name));
+        const auto r = parse_response(c->read_response(10s));
+        const auto& bodies = versions.at(name);
+        const auto v = std::find(bodies.begin(), bodies.end(), r.body) - bodies.begin();
+        const auto etag = r.header("ETag");
+        const bool ok = r.status == 200 && v < static_cast<std::ptrdiff_t>(bodies.size()) &&
+                        version_of_etag.emplace(name + etag, v).first->second == static_cast<std::size_t>(v);
+        if (!ok) {
+            if (++wrong <= 3)
+                MESSAGE(name << ": status " << r.status << ", Content-Length " << r.header("Content-Length") << ", ETag "
+                             << etag << ", " << r.body.size() << " bytes that are " << (v < 2 ? std::string("a version") : "no version"));
+            c = std::make_unique<raw_connection>(s.port);  // the server may have closed it
+        } else {
+            seen.insert(static_cast<std::size_t>(v));
+        }
+        ++answers;
+    }
+    stop = true;
+    swapper.join();
+    CHECK(answers == 300);
+    CHECK(wrong == 0);
+    CHECK(swaps > 10);
+    CHECK(seen.size() == 2);  // both versions were served
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <unistd.h>
 
 #include "support/http_peers.hpp"
 #include "support/netlab_server.hpp"
@@ -224,4 +225,84 @@ TEST_CASE("dotfiles are neither listed nor served unless --hidden") {
         CHECK(env.body == "SECRET=1\n");
         CHECK(curl({s.url("/.git/config")}).response.body == "[core]\n");
     }
+}
+
+TEST_CASE("a listing over 10,000 entries is sorted before it is cut, and says so on the page and in the log") {
+    require_curl();
+    temp_dir dir(temp_dir::where::memory);
+    dir.fill_with_files("many", 10050);  // file-0.txt ... file-10049.txt
+    auto s = start_server(dir.path());
+
+    // 10,050 stat() calls: seconds under wine, whose file calls are slow.
+    const auto page = curl({"--max-time", "60", s.url("/many/")}, 90s).response;
+    REQUIRE(page.status == 200);
+    const auto names = listed_names(page.body);
+    REQUIRE(names.size() == 10000);
+    // The first 10,000 in natural order, whatever order the folder gave them in.
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i] != "file-" + std::to_string(i) + ".txt") {
+            FAIL_CHECK("entry " << i << " is " << names[i]);
+            break;
+        }
+    }
+    CHECK(page.body.find("The first 10000 of 10050 entries") != std::string::npos);
+    // The other end of the order is the other end of the folder.
+    const auto reversed = listed_names(curl({"--max-time", "60", s.url("/many/?order=desc")}, 90s).response.body);
+    REQUIRE_FALSE(reversed.empty());
+    CHECK(reversed.front() == "file-10049.txt");
+
+    const auto e = s.next_event(5s);
+    REQUIRE(e.is_object());
+    CHECK(e["target"] == "/many/");
+    CHECK(e["listing_shown"] == 10000);
+    CHECK(e["listing_entries"] == 10050);
+}
+
+TEST_CASE("names that cannot be served (control bytes, ':' or '\\') are left out of a listing, and the page says so") {
+    require_curl();
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: such names cannot exist on Windows");
+        return;
+    }
+    temp_dir dir;
+    for (const char* name : {"ok.txt", "a:b.txt", "back\\slash.txt", "tab\there.txt", "bell\x07.txt", "caf\xC3\xA9.txt"})
+        dir.write(std::string("list/") + name, "x\n");
+    dir.write("list/bad\xff.txt", "x\n");  // not UTF-8
+    auto s = start_server(dir.path());
+    const auto page = curl({s.url("/list/")}).response;
+    REQUIRE(page.status == 200);
+    CHECK(listed_names(page.body) == std::vector<std::string>{"caf\xC3\xA9.txt", "ok.txt"});
+    CHECK(page.body.find("5 names are not listed") != std::string::npos);
+    // Every link that is listed works.
+    for (const auto& l : links_of(page.body)) {
+        if (l.href.front() == '?' || l.href == "../") continue;
+        CAPTURE(l.href);
+        CHECK(curl({s.url("/list/" + html_unescape(l.href))}).response.status == 200);
+    }
+}
+
+TEST_CASE("a folder the server may not read is 403, as nginx answers, not an empty listing") {
+    require_curl();
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: POSIX permissions");
+        return;
+    }
+    temp_dir dir;
+    dir.write("locked/secret.txt", "x\n");
+    std::filesystem::permissions(dir.path() + "/locked", std::filesystem::perms::owner_write |
+                                                             std::filesystem::perms::owner_exec);
+    // root reads anything: without the capabilities that let it, it meets the permissions.
+    std::vector<std::string> wrapper;
+    if (::geteuid() == 0) {
+        if (!have_program("setpriv")) FAIL("setpriv is not installed (util-linux)");
+        wrapper = {"setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"};
+    }
+    auto s = start_server(dir.path(), {}, wrapper);
+    const auto r = curl({s.url("/locked/")}).response;
+    CHECK(r.status == 403);
+    CHECK(r.body.find("secret.txt") == std::string::npos);
+    const auto e = s.next_event(5s);
+    REQUIRE(e.is_object());
+    CHECK(e.value("error", "").find("permission denied") != std::string::npos);
+    std::filesystem::permissions(dir.path() + "/locked", std::filesystem::perms::owner_all);
 }

@@ -4,8 +4,12 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
+#include <vector>
 
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
@@ -139,13 +143,47 @@ TEST_CASE("an idle keep-alive connection is closed after --idle-timeout") {
     CHECK(took <= 3.0);
 }
 
-TEST_CASE("an idle connection that never sends anything is closed after --idle-timeout") {
+TEST_CASE("a connection that never sends anything is closed after --header-timeout, counted from accept") {
     temp_dir dir;
-    auto s = start_server(dir.path(), {"--idle-timeout", "1", "--header-timeout", "30"});
+    // The idle timeout is for the time between requests; before the first one, the header
+    // timeout runs from accept (as nginx's client_header_timeout does).
+    auto s = start_server(dir.path(), {"--idle-timeout", "30", "--header-timeout", "1"});
     raw_connection c(s.port);
     const auto started = clock_type::now();
     CHECK(c.closed_by_peer(5s));
     CHECK(seconds_since(started) <= 3.0);
+}
+
+TEST_CASE("the first request's header timeout counts from accept, not from its first byte") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--header-timeout", "1.5"});
+    raw_connection c(s.port);
+    std::this_thread::sleep_for(1000ms);
+    c.send("GET /a.txt HTTP/1.1\r\n");
+    std::this_thread::sleep_for(800ms);  // 1.8 s after accept, 0.8 s after the first byte
+    try {
+        c.send("Host: x\r\n\r\n");
+    } catch (const std::exception&) {
+        // closed already: the 408 may be waiting to be read
+    }
+    CHECK(parse_response(c.read_response(3s)).status == 408);
+}
+
+TEST_CASE("silent connections under --max-connections are closed after --header-timeout, so others get in") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--max-connections", "2", "--header-timeout", "1"});
+    raw_connection one(s.port), two(s.port);
+    std::this_thread::sleep_for(200ms);
+    raw_connection three(s.port);
+    three.send(get("/a.txt"));
+    CHECK(parse_response(three.read_response()).status == 503);
+    CHECK(one.closed_by_peer(3s));
+    CHECK(two.closed_by_peer(1s));
+    raw_connection four(s.port);
+    four.send(get("/a.txt"));
+    CHECK(parse_response(four.read_response()).status == 200);
 }
 
 TEST_CASE("--max-connections 2: a third concurrent connection gets 503") {
@@ -189,6 +227,49 @@ TEST_CASE("after a connection under --max-connections closes, a new one is serve
         if (status != 200) std::this_thread::sleep_for(100ms);
     }
     CHECK(status == 200);
+}
+
+TEST_CASE("a slow listing on one worker does not hold up accepting: another worker answers a new client meanwhile") {
+    if (!have_program("python3")) FAIL("python3 is not installed (scripts/test installs it)");
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: its 40,000 file calls take far longer than the test waits");
+        return;
+    }
+    temp_dir dir(temp_dir::where::memory);
+    dir.write("a.txt", "a\n");
+    // A folder whose listing takes a while: every entry is stat()ed and sorted.
+    dir.fill_with_files("big", 40000);
+    auto s = start_server(dir.path(), {"--threads", "2"});
+    // The first connection goes to one worker, the next to the other: the second answer
+    // must come while the first worker is still busy with the listing.
+    const auto r = python(R"py(
+import socket, sys, time
+port = int(sys.argv[1])
+t0 = time.monotonic()
+slow = socket.create_connection(("127.0.0.1", port), timeout=20)
+slow.sendall(b"GET /big/?sort=size HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+time.sleep(0.15)
+quick = socket.create_connection(("127.0.0.1", port), timeout=20)
+quick.sendall(b"GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+first = quick.recv(12)
+t_quick = time.monotonic() - t0
+got = slow.recv(12)
+t_slow = time.monotonic() - t0  # the listing's first byte
+while slow.recv(65536):
+    pass
+print(first.decode(), got.decode(), round(t_quick, 3), round(t_slow, 3))
+)py",
+                          {std::to_string(s.port)}, 60s);
+    REQUIRE(r.exit_code == 0);
+    std::istringstream in(r.out);
+    std::string http_q, status_q, http_s, status_s;
+    double t_quick = 0, t_slow = 0;
+    in >> http_q >> status_q >> http_s >> status_s >> t_quick >> t_slow;
+    CHECK(status_q == "200");
+    CHECK(status_s == "200");
+    CAPTURE(t_quick);
+    CAPTURE(t_slow);
+    CHECK(t_quick < t_slow);
 }
 
 TEST_CASE("SIGINT stops the server with exit 0 and a summary counting the requests") {
@@ -385,4 +466,129 @@ TEST_CASE("a port already in use exits 1 with address already in use") {
     CHECK(r.err.find(std::to_string(first.port)) != std::string::npos);
     // The first server is unharmed.
     CHECK(parse_response(exchange(first.port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).status == 200);
+}
+
+TEST_CASE("out of file descriptors, a file or folder that exists is 503 with Retry-After and the OS's reason, never 404 or 403") {
+    if (!have_program("prlimit")) FAIL("prlimit is not installed (util-linux)");
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: Windows has no per-process descriptor limit to run out of");
+        return;
+    }
+    temp_dir dir;
+    dir.write("big.bin", random_bytes(512 * 1024, 9));  // too big for the memory cache: opened each time
+    dir.write("sub/a.txt", "a\n");
+    // A low hard limit, which the server cannot raise; each connection it holds takes one
+    // descriptor, so one of them finally finds none left to open the file with.
+    auto s = start_server(dir.path(), {"--threads", "1"}, {"prlimit", "--nofile=40:40", "--"});
+    std::vector<std::unique_ptr<raw_connection>> held;
+    http_response refused;
+    for (int i = 0; i < 60 && refused.status == 0; ++i) {
+        held.push_back(std::make_unique<raw_connection>(s.port));
+        held.back()->send(get("/big.bin", "Range: bytes=0-9\r\n"));
+        const auto r = parse_response(held.back()->read_response(3s));
+        REQUIRE_MESSAGE(r.status != 0, "connection " << i << " was not answered");
+        if (r.status != 206) refused = r;
+    }
+    CHECK(refused.status == 503);
+    CHECK(refused.header("Retry-After") == "1");
+    // The folder on the same connection: its listing needs a descriptor too.
+    held.back()->send(get("/sub/"));
+    CHECK(parse_response(held.back()->read_response(3s)).status == 503);
+
+    // The log says why, in words.
+    nlohmann::json logged;
+    while (!(logged = s.next_event(2s)).is_null())
+        if (logged.value("status", 0) == 503) break;
+    REQUIRE(logged.is_object());
+    CHECK(logged["target"] == "/big.bin");
+    CHECK(logged.value("error", "").find("too many open files") != std::string::npos);
+
+    // With a descriptor free again, the same file is served.
+    held.front().reset();
+    std::this_thread::sleep_for(200ms);
+    held.back()->send(get("/big.bin", "Range: bytes=0-9\r\n"));
+    CHECK(parse_response(held.back()->read_response(3s)).status == 206);
+}
+
+TEST_CASE("a steady slow reader is served in full: the send timeout runs between successive progress") {
+    if (!have_program("python3")) FAIL("python3 is not installed (scripts/test installs it)");
+    temp_dir dir;
+    constexpr std::size_t size = 5 * 1024 * 1024;
+    dir.write("big.bin", random_bytes(size, 7));
+    // Linux says a socket is writable only once a third of its (grown, ~4 MiB) send buffer
+    // has drained: at 600 KB/s that takes longer than the 1 s timeout, though the client
+    // reads all along (as nginx's send_timeout, the timeout is for a client that stops).
+    auto s = start_server(dir.path(), {"--idle-timeout", "1"});
+    const auto r = python(R"py(
+import socket, sys, time
+port, rate = int(sys.argv[1]), 600e3
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+s.settimeout(20)
+s.connect(("127.0.0.1", port))
+s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+got, t0 = 0, time.monotonic()
+while True:
+    d = s.recv(8192)
+    if not d:
+        break
+    got += len(d)
+    due = t0 + got / rate
+    now = time.monotonic()
+    if due > now:
+        time.sleep(due - now)
+print(got)
+)py",
+                          {std::to_string(s.port)}, 60s);
+    REQUIRE(r.exit_code == 0);
+    const auto got = std::stoull(r.out);
+    CHECK(got > size);  // the whole body and its head
+    const auto e = s.next_event(5s);
+    REQUIRE(e.is_object());
+    CHECK(e["bytes"] == size);
+    CHECK_FALSE(e.contains("cut_off"));
+}
+
+TEST_CASE("a thousand connections holding half-sent heads cost little memory, and it is given back when they close") {
+    if (under_emulator()) {
+        MESSAGE("skipped under wine: memory is read from /proc");
+        return;
+    }
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"--threads", "2"});
+    const auto anon_kib = [&] {
+        std::ifstream status("/proc/" + std::to_string(s.process.pid()) + "/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("RssAnon:", 0) == 0) return std::stol(line.substr(8));
+        return -1L;
+    };
+    {
+        raw_connection warm(s.port);  // every path once, so the baseline counts what serving holds
+        warm.send(get("/a.txt"));
+        REQUIRE(parse_response(warm.read_response()).status == 200);
+    }
+    std::this_thread::sleep_for(300ms);
+    const long before = anon_kib();
+    {
+        std::vector<std::unique_ptr<raw_connection>> slow;
+        for (int i = 0; i < 1000; ++i) {
+            slow.push_back(std::make_unique<raw_connection>(s.port));
+            slow.back()->send("GET /a.txt HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        }
+        std::this_thread::sleep_for(500ms);
+        const long during = anon_kib();
+        CAPTURE(before);
+        CAPTURE(during);
+        // A read buffer of the head limit's size (32 KiB) each would be 32 MiB.
+        CHECK(during - before < 16 * 1024);
+    }
+    std::this_thread::sleep_for(1500ms);  // the server sees them close; its reaper notices
+    const long after = anon_kib();
+    CAPTURE(before);
+    CAPTURE(after);
+    CHECK(after - before < 3 * 1024);
+    raw_connection again(s.port);
+    again.send(get("/a.txt"));
+    CHECK(parse_response(again.read_response()).status == 200);
 }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -232,14 +233,14 @@ TEST_CASE("--dump shows a person the body with its length, control bytes escaped
     c.read_response();
     const auto shown = lines_until(s, "(body:");
     CHECK(shown.find("--- request from 127.0.0.1:") != std::string::npos);
-    CHECK(shown.find("POST /form HTTP/1.1\nHost: x\n") != std::string::npos);
-    CHECK(shown.find("name=caf\xc3\xa9\\x1b[31m red\\x07\nline2\n(body: 27 bytes)\n") != std::string::npos);
+    CHECK(shown.find("\n> POST /form HTTP/1.1\n> Host: x\n") != std::string::npos);
+    CHECK(shown.find("\n> name=caf\xc3\xa9\\x1b[31m red\\x07\n> line2\n(body: 27 bytes)\n") != std::string::npos);
     CHECK_FALSE(has_control_bytes(shown));
 
     c.send("POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'y'));
     c.read_response();
     const auto long_one = lines_until(s, "(body:");
-    CHECK(long_one.find(std::string(4096, 'y') + "\n(body: 5000 bytes, the first 4096 shown)") != std::string::npos);
+    CHECK(long_one.find("\n> " + std::string(4096, 'y') + "\n(body: 5000 bytes, the first 4096 shown)") != std::string::npos);
     CHECK(long_one.find(std::string(4097, 'y')) == std::string::npos);
 }
 
@@ -255,6 +256,44 @@ TEST_CASE("the access log shows a person the target with control bytes and non-U
     CHECK(line->find("\"GET /\\xc2\\x9b31m/\\xff HTTP/1.1\" 400") != std::string::npos);
     CHECK(line->find('\x9b') == std::string::npos);
     CHECK(line->find('\xff') == std::string::npos);
+}
+
+TEST_CASE("a quote or backslash in the target is escaped in the access log, so the quoted request stays one field") {
+    temp_dir dir;
+    auto s = start_human_server(dir.path());
+    raw_connection c(s.port);
+    c.send(get("/a\"%20200%200%20\"b"));
+    CHECK(parse_response(c.read_response()).status == 404);
+    const auto line = s.process.read_line(5s);
+    REQUIRE(line);
+    CHECK(line->find("\"GET /a\\x22%20200%200%20\\x22b HTTP/1.1\" 404") != std::string::npos);
+    CHECK(std::count(line->begin(), line->end(), '"') == 2);
+
+    c.send(get("/x\\x1b"));  // typed by the client, so it must not read as an escaped byte
+    CHECK(parse_response(c.read_response()).status == 403);
+    const auto second = s.process.read_line(5s);
+    REQUIRE(second);
+    CHECK(second->find("\"GET /x\\x5cx1b HTTP/1.1\" 403") != std::string::npos);
+}
+
+TEST_CASE("--dump marks every line it shows, so a header shaped like an access log line cannot forge one") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_human_server(dir.path(), {"--dump"});
+    raw_connection c(s.port);
+    // A valid header whose name and value together read like a log line for /admin.
+    c.send(get("/a.txt", "2030-01-01T00:00:00.000Z 10.6.6.6:4444 \"GET /admin HTTP/1.1\" 200 0\r\n"));
+    CHECK(parse_response(c.read_response()).status == 200);
+    const auto shown = lines_until(s, "(no body)");
+    CHECK(shown.find("\n> 2030-01-01T00:00:00.000Z 10.6.6.6:4444 \"GET /admin HTTP/1.1\" 200 0\n") != std::string::npos);
+    std::size_t at = 0;
+    for (std::string_view rest = shown; !rest.empty(); rest.remove_prefix(std::min(rest.size(), rest.find('\n') + 1))) {
+        const auto line = rest.substr(0, rest.find('\n'));
+        CAPTURE(line);
+        CHECK((line.rfind("> ", 0) == 0 || line == ">" || line.rfind("--- request from ", 0) == 0 || line == "(no body)"));
+        ++at;
+    }
+    CHECK(at >= 5);
 }
 
 TEST_CASE("a 503 refusal over --max-connections is logged with the request it refused") {
@@ -335,6 +374,26 @@ TEST_CASE("a download the client abandons is logged as cut off, with the bytes s
     CHECK_MESSAGE((why == "connection reset by peer" || why == "connection closed by peer while sending"), why);
 }
 
+TEST_CASE("a file truncated while it is sent is logged with the bytes actually sent, marked cut off") {
+    temp_dir dir;
+    constexpr std::size_t size = 20 * 1024 * 1024, kept = 1024 * 1024 + 123;
+    const auto path = dir.write("big.bin", random_bytes(size, 5));
+    auto s = start_server(dir.path());
+    raw_connection c(s.port);
+    c.send(get("/big.bin"));
+    const auto head = c.read_until("\r\n\r\n");
+    CHECK(parse_response(head).header("Content-Length") == std::to_string(size));
+    std::filesystem::resize_file(path, kept);  // a log rotated, a build output rewritten
+    const auto body = c.read_exactly(size, 10s);  // until the server gives up and closes
+    CHECK(body.size() < size);
+    const auto e = request_for(s, "/big.bin", 10s);
+    REQUIRE(e.is_object());
+    CHECK(e["status"] == 200);
+    CHECK(e["bytes"] == body.size());  // what was sent, not what was announced
+    CHECK(e["expected_bytes"] == size);
+    CHECK(e.value("cut_off", "") == "the file became shorter while it was sent");
+}
+
 TEST_CASE("a request head that is not complete within --header-timeout is answered 408 and logged") {
     temp_dir dir;
     auto s = start_server(dir.path(), {"--header-timeout", "1"});
@@ -366,11 +425,58 @@ TEST_CASE("a request body that stalls is answered 408 and logged with its reques
     CHECK(e["error"] == "the request body came too slowly");
 }
 
-TEST_CASE("a connection that never sends a byte is closed quietly: no 408, nothing logged") {
+TEST_CASE("a connection that never sends a byte is closed quietly after --header-timeout: no 408, nothing logged") {
     temp_dir dir;
-    auto s = start_server(dir.path(), {"--idle-timeout", "1"});
+    auto s = start_server(dir.path(), {"--header-timeout", "1"});
     raw_connection c(s.port);
     CHECK(c.closed_by_peer(5s));
     CHECK(c.read_exactly(1, 100ms).empty());
     CHECK(next_of(s, "request", 500ms).is_null());
+}
+
+TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped and counted instead") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path());  // from here on, nobody reads its stdout for a while
+    raw_connection c(s.port);
+    // 20,000 requests log about 4 MB: far more than a pipe and the log queue hold.
+    constexpr int batches = 200, per_batch = 100;
+    std::string batch;
+    for (int i = 0; i < per_batch; ++i) batch += get("/a.txt");
+    int answered = 0;
+    for (int b = 0; b < batches; ++b) {
+        c.send(batch);
+        int got = 0;
+        while (got < per_batch && parse_response(c.read_response(5s)).status == 200) ++got;
+        answered += got;
+        if (got < per_batch) break;  // the server stalled: no use going on
+    }
+    CHECK(answered == batches * per_batch);
+
+    // Now the log is read: what it held arrives, then the next line after a notice of
+    // how many were lost.
+    std::uint64_t logged = 0, dropped = 0;
+    const auto tally = [&](const nlohmann::json& e) {
+        if (e.value("event", "") == "request" && e.value("target", "") == "/a.txt") ++logged;
+        if (e.value("event", "") == "lines_dropped") dropped += e["lines"].get<std::uint64_t>();
+    };
+    // (The last lines of the burst may still be on their way, after a notice of their own.)
+    while (const auto line = s.process.read_line(1s)) tally(nlohmann::json::parse(*line, nullptr, false));
+    c.send(get("/a.txt?after=1"));
+    CHECK(parse_response(c.read_response()).status == 200);
+    for (;;) {
+        const auto e = s.next_event(5s);
+        REQUIRE(e.is_object());
+        tally(e);
+        if (e.value("target", "") == "/a.txt?after=1") break;
+    }
+    CHECK(dropped > 0);
+    CHECK(logged + dropped == batches * per_batch);  // every answer is logged or counted
+
+    s.process.send_signal(SIGINT);
+    CHECK(s.process.wait(10s) == 0);
+    const auto summary = find_event(s.remaining_events(), "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["dropped_lines"] == dropped);
+    CHECK(summary["requests"] == batches * per_batch + 1);
 }

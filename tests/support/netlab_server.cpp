@@ -57,8 +57,10 @@ netlab_server start_json_listener(const std::vector<std::string>& argv, const st
     return s;
 }
 
-netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args) {
-    auto argv = netlab_command();
+netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args,
+                           const std::vector<std::string>& wrapper) {
+    auto argv = wrapper;
+    for (auto& a : netlab_command()) argv.push_back(std::move(a));
     for (const char* a : {"--json", "serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
     argv.push_back(root);
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());

@@ -37,7 +37,9 @@ netlab_server start_json_listener(const std::vector<std::string>& argv, const st
 
 // Throws (failing the test with its message) if the server does not report listening
 // within the deadline.
-netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args = {});
+// `wrapper`: a program that runs netlab (e.g. {"prlimit", "--nofile=32:32", "--"}).
+netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args = {},
+                           const std::vector<std::string>& wrapper = {});
 
 // The same without --json: what a person sees. The port comes from the printed URL.
 netlab_server start_human_server(const std::string& root, const std::vector<std::string>& extra_args = {});

@@ -272,8 +272,11 @@ int child::wait(std::chrono::milliseconds timeout) {
     return status_ == -1 ? -1 : decode_status(status_);
 }
 
-temp_dir::temp_dir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "netlab-test-XXXXXX").string();
+temp_dir::temp_dir(where place) {
+    std::error_code ec;
+    const std::filesystem::path memory = "/dev/shm";
+    const bool in_memory = place == where::memory && std::filesystem::is_directory(memory, ec);
+    std::string tmpl = ((in_memory ? memory : std::filesystem::temp_directory_path()) / "netlab-test-XXXXXX").string();
     if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
     path_ = tmpl;
 }
@@ -281,6 +284,12 @@ temp_dir::temp_dir() {
 temp_dir::~temp_dir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
+}
+
+void temp_dir::fill_with_files(const std::string& relative, int count) const {
+    const auto dir = std::filesystem::path(path_) / relative;
+    std::filesystem::create_directories(dir);
+    for (int i = 0; i < count; ++i) std::ofstream(dir / ("file-" + std::to_string(i) + ".txt"));
 }
 
 std::string temp_dir::write(const std::string& relative, std::string_view content) const {

@@ -23,6 +23,11 @@ TEST_CASE("format_http_date handles the epoch and known dates") {
     CHECK(format_http_date(-1) == "Wed, 31 Dec 1969 23:59:59 GMT");
     CHECK(format_http_date(-86400) == "Wed, 31 Dec 1969 00:00:00 GMT");
     CHECK(format_http_date(-2208988800) == "Mon, 01 Jan 1900 00:00:00 GMT");
+    // Past 2262, where nanoseconds since 1970 overflow 64 bits, and before 1970.
+    CHECK(format_http_date(10000000000) == "Sat, 20 Nov 2286 17:46:40 GMT");
+    CHECK(format_http_date(-100000000) == "Mon, 31 Oct 1966 14:13:20 GMT");
+    CHECK(format_iso8601_utc(10000000000) == "2286-11-20T17:46:40Z");
+    CHECK(format_iso8601_utc(-100000000) == "1966-10-31T14:13:20Z");
 }
 
 TEST_CASE("format_http_date clamps to four-digit years") {

@@ -200,3 +200,31 @@ TEST_CASE("empty directory renders a table with no rows at the root") {
     const auto page = render_listing("/", {}, true);
     CHECK(contains(page, "<tbody>\n</tbody>"));
 }
+
+TEST_CASE("keep_first keeps the first entries in the order asked for, whatever order they came in") {
+    std::vector<listing_entry> entries;
+    for (int i = 99; i >= 0; --i) entries.push_back(file("f" + std::to_string(i), static_cast<std::uint64_t>(i)));
+    entries.push_back(folder("z"));
+    auto by_name = entries;
+    keep_first(by_name, {}, 5);
+    CHECK(sorted(by_name) == std::vector<std::string>{"z", "f0", "f1", "f2", "f3"});
+    auto biggest = entries;
+    const listing_order size_desc{listing_sort::size, true};
+    keep_first(biggest, size_desc, 3);
+    CHECK(sorted(biggest, size_desc) == std::vector<std::string>{"z", "f99", "f98"});
+    auto all = entries;
+    keep_first(all, {}, 1000);
+    CHECK(all.size() == entries.size());
+}
+
+TEST_CASE("a listing cut at its limit, or with names left out, says so above the table") {
+    const auto cut = render_listing("/d/", {file("a"), file("b")}, false, {}, {5, 0});
+    CHECK(cut.find("<p>The first 2 of 5 entries in this order are shown;") != std::string::npos);
+    CHECK(cut.find("not listed") == std::string::npos);
+    const auto left = render_listing("/d/", {file("a")}, false, {}, {1, 3});
+    CHECK(left.find("The first") == std::string::npos);
+    CHECK(left.find("<p>3 names are not listed: no URL can serve them") != std::string::npos);
+    CHECK(render_listing("/d/", {file("a")}, false, {}, {1, 1}).find("<p>1 name is not listed") != std::string::npos);
+    const auto plain = render_listing("/d/", {file("a")}, false);
+    CHECK(plain.find("<p>") == std::string::npos);
+}

@@ -269,3 +269,10 @@ TEST_CASE("html_escape escapes the five special characters") {
     CHECK(html_escape("") == "");
     CHECK(html_escape("&amp;") == "&amp;amp;");
 }
+
+TEST_CASE("a file name is servable when a URL can name it as it is") {
+    for (const char* name : {"a.txt", "caf\xC3\xA9.txt", "\xED\x95\x9C.txt", "with space", "100%", "a?b#c", ".hidden", "x..y"})
+        CHECK_MESSAGE(is_servable_name(name), name);
+    for (const char* name : {"a:b", "back\\slash", "tab\there", "bell\x07", "bad\xff", "...", ". .", "", "a/b"})
+        CHECK_MESSAGE(!is_servable_name(name), name);
+}

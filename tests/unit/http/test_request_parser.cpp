@@ -419,3 +419,121 @@ TEST_CASE("arbitrary bytes never crash and never claim more than the buffer") {
         }
     }
 }
+
+TEST_CASE("an absolute-form target is accepted, its path and query split out, its host used (RFC 9112 §3.2.2)") {
+    const auto p = parse("GET http://example.com:8080/a/b.txt?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n");
+    REQUIRE(p.result.status == parse_status::complete);
+    CHECK(p.head.target == "http://example.com:8080/a/b.txt?x=1");  // as sent, for the log
+    CHECK(p.head.path == "/a/b.txt");
+    CHECK(p.head.query == "?x=1");
+    CHECK(p.head.host == "example.com:8080");  // the target's, not the Host header's
+
+    const auto upper = parse("GET HTTPS://[::1]/ HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(upper.result.status == parse_status::complete);
+    CHECK(upper.head.path == "/");
+    CHECK(upper.head.host == "[::1]");
+
+    // No path: the root, as RFC 9112 §3.2.1 has clients send it.
+    const auto bare = parse("GET http://example.com HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(bare.result.status == parse_status::complete);
+    CHECK(bare.head.path == "/");
+    CHECK(bare.head.query.empty());
+    const auto bare_query = parse("GET http://example.com?q HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(bare_query.result.status == parse_status::complete);
+    CHECK(bare_query.head.path == "/");
+    CHECK(bare_query.head.query == "?q");
+}
+
+TEST_CASE("an origin-form target has its path and query split out") {
+    const auto p = parse("GET /a/b?c=d?e HTTP/1.1\r\nHost: x\r\n\r\n");
+    REQUIRE(p.result.status == parse_status::complete);
+    CHECK(p.head.path == "/a/b");
+    CHECK(p.head.query == "?c=d?e");
+    CHECK(p.head.host == "x");
+    const auto star = parse("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");  // judged by whoever serves it
+    REQUIRE(star.result.status == parse_status::complete);
+    CHECK(star.head.path == "*");
+}
+
+TEST_CASE("an absolute-form target with userinfo, no host, a bad host or another scheme is 400") {
+    CHECK(bad_status("GET http://user@example.com/ HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    CHECK(bad_status("GET http:///a HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    CHECK(bad_status("GET http://a\\b/ HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    CHECK(bad_status("GET ftp://example.com/a HTTP/1.1\r\nHost: x\r\n\r\n") == 400);
+    // Host is still required of an HTTP/1.1 client (RFC 9112 §3.2.2), as nginx insists.
+    CHECK(bad_status("GET http://example.com/ HTTP/1.1\r\n\r\n") == 400);
+    CHECK(is_complete("GET http://example.com/ HTTP/1.0\r\n\r\n"));
+}
+
+namespace {
+
+// Feeds `text` to a resumable parse `step` bytes at a time, in one buffer that grows in
+// place (as the server's does). Returns the first result that is not incomplete, or the
+// last one; `examined` says whether every incomplete call examined all it was given.
+struct fed {
+    request_parse_result result{parse_status::incomplete, 0, {}};
+    request_head head;
+    bool examined = true;
+};
+fed feed(const std::string& text, std::size_t step, const request_limits& limits = {}) {
+    fed f;
+    request_parse_state state;
+    for (std::size_t given = std::min(step, text.size());; given = std::min(given + step, text.size())) {
+        f.result = parse_request(std::string_view(text).substr(0, given), f.head, state, limits);
+        if (f.result.status != parse_status::incomplete) break;
+        f.examined = f.examined && state.pos == given;
+        if (given == text.size()) break;
+    }
+    return f;
+}
+
+}  // namespace
+
+TEST_CASE("a head fed a byte at a time resumes where it stopped and ends as if given whole") {
+    const std::string heads[] = {
+        "GET /a?b HTTP/1.1\r\nHost: x\r\nX-Empty:\r\nX-Pad:  v  \r\n\r\nbody",
+        "\r\n\nPOST /up HTTP/1.1\nHost: x\nTransfer-Encoding: chunked\n\n",
+        "GET http://h:1/p HTTP/1.0\r\nConnection: keep-alive\r\n\r\n",
+        "GET /x HTTP/1.1\r\nHost : x\r\n\r\n",        // space before the colon
+        "GET /x HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
+        "GET /x HTTP/2.0\r\n\r\n",
+        "GET /x HTTP/1.1\rHost: x\r\n\r\n",             // bare CR
+        "GET /x HTTP/1.1\r\nHost: x\x01y\r\n\r\n",
+        "G(T /x HTTP/1.1\r\n\r\n",
+        "GET  /x HTTP/1.1\r\n\r\n",
+        "GET /x HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\nHost: x\r\n\r\n",
+    };
+    for (const auto& text : heads) {
+        CAPTURE(text);
+        const auto whole = parse(text);
+        for (const std::size_t step : {std::size_t{1}, std::size_t{2}, std::size_t{7}}) {
+            CAPTURE(step);
+            const auto f = feed(text, step);
+            CHECK(f.examined);
+            CHECK(f.result.status == whole.result.status);
+            CHECK(f.result.error_status == whole.result.error_status);
+            CHECK(f.result.error == whole.result.error);
+            if (whole.result.status != parse_status::complete) continue;
+            CHECK(f.head.head_size == whole.head.head_size);
+            CHECK(f.head.method == whole.head.method);
+            CHECK(f.head.target == whole.head.target);
+            CHECK(f.head.path == whole.head.path);
+            CHECK(f.head.host == whole.head.host);
+            CHECK(f.head.keep_alive == whole.head.keep_alive);
+            CHECK(f.head.chunked == whole.head.chunked);
+            REQUIRE(f.head.headers.size() == whole.head.headers.size());
+            for (std::size_t i = 0; i < f.head.headers.size(); ++i) {
+                CHECK(f.head.headers.fields[i].name == whole.head.headers.fields[i].name);
+                CHECK(f.head.headers.fields[i].value == whole.head.headers.fields[i].value);
+            }
+        }
+    }
+}
+
+TEST_CASE("limits hold when a head is fed a byte at a time: 414 as the target grows past it, 431 at the head limit") {
+    const request_limits small{64, 16};
+    CHECK(feed("GET /" + std::string(20, 'a'), 1, small).result.error_status == 414);
+    const auto big = feed("GET / HTTP/1.1\r\nX: " + std::string(100, 'v'), 1, small);
+    CHECK(big.result.error_status == 431);
+    CHECK(big.examined);
+}

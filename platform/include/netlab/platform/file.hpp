@@ -13,14 +13,17 @@ namespace netlab::platform {
 // A file descriptor on POSIX, a HANDLE on Windows.
 using native_file = std::intptr_t;
 
-// What one stat() says about a path (symlinks followed). Cheap enough to call for every
-// request to check that a cached file has not changed.
+// What one stat() says about a path (symlinks followed), or fstat() about an open file.
+// Cheap enough to call for every request to check that a cached file has not changed.
 struct file_status {
     bool exists = false;
     bool is_directory = false;
     bool is_regular = false;
     std::uint64_t size = 0;
-    std::int64_t mtime_ns = 0;   // nanoseconds since 1970-01-01 UTC
+    // Modification time as seconds since 1970-01-01 UTC (negative before) plus the
+    // nanoseconds into that second: nanoseconds alone overflow 64 bits after 2262.
+    std::int64_t mtime_s = 0;
+    std::uint32_t mtime_nsec = 0;  // 0..999,999,999
     std::uint64_t identity = 0;  // inode (POSIX) / file index (Windows) where cheap; else 0
 };
 
@@ -40,7 +43,10 @@ public:
 
     bool is_open() const { return open_; }
     native_file handle() const { return handle_; }
-    std::uint64_t size() const { return size_; }
+    // What the open file is, asked of the handle (fstat / GetFileInformationByHandle) when it
+    // was opened: if the path is renamed over meanwhile, this still describes these bytes.
+    const file_status& status() const { return status_; }
+    std::uint64_t size() const { return status_.size; }
 
     // Reads up to `len` bytes at `offset` (pread / ReadFile with an offset); returns the
     // count, 0 at end of file.
@@ -51,7 +57,7 @@ public:
 private:
     native_file handle_ = 0;
     bool open_ = false;
-    std::uint64_t size_ = 0;
+    file_status status_;
 };
 
 }  // namespace netlab::platform

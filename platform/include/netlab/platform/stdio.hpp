@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace netlab::platform {
 
@@ -13,5 +14,11 @@ void set_binary_stdout();
 // Opens (creating or truncating) a file for binary writing; the name is UTF-8 on every
 // OS. nullptr on failure, with errno set.
 std::FILE* open_output_file(const std::string& utf8_path);
+
+// Writes all of `bytes` to the OS handle behind `f` (write(2) / WriteFile), past stdio's
+// buffer and its lock, so a thread blocked here on a reader that stalls holds no lock that
+// others (or exit) need. `f` must have nothing buffered. False when the handle fails (a
+// closed pipe, a full disk).
+bool write_to_handle(std::FILE* f, std::string_view bytes);
 
 }  // namespace netlab::platform

@@ -1,0 +1,77 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "cli/background_writer.hpp"
+
+using netlab::cli::background_writer;
+
+namespace {
+
+std::string read_all(std::FILE* f) {
+    std::rewind(f);
+    std::string s;
+    char buf[256];
+    while (const auto n = std::fread(buf, 1, sizeof buf, f)) s.append(buf, n);
+    return s;
+}
+
+struct files {
+    std::FILE* out = std::tmpfile();
+    std::FILE* err = std::tmpfile();
+    ~files() {
+        std::fclose(out);
+        std::fclose(err);
+    }
+};
+
+std::string notice(background_writer::stream s, std::uint64_t n) {
+    return (s == background_writer::stream::out ? "out lost " : "err lost ") + std::to_string(n);
+}
+
+}  // namespace
+
+TEST_CASE("lines reach their streams in order") {
+    files f;
+    {
+        background_writer w(f.out, f.err, 1024, notice);
+        CHECK(w.write_line(background_writer::stream::out, "one"));
+        CHECK(w.write_line(background_writer::stream::err, "warning"));
+        CHECK(w.write_line(background_writer::stream::out, "two"));
+        CHECK(w.flush(std::chrono::seconds(5)));
+        CHECK(w.dropped() == 0);
+    }
+    CHECK(read_all(f.out) == "one\ntwo\n");
+    CHECK(read_all(f.err) == "warning\n");
+}
+
+TEST_CASE("a line the queue cannot hold is dropped, counted, and announced before the next that gets through") {
+    files f;
+    {
+        background_writer w(f.out, f.err, 200, notice);
+        const std::string too_long(300, 'x');
+        CHECK_FALSE(w.write_line(background_writer::stream::out, too_long));
+        CHECK_FALSE(w.write_line(background_writer::stream::out, too_long));
+        CHECK(w.dropped() == 2);
+        CHECK(w.write_line(background_writer::stream::err, "err is not affected"));
+        CHECK(w.write_line(background_writer::stream::out, "next"));
+        CHECK(w.write_line(background_writer::stream::out, "and the one after"));
+        CHECK(w.flush(std::chrono::seconds(5)));
+        CHECK(w.dropped() == 2);
+    }
+    CHECK(read_all(f.out) == "out lost 2\nnext\nand the one after\n");
+    CHECK(read_all(f.err) == "err is not affected\n");
+}
+
+TEST_CASE("what is queued when the writer goes away is written first") {
+    files f;
+    {
+        background_writer w(f.out, f.err, 1 << 20, notice);
+        for (int i = 0; i < 1000; ++i) w.write_line(background_writer::stream::out, "line " + std::to_string(i));
+    }
+    const auto text = read_all(f.out);
+    CHECK(text.rfind("line 0\nline 1\n", 0) == 0);
+    CHECK(text.size() > 1000 * 7);
+    CHECK(text.substr(text.size() - 9) == "line 999\n");
+}
