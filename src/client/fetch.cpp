@@ -72,6 +72,7 @@ private:
     void fail_io(const std::error_code& ec, std::string_view doing);
     void first_byte();
     void close();
+    void end_of_response();
 
     asio::awaitable<bool> connect(const http::url& u, clock::time_point hop_start);
     asio::awaitable<outcome> exchange(const http::url& u, const request_spec& spec, bool reused,
@@ -133,6 +134,17 @@ void transfer::close() {
     net::traced_close(sock_);
     reusable_ = false;
     beg_ = end_ = 0;
+}
+
+// A response is complete: whatever else the server has sent was not asked for yet, so it
+// can never be the answer to the next request (a pre-sent "response" is how a confused or
+// hostile server splits responses). Like curl, keep none of it and close the connection.
+void transfer::end_of_response() {
+    std::error_code ignored;
+    const std::size_t excess = (end_ - beg_) + (sock_.is_open() ? sock_.available(ignored) : 0);
+    if (excess == 0) return;
+    if (ev_.excess_data) ev_.excess_data(excess);
+    close();
 }
 
 void transfer::fail_io(const std::error_code& ec, std::string_view doing) {
@@ -241,9 +253,8 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
     under_way_ = phase::starttransfer;
     if (ev_.request_sent) ev_.request_sent(head);
 
-    received_this_response_ = end_ - beg_;
+    received_this_response_ = 0;  // a reused connection has nothing left over (end_of_response)
     first_byte_seen_ = false;
-    if (end_ > beg_) first_byte();  // sent early, after the previous response
     int interim = 0;
     http::response_head parsed;
     while (true) {
@@ -459,6 +470,7 @@ asio::awaitable<void> transfer::run() {
             if (same && reusable_ && small) {
                 co_await read_body(framing, false);
                 if (failed()) co_return;
+                end_of_response();
             } else {
                 close();
             }
@@ -484,6 +496,7 @@ asio::awaitable<void> transfer::run() {
         under_way_ = phase::body;
         co_await read_body(framing, true);
         if (failed()) co_return;
+        end_of_response();
         if (!body_.finish()) {
             fail(get_error::write_error, body_.error());
             co_return;

@@ -73,6 +73,9 @@ struct get_events {
     std::function<void(std::string_view head)> request_sent;
     // Every head received: interim (1xx), redirects that are followed, the final one.
     std::function<void(const response_info&, bool interim, bool followed)> response;
+    // Bytes a server sent beyond a complete response (curl's "excess found"): never the
+    // next response, so the connection is closed instead of reused.
+    std::function<void(std::uint64_t bytes)> excess_data;
     // After every block of the final body, and once more (done) at its end; a
     // progress_meter picks the reports worth drawing.
     std::function<void(const progress&)> on_progress;

@@ -138,6 +138,9 @@ void add_verbose_events(cli::output& out, client::get_events& ev) {
                                   net::to_string(ep.address()), ep.port()));
     };
     ev.request_sent = [&out](std::string_view head) { out.detail(1, prefixed(head, "> ")); };
+    ev.excess_data = [&out](std::uint64_t bytes) {
+        out.detail(1, fmt::format("* excess data after the response ({} bytes): the connection is closed", bytes));
+    };
 }
 
 int run_get_command(cli::output& out, const get_args& a) {
