@@ -98,7 +98,7 @@ private:
     bool reusable_ = false;
     std::uint64_t received_this_response_ = 0;
     bool first_byte_seen_ = false;
-    bool write_failed_ = false;
+    bool stopped_ = false;  // emit refused more body bytes
     std::optional<phase> under_way_;  // what a failure now would cut short
     bool finished_ = false;
 };
@@ -302,12 +302,23 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
     }
 }
 
+// Hands body bytes on; false when the transfer must stop (the sink failed, the size
+// limit was reached).
 bool transfer::emit(std::string_view data, bool deliver) {
     if (!deliver || data.empty()) return true;
+    // A body that grows past the limit is cut at it, the bytes within it kept (curl 8.4+).
+    const bool over = opt_.max_filesize && data.size() > *opt_.max_filesize - result.size_download;
+    if (over) data = data.substr(0, static_cast<std::size_t>(*opt_.max_filesize - result.size_download));
     result.size_download += data.size();
-    if (!body_.write(data)) {
+    if (!data.empty() && !body_.write(data)) {
         fail(get_error::write_error, body_.error());
-        write_failed_ = true;
+        stopped_ = true;
+        return false;
+    }
+    if (over) {
+        fail(get_error::filesize_exceeded, fmt::format("exceeded the maximum allowed file size ({}) with {} bytes",
+                                                       *opt_.max_filesize, result.size_download));
+        stopped_ = true;
         return false;
     }
     if (ev_.on_progress)
@@ -349,10 +360,10 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
                 if (end_ > beg_) {
                     const auto r = decoder.feed(std::string_view(buf_.data() + beg_, end_ - beg_),
                                                 [&](std::string_view data) {
-                                                    if (!write_failed_) emit(data, deliver);
+                                                    if (!stopped_) emit(data, deliver);
                                                 });
                     beg_ += r.consumed;
-                    if (write_failed_) co_return;
+                    if (stopped_) co_return;
                     if (r.bad) {
                         fail(get_error::recv_error, fmt::format("bad chunked encoding: {}", r.error));
                         co_return;
@@ -491,6 +502,12 @@ asio::awaitable<void> transfer::run() {
 
         if (opt_.fail_on_http_error && head.status >= 400) {
             fail(get_error::http_error, fmt::format("the requested URL returned error: {}", head.status));
+            co_return;
+        }
+        if (opt_.max_filesize && result.content_length && *result.content_length > *opt_.max_filesize) {
+            fail(get_error::filesize_exceeded,
+                 fmt::format("maximum file size exceeded: the response announces {} bytes, the limit is {}",
+                             *result.content_length, *opt_.max_filesize));
             co_return;
         }
         under_way_ = phase::body;

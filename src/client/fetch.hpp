@@ -45,6 +45,10 @@ struct get_options {
     ip_family family = ip_family::any;
     std::chrono::milliseconds connect_timeout = default_connect_timeout;
     std::optional<std::chrono::milliseconds> max_time;
+    // The final body's size limit (curl's --max-filesize): a Content-Length above it is
+    // refused before the body, a body that grows past it is cut at the limit; either
+    // ends with filesize_exceeded.
+    std::optional<std::uint64_t> max_filesize;
     // Signals that end the transfer early with get_error::interrupted (the command
     // passes platform::stop_signals()); none are caught when empty.
     std::vector<int> stop_signals;
