@@ -185,14 +185,12 @@ int run_get_command(cli::output& out, const get_args& a) {
     const bool verbose = out.verbosity() >= 1;
     if (verbose) add_verbose_events(out, ev);
     // The head goes where the body goes, as with curl; with --json it is a field.
-    const bool head_to_sink = (a.include || a.head) && !out.json();
-    ev.response = [&](const client::response_info& r, bool interim, bool) {
-        if (verbose) out.detail(1, prefixed(r.raw, "< "));
-        if (head_to_sink && !interim) sink.write_head(r.raw);
-    };
+    options.include_head = (a.include || a.head) && !out.json();
+    if (verbose)
+        ev.response = [&](const client::response_info& r, bool, bool) { out.detail(1, prefixed(r.raw, "< ")); };
     // curl's rule: a progress bar on a terminal's stderr unless the body goes there too.
     client::progress_meter meter;
-    if (!a.silent && !out.json() && !out.quiet() && (sink.to_file() || !stdout_is_terminal) &&
+    if (!a.silent && !out.json() && !out.quiet() && (!file.empty() || !stdout_is_terminal) &&
         platform::is_terminal(platform::std_stream::err)) {
         ev.on_progress = [&](const client::progress& p) {
             if (!meter.due(p)) return;
@@ -201,7 +199,7 @@ int run_get_command(cli::output& out, const get_args& a) {
         };
     }
 
-    const auto r = client::run_get(options, ev, sink);
+    const auto r = client::run_get(options, ev, std::move(sink));
     if (meter.shown()) out.note("");  // keep the last progress line, end it
     const int code = client::exit_code_of(r.error);
     if (out.json()) out.result(result_json(r, code, a.include || a.head), "");

@@ -146,6 +146,24 @@ TEST_CASE("exit 28: the body stalls halfway (--max-time)") {
     CHECK(r.err.find("3 bytes received") != std::string::npos);
 }
 
+TEST_CASE("exit 28: --max-time holds while stdout is a pipe nobody reads") {
+    // Far more than the pipe and the socket buffers hold: the body writes block for good.
+    const std::string body(16 * 1024 * 1024, 'x');
+    scripted_server srv({{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                                                "\r\n\r\n" + body),
+                          hold()}});
+    auto argv = netlab_command();
+    for (const char* a : {"get", "-m", "1"}) argv.emplace_back(a);
+    argv.push_back(srv.url());
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_with_stdout_unread(argv, 10s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.exit_code == 28);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(r.err.find("operation timed out after 1000 ms") != std::string::npos);
+    CHECK(one_line(r.err));
+}
+
 TEST_CASE("exit 28: the connection is never accepted (--connect-timeout)") {
     full_backlog_listener silent;
     const auto start = std::chrono::steady_clock::now();
