@@ -5,12 +5,14 @@
 namespace netlab::commands {
 
 void add_get(CLI::App& app, runner& chosen);
+void add_portscan(CLI::App& app, runner& chosen);
 void add_serve_http(CLI::App& app, runner& chosen);
 
 std::span<const command_entry> all() {
-    static const std::array<command_entry, 2> table{{
+    static const std::array<command_entry, 3> table{{
         {"serve-http", add_serve_http},
         {"get", add_get},
+        {"portscan", add_portscan},
     }};
     return table;
 }

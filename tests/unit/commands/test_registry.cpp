@@ -44,3 +44,25 @@ TEST_CASE("serve_http refuses bad values before any socket opens") {
     CHECK_THROWS_AS(parse({"serve-http", "--threads", "0"}), CLI::ValidationError);
     CHECK_THROWS_AS(parse({"serve-http", "--header-timeout", "-1"}), CLI::ValidationError);
 }
+
+TEST_CASE("portscan accepts its documented options") {
+    CHECK(parse({"portscan", "127.0.0.1"}));
+    CHECK(parse({"portscan", "localhost", "::1", "10.0.0.0/30", "-p", "22,80,8000-8100,http", "--timeout", "250",
+                 "--concurrency", "100", "--max-rate", "500", "--retries", "2", "--open", "--banner", "--randomize",
+                 "-4"}));
+    CHECK(parse({"portscan", "db", "-p", "5432", "--wait", "30"}));
+    CHECK(parse({"portscan", "127.0.0.1", "--top-ports", "100", "-6"}));
+    CHECK(parse({"portscan", "127.0.0.1", "-p-"}));
+    CHECK(parse({"portscan", "127.0.0.1", "-p", "-"}));
+}
+
+TEST_CASE("portscan refuses bad port lists and values before any socket opens") {
+    for (const char* spec : {"0", "65536", "100-10", "22,,80", "x y", "U:53", "", "nosuchservicename"})
+        CHECK_THROWS_AS(parse({"portscan", "127.0.0.1", "-p", spec}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"portscan", "127.0.0.1", "--top-ports", "1001"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"portscan", "127.0.0.1", "--timeout", "0"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"portscan", "127.0.0.1", "--retries", "101"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"portscan", "127.0.0.1", "-p", "22", "--top-ports", "5"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"portscan", "127.0.0.1", "-4", "-6"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"portscan"}), CLI::RequiredError);
+}

@@ -1,0 +1,248 @@
+// netlab portscan against listeners the test opens: states, targets, port lists, output.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <map>
+#include <set>
+
+#include "e2e/portscan_fixture.hpp"
+#include "support/process.hpp"
+
+using namespace netlab::test;
+
+namespace {
+
+std::map<int, std::string> states_of(const std::string& out) {
+    std::map<int, std::string> m;
+    for (const auto& p : events(out, "port")) m[p["port"].get<int>()] = p["state"];
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("listeners are open and a refusing port is closed with nmap's service names") {
+    held_listener a, b;
+    refusing_port closed;
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p",
+                               std::to_string(a.port()) + "," + std::to_string(b.port()) + "," + std::to_string(closed.port())});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto s = states_of(r.out);
+    CHECK(s.at(a.port()) == "open");
+    CHECK(s.at(b.port()) == "open");
+    CHECK(s.at(closed.port()) == "closed");
+    const auto ports = events(r.out, "port");
+    for (const auto& p : ports) {
+        CHECK(p["target"] == "127.0.0.1");
+        CHECK(p["address"] == "127.0.0.1");
+        CHECK(p["service"].is_string());
+        CHECK(p["rtt_ms"].is_number());
+    }
+    const auto sum = events(r.out, "summary");
+    REQUIRE(sum.size() == 1);
+    CHECK(sum[0]["ports"] == 3);
+    CHECK(sum[0]["open"] == 2);
+    CHECK(sum[0]["closed"] == 1);
+    CHECK(sum[0]["filtered"] == 0);
+    CHECK(sum[0]["connects_per_s"].is_number());
+}
+
+TEST_CASE("the human table lists open ports like nmap and folds many closed ones into a count") {
+    held_listener open;
+    const auto lo = std::max(1, open.port() - 40);
+    const auto r = run_netlab({"portscan", "127.0.0.1", "-p", std::to_string(lo) + "-" + std::to_string(open.port())});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out.find("Scan report for 127.0.0.1") != std::string::npos);
+    CHECK(r.out.find("PORT") != std::string::npos);
+    CHECK(r.out.find(std::to_string(open.port()) + "/tcp") != std::string::npos);
+    CHECK(r.out.find("Not shown: ") != std::string::npos);
+    CHECK(r.out.find("closed ports") != std::string::npos);
+    CHECK(r.out.find("Done: 127.0.0.1: ") != std::string::npos);
+    CHECK(r.out.find("connects/s") != std::string::npos);
+}
+
+TEST_CASE("a few closed ports are listed and --open hides them") {
+    refusing_port a, b;
+    const auto spec = std::to_string(a.port()) + "," + std::to_string(b.port());
+    auto r = run_netlab({"portscan", "127.0.0.1", "-p", spec});
+    CHECK(r.out.find(std::to_string(a.port()) + "/tcp") != std::string::npos);
+    r = run_netlab({"portscan", "127.0.0.1", "-p", spec, "--open"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(std::to_string(a.port()) + "/tcp") == std::string::npos);
+    r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", spec, "--open"});
+    CHECK(events(r.out, "port").empty());
+    CHECK(events(r.out, "summary").at(0)["closed"] == 2);
+}
+
+TEST_CASE("a host name target says which address was scanned") {
+    held_listener l;
+    auto r = run_netlab({"--json", "portscan", "localhost", "-p", std::to_string(l.port())});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto p = events(r.out, "port").at(0);
+    CHECK(p["target"] == "localhost");
+    CHECK(p["address"] == "127.0.0.1");
+    CHECK(p["state"] == "open");
+    r = run_netlab({"portscan", "localhost", "-p", std::to_string(l.port())});
+    CHECK(r.out.find("localhost (127.0.0.1)") != std::string::npos);
+    CHECK(r.out.find("Other addresses for localhost (not scanned): ::1") != std::string::npos);
+}
+
+TEST_CASE("an IPv6 literal is scanned over IPv6") {
+    if (!ipv6_loopback_available()) {
+        MESSAGE("no IPv6 loopback here; skipped");
+        return;
+    }
+    held_listener l("::1");
+    refusing_port closed("::1");
+    const auto r = run_netlab({"--json", "portscan", "::1", "-p", std::to_string(l.port()) + "," + std::to_string(closed.port())});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto s = states_of(r.out);
+    CHECK(s.at(l.port()) == "open");
+    CHECK(s.at(closed.port()) == "closed");
+    CHECK(events(r.out, "port").at(0)["address"] == "::1");
+}
+
+TEST_CASE("a CIDR block 127.0.0.0/28 scans 16 addresses and only the listener's is open") {
+    held_listener l("127.0.0.5");
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.0/28", "-p", std::to_string(l.port())});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::set<std::string> addresses, open;
+    for (const auto& p : events(r.out, "port")) {
+        addresses.insert(p["address"].get<std::string>());
+        if (p["state"] == "open") open.insert(p["address"].get<std::string>());
+    }
+    CHECK(addresses.size() == 16);
+    CHECK(addresses.count("127.0.0.0") == 1);
+    CHECK(addresses.count("127.0.0.15") == 1);
+    CHECK(open == std::set<std::string>{"127.0.0.5"});
+    CHECK(events(r.out, "summary").at(0)["addresses"] == 16);
+}
+
+TEST_CASE("several targets and named services are scanned together") {
+    held_listener l;
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "localhost", "-p", "tcpmux," + std::to_string(l.port())});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto ports = events(r.out, "port");
+    CHECK(ports.size() == 4);
+    int open = 0;
+    for (const auto& p : ports) open += p["state"] == "open" ? 1 : 0;
+    CHECK(open == 2);
+}
+
+TEST_CASE("every bad port spec or target is exit 2 with one line saying what is expected") {
+    const std::vector<std::vector<std::string>> bad = {
+        {"-p", "0"},           {"-p", "65536"},          {"-p", "100-10"},          {"-p", "22,,80"},
+        {"-p", "x y"},         {"-p", "U:53"},           {"-p", ""},                {"-p", "1-2-3"},
+        {"-p", "nosuchname"},  {"-p", "22;80"},          {"--top-ports", "0"},      {"--top-ports", "1001"},
+        {"--timeout", "0"},    {"--retries", "-1"},      {"--concurrency", "0"},    {"--max-rate", "0"},
+        {"--wait", "-1"},      {"-4", "-6"},             {"-p", "22", "--top-ports", "10"},
+    };
+    for (const auto& extra : bad) {
+        std::vector<std::string> args{"portscan", "127.0.0.1"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::string shown;
+        for (const auto& a : extra) shown += a + " ";
+        INFO("args: " << shown);
+        const auto r = run_netlab(args);
+        INFO("stderr: " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.find('\n') == r.err.size() - 1);
+    }
+    const std::vector<std::vector<std::string>> bad_targets = {
+        {"127.0.0.0/8"}, {"127.0.0.1/33"}, {"fd00::/64"}, {"host name"}, {"-4", "::1"}, {"-6", "127.0.0.1"}, {"1.2.3.4/x"},
+    };
+    for (const auto& t : bad_targets) {
+        std::vector<std::string> args{"portscan", "-p", "80"};
+        args.insert(args.end(), t.begin(), t.end());
+        const auto r = run_netlab(args);
+        INFO("target: " << t.back() << " stderr: " << r.err);
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find('\n') == r.err.size() - 1);
+        CHECK(r.err.find("netlab: ") == 0);
+    }
+    const auto r = run_netlab({"portscan", "127.0.0.1", "-p", "0"});
+    CHECK(r.err.find("port 0") != std::string::npos);
+    CHECK(r.err.find("expected") != std::string::npos);
+}
+
+TEST_CASE("a name that does not resolve is exit 1 and the other targets are still scanned") {
+    refusing_port closed;
+    const auto r = run_netlab({"--json", "portscan", "no-such-host.invalid", "127.0.0.1", "-p", std::to_string(closed.port())});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("no-such-host.invalid") != std::string::npos);
+    CHECK(events(r.out, "port").size() == 1);
+}
+
+TEST_CASE("--banner shows what a service says first and escapes it") {
+    if (!have_program("python3")) return;
+    auto peer = child::start({"python3", "-c",
+                              "import socket,sys\n"
+                              "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(8)\n"
+                              "print(s.getsockname()[1], flush=True)\n"
+                              "while True:\n"
+                              "    c,_=s.accept()\n"
+                              "    try: c.sendall(b'220 hello\\x01\\r\\n')\n"
+                              "    except OSError: pass\n"  // a probe that already left with a RST
+                              "    c.close()\n"});
+    const auto port = peer.read_line();
+    REQUIRE(port.has_value());
+    auto r = run_netlab({"portscan", "127.0.0.1", "-p", *port, "--banner"});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("220 hello\\x01\\r\\n") != std::string::npos);
+    r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", *port, "--banner"});
+    CHECK(events(r.out, "port").at(0)["banner"] == "220 hello\x01\r\n");
+    peer.send_signal(SIGKILL);
+}
+
+TEST_CASE("--randomize still gives every port exactly one result") {
+    held_listener l;
+    const int lo = std::max(1, l.port() - 200);
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "--randomize", "-p",
+                               std::to_string(lo) + "-" + std::to_string(l.port())});
+    REQUIRE(r.exit_code == 0);
+    std::multiset<int> seen;
+    for (const auto& p : events(r.out, "port")) seen.insert(p["port"].get<int>());
+    CHECK(seen.size() == static_cast<std::size_t>(l.port() - lo + 1));
+    CHECK(std::set<int>(seen.begin(), seen.end()).size() == seen.size());
+    CHECK(states_of(r.out).at(l.port()) == "open");
+}
+
+TEST_CASE("--trace shows each socket call for a small scan and a tally per outcome for a large one") {
+    refusing_port closed;
+    auto r = run_netlab({"--trace", "portscan", "127.0.0.1", "-p", std::to_string(closed.port())});
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.find("socket") != std::string::npos);
+    CHECK(r.err.find("remote=127.0.0.1:" + std::to_string(closed.port())) != std::string::npos);
+    CHECK(r.err.find("connection refused") != std::string::npos);
+    r = run_netlab({"--trace", "--json", "portscan", "127.0.0.1", "-p", "1-200"});
+    CHECK(r.exit_code == 0);
+    std::uint64_t connects = 0;
+    for (const auto& t : json_lines(r.err))
+        if (t["event"] == "trace_summary" && t["step"] == "connect") connects = t["count"];
+    CHECK(connects >= 200);
+    CHECK(r.err.find("\"event\":\"trace\"") == std::string::npos);
+}
+
+TEST_CASE("the default is the 1000 most common ports and --top-ports takes fewer") {
+    auto r = run_netlab({"--json", "portscan", "127.0.0.1"});
+    CHECK(r.exit_code == 0);
+    CHECK(events(r.out, "summary").at(0)["ports"] == 1000);
+    r = run_netlab({"--json", "portscan", "127.0.0.1", "--top-ports", "10"});
+    CHECK(events(r.out, "summary").at(0)["ports"] == 10);
+    CHECK(states_of(r.out).count(80) == 1);
+}
+
+TEST_CASE("portscan --help shows defaults in words and examples") {
+    const auto r = run_netlab({"portscan", "--help"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("Examples:") != std::string::npos);
+    CHECK(r.out.find("(default 1)") != std::string::npos);
+    CHECK(r.out.find("--wait") != std::string::npos);
+}

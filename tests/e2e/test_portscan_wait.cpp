@@ -1,0 +1,124 @@
+// --wait (the wait-for-it.sh replacement) and the filtered state, which loopback only
+// shows behind a firewall rule: made in a network namespace of the test's own.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <map>
+#include <thread>
+
+#include "e2e/portscan_fixture.hpp"
+#include "support/process.hpp"
+
+using namespace netlab::test;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// A port nothing listens on right now (the kernel's pick, released).
+unsigned short free_port() {
+    asio::io_context ctx;
+    asio::ip::tcp::acceptor a(ctx, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    return a.local_endpoint().port();
+}
+
+// The netlab command line as one shell word list (for `unshare ... sh -c`).
+std::string shell_command(const std::vector<std::string>& args) {
+    std::string cmd;
+    for (const auto& a : netlab_command()) cmd += "'" + a + "' ";
+    for (const auto& a : args) cmd += "'" + a + "' ";
+    return cmd;
+}
+
+}  // namespace
+
+TEST_CASE("--wait exits 0 once a listener appears after a delay") {
+    const auto port = free_port();
+    auto scan = child::start([&] {
+        auto cmd = netlab_command();
+        for (const char* a : {"--json", "portscan", "127.0.0.1", "--wait", "20", "-p"}) cmd.emplace_back(a);
+        cmd.push_back(std::to_string(port));
+        return cmd;
+    }());
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    asio::io_context ctx;
+    asio::ip::tcp::acceptor listener(ctx);
+    listener.open(asio::ip::tcp::v4());
+    listener.set_option(asio::socket_base::reuse_address(true));
+    std::error_code ec;
+    listener.bind({asio::ip::make_address("127.0.0.1"), port}, ec);
+    if (ec) {
+        MESSAGE("port " << port << " was taken in the meantime; skipped");
+        scan.send_signal(SIGINT);
+        scan.wait();
+        return;
+    }
+    listener.listen();
+    const auto line = scan.read_line(std::chrono::seconds(15));
+    REQUIRE(line.has_value());
+    const auto j = nlohmann::json::parse(*line);
+    CHECK(j["event"] == "port");
+    CHECK(j["state"] == "open");
+    CHECK(j["waited_s"].get<double>() >= 0);  // (under wine the listener may be there before the first probe)
+    CHECK(scan.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("--wait for a port that never opens exits 1 after its time and names the port") {
+    refusing_port closed;
+    const auto start = clock_type::now();
+    const auto r = run_netlab({"portscan", "127.0.0.1", "--wait", "1.5", "-p", std::to_string(closed.port())});
+    const auto took = std::chrono::duration<double>(clock_type::now() - start).count();
+    CHECK(r.exit_code == 1);
+    CHECK(took >= 1.4);
+    CHECK(took < 10);
+    CHECK(r.err.find("not open after") != std::string::npos);
+    CHECK(r.err.find("port " + std::to_string(closed.port()) + " (closed") != std::string::npos);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+}
+
+TEST_CASE("--wait with several ports waits for all of them") {
+    held_listener open;
+    refusing_port closed;
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "--wait", "1", "-p",
+                               std::to_string(open.port()) + "," + std::to_string(closed.port())});
+    CHECK(r.exit_code == 1);
+    const auto sum = events(r.out, "summary").at(0);
+    CHECK(sum["all_open"] == false);
+    CHECK(sum["not_open"] == 1);
+}
+
+TEST_CASE("filtered: a DROP rule and an ICMP unreachable in a network namespace of our own") {
+    if (const char* emulator = std::getenv("NETLAB_EMULATOR"); emulator != nullptr && *emulator != '\0') {
+        // wine connects in its wineserver, which stays in the namespace it started in.
+        MESSAGE("under an emulator the sockets are not in the test's namespace; skipped");
+        return;
+    }
+    if (!have_program("unshare") || !have_program("iptables") ||
+        run({"unshare", "-n", "sh", "-c", "ip link set lo up && iptables -w 5 -S >/dev/null"}).exit_code != 0) {
+        MESSAGE("cannot make a network namespace with a firewall here; the state logic is unit-tested instead");
+        return;
+    }
+    // In the new namespace nothing listens: 7 is closed, 9 is dropped (no answer), 10 is
+    // answered with ICMP host-unreachable, 11 is refused by the local firewall (EPERM).
+    // -w: iptables takes a lock shared by every namespace; another test may hold it.
+    const auto script = "ip link set lo up && iptables -w 5 -A INPUT -p tcp --dport 9 -j DROP && "
+                        "iptables -w 5 -A INPUT -p tcp --dport 10 -j REJECT --reject-with icmp-host-unreachable && "
+                        "iptables -w 5 -A OUTPUT -p tcp --dport 11 -j DROP && exec " +
+                        shell_command({"--json", "portscan", "127.0.0.1", "-p", "7,9-11", "--timeout", "300"});
+    const auto r = run({"unshare", "-n", "sh", "-c", script}, std::chrono::seconds(60));
+    INFO("stderr: " << r.err << " stdout: " << r.out);
+    REQUIRE(r.exit_code == 0);
+    std::map<int, nlohmann::json> by_port;
+    for (const auto& p : events(r.out, "port")) by_port[p["port"].get<int>()] = p;
+    CHECK(by_port.at(7)["state"] == "closed");
+    CHECK(by_port.at(9)["state"] == "filtered");
+    CHECK(by_port.at(9)["reason"] == "timed_out");
+    CHECK(by_port.at(9)["rtt_ms"].is_null());
+    CHECK(by_port.at(10)["state"] == "filtered");
+    CHECK(by_port.at(10)["reason"] == "host_unreachable");
+    CHECK(by_port.at(11)["state"] == "filtered");
+    const auto sum = events(r.out, "summary").at(0);
+    CHECK(sum["filtered"] == 3);
+    CHECK(sum["connects"] == 7);  // a retry for each filtered port
+}

@@ -1,0 +1,65 @@
+#include <doctest/doctest.h>
+
+#include "scan/targets.hpp"
+
+using namespace netlab::scan;
+
+TEST_CASE("literals and blocks and names are told apart") {
+    const auto r = parse_targets({"127.0.0.1", "::1", "[::1]", "localhost", "127.0.0.0/30"}, ip_family::any);
+    REQUIRE(r.ok());
+    REQUIRE(r.specs.size() == 5);
+    CHECK(r.specs[0].addresses == std::vector<std::string>{"127.0.0.1"});
+    CHECK(r.specs[1].addresses == std::vector<std::string>{"::1"});
+    CHECK(r.specs[2].addresses == std::vector<std::string>{"::1"});
+    CHECK(r.specs[3].hostname);
+    CHECK(r.specs[4].addresses == std::vector<std::string>{"127.0.0.0", "127.0.0.1", "127.0.0.2", "127.0.0.3"});
+}
+
+TEST_CASE("a block includes its network and broadcast addresses and is masked first") {
+    const auto r = parse_targets({"127.0.0.5/28"}, ip_family::any);
+    REQUIRE(r.ok());
+    CHECK(r.specs[0].addresses.size() == 16);
+    CHECK(r.specs[0].addresses.front() == "127.0.0.0");
+    CHECK(r.specs[0].addresses.back() == "127.0.0.15");
+    const auto v6 = parse_targets({"fd00::1:2/126"}, ip_family::any);
+    REQUIRE(v6.ok());
+    CHECK(v6.specs[0].addresses == std::vector<std::string>{"fd00::1:0", "fd00::1:1", "fd00::1:2", "fd00::1:3"});
+}
+
+TEST_CASE("at most 65536 addresses: a /16 is fine and a /15 is a clear error") {
+    CHECK(parse_targets({"10.1.0.0/16"}, ip_family::any).specs.at(0).addresses.size() == 65536);
+    const auto big = parse_targets({"10.0.0.0/15"}, ip_family::any);
+    CHECK(big.error.find("more than 65,536") != std::string::npos);
+    CHECK(big.error.find("/16") != std::string::npos);
+    const auto v6 = parse_targets({"fd00::/64"}, ip_family::any);
+    CHECK(v6.error.find("/112") != std::string::npos);
+    const auto sum = parse_targets({"10.1.0.0/16", "10.2.0.0/32"}, ip_family::any);
+    CHECK(sum.error.find("65,536") != std::string::npos);
+}
+
+TEST_CASE("bad targets are one-line usage errors") {
+    CHECK_FALSE(parse_targets({"127.0.0.1/33"}, ip_family::any).ok());
+    CHECK_FALSE(parse_targets({"127.0.0.1/x"}, ip_family::any).ok());
+    CHECK_FALSE(parse_targets({"127.0.0.1/"}, ip_family::any).ok());
+    CHECK_FALSE(parse_targets({"host/24"}, ip_family::any).ok());
+    CHECK_FALSE(parse_targets({"no spaces"}, ip_family::any).ok());
+    CHECK_FALSE(parse_targets({""}, ip_family::any).ok());
+    CHECK_FALSE(parse_targets({}, ip_family::any).ok());
+}
+
+TEST_CASE("-4 and -6 refuse literals of the other family") {
+    CHECK(parse_targets({"::1"}, ip_family::v4).error.find("-4") != std::string::npos);
+    CHECK(parse_targets({"127.0.0.1"}, ip_family::v6).error.find("-6") != std::string::npos);
+    CHECK(parse_targets({"127.0.0.0/30"}, ip_family::v6).error.find("-6") != std::string::npos);
+    CHECK(parse_targets({"localhost"}, ip_family::v6).ok());
+}
+
+TEST_CASE("a name resolves to an IPv4 address first unless -6 as in nmap") {
+    const auto any = resolve_name("localhost", ip_family::any);
+    REQUIRE_FALSE(static_cast<bool>(any.error));
+    CHECK(any.address == "127.0.0.1");
+    CHECK(any.others == std::vector<std::string>{"::1"});
+    CHECK(resolve_name("localhost", ip_family::v6).address == "::1");
+    const auto bad = resolve_name("no-such-host.invalid", ip_family::any);
+    CHECK(static_cast<bool>(bad.error));
+}
