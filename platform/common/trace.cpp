@@ -31,6 +31,10 @@ constexpr std::array<step_row, static_cast<std::size_t>(trace_step::count)> step
     {trace_step::close, "close"},
     {trace_step::resolve, "resolve"},
     {trace_step::setsockopt, "setsockopt"},
+    {trace_step::sendto, "sendto"},
+    {trace_step::recvfrom, "recvfrom"},
+    {trace_step::sendmmsg, "sendmmsg"},
+    {trace_step::recvmmsg, "recvmmsg"},
 }};
 
 // Every row sits at its step's index with a name: a missing or misplaced row is a

@@ -1,3 +1,5 @@
+#include <sys/resource.h>
+
 #include <csignal>
 
 #include "netlab/platform/process.hpp"
@@ -33,6 +35,13 @@ std::string_view io_backend() {
 #else
     return "select";
 #endif
+}
+
+std::chrono::nanoseconds cpu_time() {
+    rusage u{};
+    ::getrusage(RUSAGE_SELF, &u);
+    const auto us = [](const timeval& t) { return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec); };
+    return us(u.ru_utime) + us(u.ru_stime);
 }
 
 }  // namespace netlab::platform

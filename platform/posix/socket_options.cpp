@@ -1,4 +1,5 @@
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -31,5 +32,54 @@ std::error_code set_ipv6_only(native_socket s, bool only) {
 }
 
 std::error_code disable_udp_connection_reset(native_socket) { return {}; }
+
+std::error_code set_receive_destination_address(native_socket s, bool ipv6, bool dual_stack) {
+    std::error_code ec;
+    if (ipv6) {
+        // Linux reports IPv4 datagrams on a dual-stack socket through IPV6_PKTINFO too,
+        // with IPv4-mapped addresses; the BSDs need the IPv4 option as well.
+        ec = set_int_option(s, IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO", 1);
+        if (ec || !dual_stack) return ec;
+    }
+#if defined(IP_RECVDSTADDR)
+    // macOS and the BSDs: the destination address alone (IP_PKTINFO there is newer and
+    // not everywhere).
+    const auto v4 = set_int_option(s, IPPROTO_IP, IP_RECVDSTADDR, "IP_RECVDSTADDR", 1);
+#else
+    const auto v4 = set_int_option(s, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO", 1);
+#endif
+    // On an IPv6 socket the IPv4 option is a bonus; only an IPv4 socket needs it.
+    return ipv6 ? std::error_code{} : v4;
+}
+
+std::error_code set_receive_timestamps(native_socket s) {
+#if defined(SO_TIMESTAMPNS)
+    return set_int_option(s, SOL_SOCKET, SO_TIMESTAMPNS, "SO_TIMESTAMPNS", 1);
+#else
+    (void)s;
+    return std::make_error_code(std::errc::not_supported);
+#endif
+}
+
+std::error_code set_receive_coalescing(native_socket s) {
+#if defined(UDP_GRO)
+    return set_int_option(s, IPPROTO_UDP, UDP_GRO, "UDP_GRO", 1);
+#else
+    (void)s;
+    return std::make_error_code(std::errc::not_supported);
+#endif
+}
+
+bool send_segmentation_supported(native_socket s) {
+#if defined(UDP_SEGMENT)
+    // Kernels without GSO do not know the option at all (ENOPROTOOPT).
+    int value = 0;
+    socklen_t len = sizeof value;
+    return ::getsockopt(static_cast<int>(s), IPPROTO_UDP, UDP_SEGMENT, &value, &len) == 0;
+#else
+    (void)s;
+    return false;
+#endif
+}
 
 }  // namespace netlab::platform

@@ -1,6 +1,7 @@
 #include <windows.h>
 
 #include <csignal>
+#include <cstdint>
 
 #include "netlab/platform/process.hpp"
 #include "netlab/platform/terminal.hpp"
@@ -19,5 +20,15 @@ std::vector<int> stop_signals() { return {SIGINT, SIGTERM, SIGBREAK}; }
 std::string_view os_name() { return "windows"; }
 
 std::string_view io_backend() { return "IOCP"; }
+
+std::chrono::nanoseconds cpu_time() {
+    FILETIME created, exited, kernel, user;
+    if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return {};
+    // FILETIME counts 100 ns units.
+    const auto ticks = [](const FILETIME& f) {
+        return (static_cast<std::uint64_t>(f.dwHighDateTime) << 32) | f.dwLowDateTime;
+    };
+    return std::chrono::nanoseconds(static_cast<std::int64_t>((ticks(kernel) + ticks(user)) * 100));
+}
 
 }  // namespace netlab::platform

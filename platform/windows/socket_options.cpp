@@ -10,6 +10,9 @@
 #ifndef SIO_UDP_CONNRESET
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
+#ifndef SIO_UDP_NETRESET
+#define SIO_UDP_NETRESET _WSAIOW(IOC_VENDOR, 15)
+#endif
 
 namespace netlab::platform {
 namespace {
@@ -37,12 +40,33 @@ std::error_code set_ipv6_only(native_socket s, bool only) {
 }
 
 std::error_code disable_udp_connection_reset(native_socket s) {
-    BOOL report = FALSE;
-    DWORD returned = 0;
-    if (::WSAIoctl(static_cast<SOCKET>(s), SIO_UDP_CONNRESET, &report, sizeof report, nullptr, 0,
-                   &returned, nullptr, nullptr) != 0)
-        return {::WSAGetLastError(), std::system_category()};
+    // Both ICMP reports end a receive loop unless switched off: port unreachable as
+    // WSAECONNRESET, TTL expired as WSAENETRESET.
+    for (const DWORD code : {SIO_UDP_CONNRESET, SIO_UDP_NETRESET}) {
+        BOOL report = FALSE;
+        DWORD returned = 0;
+        if (::WSAIoctl(static_cast<SOCKET>(s), code, &report, sizeof report, nullptr, 0, &returned, nullptr, nullptr) != 0 &&
+            code == SIO_UDP_CONNRESET)
+            return {::WSAGetLastError(), std::system_category()};
+    }
     return {};
 }
+
+std::error_code set_receive_destination_address(native_socket s, bool ipv6, bool dual_stack) {
+    // WSARecvMsg delivers IP_PKTINFO / IPV6_PKTINFO; a dual-stack socket needs both.
+    std::error_code ec;
+    if (ipv6) {
+        ec = set_int_option(s, IPPROTO_IPV6, IPV6_PKTINFO, "IPV6_PKTINFO", 1);
+        if (ec || !dual_stack) return ec;
+    }
+    const auto v4 = set_int_option(s, IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO", 1);
+    return ipv6 ? std::error_code{} : v4;
+}
+
+std::error_code set_receive_timestamps(native_socket) { return std::make_error_code(std::errc::not_supported); }
+
+std::error_code set_receive_coalescing(native_socket) { return std::make_error_code(std::errc::not_supported); }
+
+bool send_segmentation_supported(native_socket) { return false; }
 
 }  // namespace netlab::platform

@@ -38,8 +38,14 @@ bool parse_decimal(const std::string& text, double& out) {
 
 }  // namespace
 
+// As people write numbers: 1000000, not fmt's shortest form 1e+06; 0.05 stays 0.05.
+std::string plain_number(double n) {
+    if (n == std::floor(n) && std::fabs(n) < 1e15) return fmt::format("{}", static_cast<long long>(n));
+    return fmt::format("{}", n);
+}
+
 std::string range_phrase(double min, double max, std::string_view unit) {
-    return fmt::format("from {} to {}{}{}", min, max, unit.empty() ? "" : " ", unit);
+    return fmt::format("from {} to {}{}{}", plain_number(min), plain_number(max), unit.empty() ? "" : " ", unit);
 }
 
 CLI::Validator whole_number(long long min, long long max, std::string_view unit) {

@@ -16,12 +16,6 @@ namespace {
 using asio::ip::tcp;
 using platform::trace_step;
 
-bool wanted(const asio::ip::address& a, ip_family family) {
-    if (family == ip_family::v4) return a.is_v4();
-    if (family == ip_family::v6) return a.is_v6();
-    return true;
-}
-
 // The shared state of one connection race. Attempts are separate coroutines that may
 // finish after the race is decided, so they hold it by shared_ptr.
 struct race {
@@ -71,63 +65,14 @@ std::vector<tcp::endpoint> order_for_happy_eyeballs(const std::vector<tcp::endpo
     return out;
 }
 
-std::string family_conflict(const std::string& host, ip_family family) {
-    std::error_code ec;
-    const auto literal = asio::ip::make_address(host, ec);
-    if (ec || family == ip_family::any || wanted(literal, family)) return {};
-    return family == ip_family::v6 ? host + " is an IPv4 address and -6 asks for IPv6"
-                                   : host + " is an IPv6 address and -4 asks for IPv4";
-}
-
 asio::awaitable<resolve_outcome> resolve(std::string host, std::uint16_t port, ip_family family,
                                          clock::time_point deadline) {
+    const auto found = co_await net::resolve_host(std::move(host), family, deadline);
     resolve_outcome out;
-    std::vector<tcp::endpoint> found;
-    std::error_code ec;
-    const auto literal = asio::ip::make_address(host, ec);
-    if (!ec) {
-        found.emplace_back(literal, port);
-    } else if (host == "localhost" || host == "localhost.") {
-        found.emplace_back(asio::ip::address_v6::loopback(), port);
-        found.emplace_back(asio::ip::address_v4::loopback(), port);
-    } else {
-        const auto ex = co_await asio::this_coro::executor;
-        tcp::resolver resolver(ex);
-        asio::steady_timer timer(ex, deadline);
-        auto expired = std::make_shared<bool>(false);
-        auto done = std::make_shared<bool>(false);
-        timer.async_wait([&resolver, expired, done](const std::error_code& tec) {
-            if (tec || *done) return;
-            *expired = true;
-            resolver.cancel();
-        });
-        const auto proto = family == ip_family::v4 ? tcp::v4() : tcp::v6();
-        ec.clear();
-        tcp::resolver::results_type results;
-        if (family == ip_family::any)
-            results = co_await resolver.async_resolve(host, std::to_string(port), tcp::resolver::numeric_service,
-                                                      asio::redirect_error(asio::use_awaitable, ec));
-        else
-            results = co_await resolver.async_resolve(proto, host, std::to_string(port),
-                                                      tcp::resolver::numeric_service,
-                                                      asio::redirect_error(asio::use_awaitable, ec));
-        *done = true;
-        timer.cancel();
-        if (*expired) {
-            out.timed_out = true;
-            out.error = std::make_error_code(std::errc::timed_out);
-            co_return out;
-        }
-        if (ec) {
-            out.error = ec;
-            co_return out;
-        }
-        for (const auto& r : results) found.push_back(r.endpoint());
-    }
-    for (const auto& ep : found)
-        if (wanted(ep.address(), family)) out.endpoints.push_back(ep);
+    out.error = found.error;
+    out.timed_out = found.timed_out;
+    for (const auto& a : found.addresses) out.endpoints.emplace_back(a, port);
     out.endpoints = order_for_happy_eyeballs(out.endpoints);
-    if (out.endpoints.empty()) out.error = asio::error::host_not_found;
     co_return out;
 }
 

@@ -12,11 +12,13 @@
 #include <system_error>
 #include <vector>
 
+#include "net/resolve.hpp"
+
 namespace netlab::client {
 
 using clock = std::chrono::steady_clock;
 
-enum class ip_family { any, v4, v6 };
+using net::ip_family;
 
 // RFC 8305 §5: the recommended Connection Attempt Delay.
 inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
@@ -24,10 +26,7 @@ inline constexpr std::chrono::milliseconds connection_attempt_delay{250};
 // RFC 8305 §4: IPv6 first, then alternate families, keeping each family's order.
 std::vector<asio::ip::tcp::endpoint> order_for_happy_eyeballs(const std::vector<asio::ip::tcp::endpoint>& endpoints);
 
-// "127.0.0.1 is an IPv4 address and -6 asks for IPv6" when `host` is an IP literal of
-// the other family than -4 / -6 ask for (nothing to resolve, nothing to connect to);
-// empty otherwise.
-std::string family_conflict(const std::string& host, ip_family family);
+using net::family_conflict;
 
 struct resolve_outcome {
     std::error_code error;  // set when nothing usable was found

@@ -9,11 +9,11 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
+#include "commands/event_time.hpp"
+#include "commands/options.hpp"
 #include "commands/registry.hpp"
-#include "http/http_date.hpp"
 #include "http/listing.hpp"
 #include "net/endpoint.hpp"
-#include "netlab/platform/error.hpp"
 #include "server/report_text.hpp"
 #include "server/server.hpp"
 
@@ -37,11 +37,6 @@ style status_style(int status) {
     if (status >= 400) return style::yellow;
     if (status >= 300) return style::cyan;
     return style::green;
-}
-
-std::string iso_time_ms(std::int64_t unix_ms) {
-    const std::string base = http::format_iso8601_utc(unix_ms / 1000);  // "2026-11-25T14:30:00Z"
-    return fmt::format("{}.{:03}Z", base.substr(0, base.size() - 1), unix_ms % 1000);
 }
 
 // A list of phrases joined by ", ", for the summary.
@@ -120,13 +115,7 @@ server::server_events make_events(cli::output& out) {
 }
 
 int report_start_error(cli::output& out, const serve_options& o, const std::error_code& ec) {
-    const auto kind = platform::classify(ec);
-    const std::string where = fmt::format("{}:{}", o.config.bind_address.empty() ? "*" : o.config.bind_address, o.config.port);
-    std::string hint;
-    if (kind == platform::error_kind::address_in_use) hint = " (something else listens there; --port 0 picks a free port)";
-    if (kind == platform::error_kind::access_denied) hint = " (ports below 1024 need privileges; try --port 8080)";
-    if (kind == platform::error_kind::address_not_available) hint = " (--bind must be an address of this host)";
-    out.error(fmt::format("cannot listen on {}: {}{}", where, platform::describe(ec), hint));
+    out.error(listen_failure("", o.config.bind_address, o.config.port, ec, "--port 0"));
     return cli::exit_code::failure;
 }
 
@@ -183,13 +172,7 @@ void add_serve_http(CLI::App& app, runner& chosen) {
         ->capture_default_str();
     sub->add_option("-b,--bind", c.bind_address, "Address to listen on (default: all, IPv6 and IPv4)")
         ->option_text("ADDR")
-        ->check(CLI::Validator(
-            [](std::string& v) {
-                return net::is_ip_address(v) || v == "localhost"
-                           ? std::string{}
-                           : "must be an IP address of this host (127.0.0.1, ::1, ...) or localhost, not '" + v + "'";
-            },
-            ""));
+        ->check(local_address());
     sub->add_option("--threads", c.threads, "Worker threads (default: one per core, at most 8)")
         ->option_text("N")
         ->check(cli::whole_number(1, 256));

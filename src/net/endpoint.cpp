@@ -11,14 +11,14 @@ asio::ip::address unmapped(const asio::ip::address& a) {
 
 std::string to_string(const asio::ip::address& a) { return unmapped(a).to_string(); }
 
-std::string to_string(const asio::ip::tcp::endpoint& ep) {
-    const auto a = unmapped(ep.address());
-    if (a.is_v6()) return fmt::format("[{}]:{}", a.to_string(), ep.port());
-    return fmt::format("{}:{}", a.to_string(), ep.port());
+std::string to_string(const asio::ip::address& address, unsigned short port) {
+    const auto a = unmapped(address);
+    if (a.is_v6()) return fmt::format("[{}]:{}", a.to_string(), port);
+    return fmt::format("{}:{}", a.to_string(), port);
 }
 
 std::string http_url(const asio::ip::address& a, unsigned short port) {
-    return fmt::format("http://{}/", to_string(asio::ip::tcp::endpoint(a, port)));
+    return fmt::format("http://{}/", to_string(a, port));
 }
 
 }  // namespace netlab::net

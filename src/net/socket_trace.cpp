@@ -10,8 +10,9 @@ std::uint64_t handle_of(const Socket& s) {
     return static_cast<std::uint64_t>(const_cast<Socket&>(s).native_handle());
 }
 
-platform::trace_record socket_record(platform::trace_step step, const asio::ip::tcp::socket& s, std::int64_t bytes,
-                                     const std::error_code& ec, std::string detail) {
+template <class Protocol, class Executor>
+platform::trace_record socket_record(platform::trace_step step, const asio::basic_socket<Protocol, Executor>& s,
+                                     std::int64_t bytes, const std::error_code& ec, std::string detail) {
     platform::trace_record r;
     r.step = step;
     r.handle = handle_of(s);
@@ -27,7 +28,8 @@ platform::trace_record socket_record(platform::trace_step step, const asio::ip::
 
 }  // namespace
 
-void trace_socket(platform::trace_step step, const asio::ip::tcp::socket& s, std::int64_t bytes,
+template <class Protocol, class Executor>
+void trace_socket(platform::trace_step step, const asio::basic_socket<Protocol, Executor>& s, std::int64_t bytes,
                   const std::error_code& ec, std::string detail) {
     if (!platform::tracing_enabled() || !s.is_open()) return;
     if (step == platform::trace_step::recv && ec == asio::error::eof)
@@ -36,7 +38,9 @@ void trace_socket(platform::trace_step step, const asio::ip::tcp::socket& s, std
         platform::emit_trace(socket_record(step, s, bytes, ec, std::move(detail)));
 }
 
-void trace_connect(const asio::ip::tcp::socket& s, const asio::ip::tcp::endpoint& to, const std::error_code& ec) {
+template <class Protocol, class Executor>
+void trace_connect(const asio::basic_socket<Protocol, Executor>& s, const asio::ip::basic_endpoint<Protocol>& to,
+                   const std::error_code& ec) {
     if (!platform::tracing_enabled() || !s.is_open()) return;
     auto r = socket_record(platform::trace_step::connect, s, -1, ec, {});
     r.remote = to_string(to);
@@ -62,7 +66,8 @@ void trace_acceptor(platform::trace_step step, const asio::ip::tcp::acceptor& a,
     platform::emit_trace(r);
 }
 
-void traced_close(asio::ip::tcp::socket& s) {
+template <class Protocol, class Executor>
+void traced_close(asio::basic_socket<Protocol, Executor>& s) {
     if (!s.is_open()) return;
     trace_socket(platform::trace_step::close, s);
     std::error_code ignored;
@@ -75,5 +80,14 @@ void traced_close(asio::ip::tcp::acceptor& a) {
     std::error_code ignored;
     a.close(ignored);
 }
+
+using tcp_socket = asio::basic_socket<asio::ip::tcp>;
+using udp_socket = asio::basic_socket<asio::ip::udp>;
+template void trace_socket(platform::trace_step, const tcp_socket&, std::int64_t, const std::error_code&, std::string);
+template void trace_socket(platform::trace_step, const udp_socket&, std::int64_t, const std::error_code&, std::string);
+template void trace_connect(const tcp_socket&, const asio::ip::tcp::endpoint&, const std::error_code&);
+template void trace_connect(const udp_socket&, const asio::ip::udp::endpoint&, const std::error_code&);
+template void traced_close(tcp_socket&);
+template void traced_close(udp_socket&);
 
 }  // namespace netlab::net

@@ -5,7 +5,6 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/redirect_error.hpp>
-#include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <algorithm>
@@ -21,6 +20,7 @@
 
 #include "net/endpoint.hpp"
 #include "net/socket_trace.hpp"
+#include "net/stop_signals.hpp"
 #include "netlab/platform/connect_probe.hpp"
 #include "netlab/platform/process.hpp"
 #include "scan/rtt.hpp"
@@ -171,14 +171,8 @@ public:
 
     void run() {
         try {
-            std::optional<asio::signal_set> signals;
-            if (handles_signals_) {
-                signals.emplace(ctx_);
-                for (int s : platform::stop_signals()) signals->add(s);
-                signals->async_wait([this](const std::error_code& ec, int) {
-                    if (!ec) shared_.interrupt();
-                });
-            }
+            std::optional<net::stop_signals> signals;
+            if (handles_signals_) signals.emplace(ctx_.get_executor(), [this](int) { shared_.interrupt(); });
             launch(std::min(slots_.size(), first_slots));
             asio::co_spawn(ctx_, reaper(signals ? &*signals : nullptr), rethrow());
             ctx_.run();
@@ -384,7 +378,7 @@ private:
 
     // One timer per thread instead of one per connect: it ends connects and banner reads
     // whose deadline has passed, and everything once the scan stops.
-    asio::awaitable<void> reaper(asio::signal_set* signals) {
+    asio::awaitable<void> reaper(net::stop_signals* signals) {
         const auto base = shared_.options.timeout.count() > 0 ? duration_cast<clock::duration>(shared_.options.timeout)
                                                               : duration_cast<clock::duration>(rtt_estimator::min_timeout);
         const auto tick = std::clamp<clock::duration>(base / 4, milliseconds(1), milliseconds(50));

@@ -1,12 +1,11 @@
 #include "scan/wait.hpp"
 
 #include <asio/io_context.hpp>
-#include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <algorithm>
 #include <map>
 
-#include "netlab/platform/process.hpp"
+#include "net/stop_signals.hpp"
 #include "scan/rtt.hpp"
 
 namespace netlab::scan {
@@ -18,11 +17,8 @@ using clock = std::chrono::steady_clock;
 bool interrupted_while_sleeping(clock::duration d) {
     asio::io_context ctx;
     asio::steady_timer timer(ctx, d);
-    asio::signal_set signals(ctx);
-    for (int s : platform::stop_signals()) signals.add(s);
     bool signalled = false;
-    signals.async_wait([&](const std::error_code& ec, int) {
-        if (ec) return;
+    net::stop_signals signals(ctx.get_executor(), [&](int) {
         signalled = true;
         timer.cancel();
     });

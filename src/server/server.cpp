@@ -6,7 +6,6 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
-#include <asio/signal_set.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -19,10 +18,10 @@
 #include "net/endpoint.hpp"
 #include "net/listener.hpp"
 #include "net/socket_trace.hpp"
+#include "net/stop_signals.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/interfaces.hpp"
 #include "netlab/platform/limits.hpp"
-#include "netlab/platform/process.hpp"
 #include "server/connection.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
@@ -83,7 +82,7 @@ struct server::impl {
     std::vector<std::unique_ptr<worker>> workers;  // workers[0] runs on the calling thread
     std::vector<tcp::acceptor> acceptors;          // on workers[0]
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
-    std::unique_ptr<asio::signal_set> signals;
+    std::unique_ptr<net::stop_signals> signals;
     std::size_t next_worker = 0;
     bool stopping = false;
     bool cutting_off = false;            // connections left after the grace are being closed
@@ -107,13 +106,6 @@ struct server::impl {
     asio::awaitable<void> shutdown();
     void begin_shutdown();
     void cut_off_all(const std::string& reason);
-    void wait_for_signal() {
-        signals->async_wait([this](std::error_code ec, int) {
-            if (ec) return;
-            begin_shutdown();
-            wait_for_signal();
-        });
-    }
 };
 
 server::server(server_config config, server_events events) : impl_(std::make_unique<impl>()) {
@@ -140,36 +132,18 @@ std::error_code server::start() {
     if ((ec = d.listen())) return ec;
     // Catch stop signals before anyone learns where we listen: a client (or a test) may
     // send one the moment it reads the listening event.
-    d.signals = std::make_unique<asio::signal_set>(d.main_io());
-    for (const int sig : platform::stop_signals()) d.signals->add(sig);
-    d.wait_for_signal();
+    d.signals = std::make_unique<net::stop_signals>(d.main_io().get_executor(), [&d](int) { d.begin_shutdown(); });
     if (d.events.on_listening) d.events.on_listening(d.describe());
     return {};
 }
 
 std::error_code server::impl::listen() {
-    std::error_code ec;
-    std::vector<tcp::endpoint> candidates;
-    if (config.bind_address.empty()) {
-        // Dual-stack "::" first; hosts without IPv6 fall back to 0.0.0.0.
-        candidates = {{asio::ip::address_v6::any(), config.port}, {asio::ip::address_v4::any(), config.port}};
-    } else {
-        const auto addr = asio::ip::make_address(config.bind_address == "localhost" ? "127.0.0.1" : config.bind_address, ec);
-        if (ec) return std::make_error_code(std::errc::invalid_argument);
-        candidates = {{addr, config.port}};
-    }
-    for (const auto& ep : candidates) {
+    return net::open_on_listen_address(config.bind_address, [&](const asio::ip::address& address) {
         tcp::acceptor a(main_io());
-        ec = net::open_listener(a, ep, listen_backlog);
-        if (!ec) {
-            acceptors.push_back(std::move(a));
-            return {};
-        }
-        const auto kind = platform::classify(ec);
-        // Only "no IPv6 here" moves on to the next candidate; a port in use does not.
-        if (kind == platform::error_kind::address_in_use || kind == platform::error_kind::access_denied) break;
-    }
-    return ec;
+        const auto ec = net::open_listener(a, {address, config.port}, listen_backlog);
+        if (!ec) acceptors.push_back(std::move(a));
+        return ec;
+    });
 }
 
 listening_info server::impl::describe() const {

@@ -1,5 +1,6 @@
 #include "support/netlab_server.hpp"
 
+#include <sstream>
 #include <stdexcept>
 
 namespace netlab::test {
@@ -26,23 +27,42 @@ nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::
     return nullptr;
 }
 
-netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args) {
-    auto argv = netlab_command();
-    for (const char* a : {"--json", "serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
-    argv.push_back(root);
-    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+std::vector<nlohmann::json> events_of(const std::vector<nlohmann::json>& events, const std::string& kind) {
+    std::vector<nlohmann::json> out;
+    for (const auto& e : events)
+        if (e.is_object() && e.value("event", "") == kind) out.push_back(e);
+    return out;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& out) {
+    std::vector<nlohmann::json> events;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) events.push_back(nlohmann::json::parse(line, nullptr, false));
+    return events;
+}
+
+netlab_server start_json_listener(const std::vector<std::string>& argv, const std::string& what) {
     netlab_server s;
     s.process = child::start(argv);
     const auto line = s.process.read_line(20s);
     if (!line) {
         s.process.wait(2s);
-        throw std::runtime_error("serve-http did not report listening; stderr: " + s.process.stderr_text());
+        throw std::runtime_error(what + " did not report listening; stderr: " + s.process.stderr_text());
     }
     s.listening = nlohmann::json::parse(*line, nullptr, false);
     if (!s.listening.is_object() || s.listening.value("event", "") != "listening")
-        throw std::runtime_error("unexpected first line from serve-http: " + *line);
+        throw std::runtime_error("unexpected first line from " + what + ": " + *line);
     s.port = s.listening.at("port").get<unsigned short>();
     return s;
+}
+
+netlab_server start_server(const std::string& root, const std::vector<std::string>& extra_args) {
+    auto argv = netlab_command();
+    for (const char* a : {"--json", "serve-http", "--port", "0", "--bind", "127.0.0.1"}) argv.emplace_back(a);
+    argv.push_back(root);
+    argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+    return start_json_listener(argv, "serve-http");
 }
 
 std::string lf_lines(std::string text) {

@@ -1,5 +1,5 @@
-// Starts `netlab serve-http --json --port 0 ...` and reads the port from its own
-// "listening" event: never a guessed or fixed port.
+// Starts `netlab serve-http --json --port 0 ...` (or any netlab listener: udp-listen)
+// and reads the port from its own "listening" event: never a guessed or fixed port.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -24,6 +24,16 @@ struct netlab_server {
 
 // The first event of this kind, or null.
 nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind);
+
+// Every event of this kind, in order.
+std::vector<nlohmann::json> events_of(const std::vector<nlohmann::json>& events, const std::string& kind);
+
+// The JSON lines of a finished run's output.
+std::vector<nlohmann::json> json_lines(const std::string& out);
+
+// Starts `argv` (a netlab command line with --json) and waits for its "listening" event;
+// `what` names it in the failure.
+netlab_server start_json_listener(const std::vector<std::string>& argv, const std::string& what);
 
 // Throws (failing the test with its message) if the server does not report listening
 // within the deadline.

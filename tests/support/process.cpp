@@ -105,9 +105,15 @@ std::vector<std::string> netlab_command() {
     return cmd;
 }
 
+std::vector<std::string> native_netlab_command() { return {NETLAB_BIN_PATH}; }
+
 bool under_emulator() {
     const char* emu = std::getenv("NETLAB_EMULATOR");
     return emu && *emu;
+}
+
+void require_program(const std::string& name) {
+    if (!have_program(name)) throw std::runtime_error(name + " is not installed (scripts/test installs it)");
 }
 
 bool have_program(const std::string& name) {

@@ -26,6 +26,10 @@ struct run_result {
 // $NETLAB_BIN or the binary this build produced.
 std::vector<std::string> netlab_command();
 
+// The netlab binary this build produced, ignoring $NETLAB_EMULATOR and $NETLAB_BIN: the
+// other end of a mixed pair (netlab.exe under wine talking to the Linux build).
+std::vector<std::string> native_netlab_command();
+
 // True when netlab runs under an emulator ($NETLAB_EMULATOR, e.g. wine): a few Windows
 // behaviours seen there are the emulator's, not Windows'.
 bool under_emulator();
@@ -45,6 +49,9 @@ run_result run_with_stdout_unread(const std::vector<std::string>& argv, std::chr
 // Runs netlab with these arguments.
 run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 30s,
                       std::string_view input = {});
+
+// Throws (failing the test with the reason) unless `name` is on PATH.
+void require_program(const std::string& name);
 
 // True if a program is on PATH (peers are installed by scripts/test; a developer
 // without one sees the test skipped with a message, CI never does).

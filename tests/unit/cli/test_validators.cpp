@@ -13,6 +13,8 @@ std::string check(const CLI::Validator& v, std::string value) { return v(value);
 TEST_CASE("numbers are printed as people write them, with the unit") {
     CHECK(range_phrase(0.05, 86400, "seconds") == "from 0.05 to 86400 seconds");
     CHECK(range_phrase(0, 65535, "") == "from 0 to 65535");
+    CHECK(range_phrase(1, 1e6, "") == "from 1 to 1000000");
+    CHECK(range_phrase(0.001, 4e9, "seconds") == "from 0.001 to 4000000000 seconds");
 }
 
 TEST_CASE("a whole number out of range, or a word, gets the same sentence") {

@@ -66,3 +66,27 @@ TEST_CASE("portscan refuses bad port lists and values before any socket opens") 
     CHECK_THROWS_AS(parse({"portscan", "127.0.0.1", "-4", "-6"}), CLI::ExcludesError);
     CHECK_THROWS_AS(parse({"portscan"}), CLI::RequiredError);
 }
+
+TEST_CASE("udp_listen accepts its documented options and refuses bad values") {
+    CHECK(parse({"udp-listen", "0", "--bind", "::", "--echo", "--hex", "--headers", "--count", "5", "--timeout", "1.5",
+                 "--interval", "0.5", "--no-offload"}));
+    CHECK_THROWS_AS(parse({"udp-listen"}), CLI::ParseError);
+    CHECK_THROWS_AS(parse({"udp-listen", "65536"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-listen", "5000", "--bind", "example.com"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-listen", "5000", "--count", "0"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-listen", "5000", "--timeout", "0"}), CLI::ValidationError);
+}
+
+TEST_CASE("udp_send accepts its documented options and refuses bad values and mixed modes") {
+    CHECK(parse({"udp-send", "localhost", "9", "hello", "--count", "3", "--interval", "0", "--source-port", "0", "-b",
+                 "127.0.0.1", "-4", "--timeout", "2"}));
+    CHECK(parse({"udp-send", "::1", "9", "--ping", "--count", "3", "--size", "100", "-6"}));
+    CHECK(parse({"udp-send", "::1", "9", "--probe", "--rate", "0", "--duration", "3", "--size", "32", "--no-offload"}));
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1"}), CLI::ParseError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "0"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "--ping", "--size", "31"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "--ping", "--probe"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "hi", "--ping"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "--probe", "--count", "5", "--duration", "1"}), CLI::ExcludesError);
+    CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "-4", "-6"}), CLI::ExcludesError);
+}

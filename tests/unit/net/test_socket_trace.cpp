@@ -79,3 +79,19 @@ TEST_CASE("nothing is traced without a sink") {
     netlab::net::trace_socket(pf::trace_step::socket, s);  // must not crash or print
     CHECK_FALSE(pf::tracing_enabled());
 }
+
+TEST_CASE("a UDP socket's bind and close are traced with its address") {
+    std::vector<pf::trace_record> seen;
+    pf::set_trace_sink([&](const pf::trace_record& r) { seen.push_back(r); });
+    asio::io_context io;
+    asio::ip::udp::socket s(io);
+    REQUIRE_FALSE(netlab::net::open_bound(s, {asio::ip::make_address("127.0.0.1"), 0}));
+    netlab::net::traced_close(s);
+    pf::set_trace_sink({});
+    REQUIRE(seen.size() == 3);
+    CHECK(seen[0].step == pf::trace_step::socket);
+    CHECK(seen[0].detail == "AF_INET, SOCK_DGRAM");
+    CHECK(seen[1].step == pf::trace_step::bind);
+    CHECK(seen[2].step == pf::trace_step::close);
+    CHECK(seen[2].local.rfind("127.0.0.1:", 0) == 0);
+}

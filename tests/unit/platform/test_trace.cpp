@@ -32,6 +32,8 @@ TEST_CASE("trace steps have the socket API's names") {
     CHECK(pf::step_name(pf::trace_step::recv) == "recv");
     CHECK(pf::step_name(pf::trace_step::close) == "close");
     CHECK(pf::step_name(pf::trace_step::resolve) == "resolve");
+    CHECK(pf::step_name(pf::trace_step::recvmmsg) == "recvmmsg");
+    CHECK(pf::step_name(pf::trace_step::setsockopt) == "setsockopt");
 }
 
 TEST_CASE("a step known only by its handle is traced with its bytes and error") {

@@ -1,6 +1,7 @@
 // Process-wide set-up and facts about the OS, done once at start-up.
 #pragma once
 
+#include <chrono>
 #include <string_view>
 #include <vector>
 
@@ -19,5 +20,9 @@ std::string_view os_name();
 
 // The readiness/completion mechanism asio uses here: "epoll", "kqueue", "IOCP", ...
 std::string_view io_backend();
+
+// CPU time this process has used so far, user and system together (for cost-per-unit
+// figures such as CPU time per datagram sent).
+std::chrono::nanoseconds cpu_time();
 
 }  // namespace netlab::platform

@@ -1,5 +1,5 @@
 // Socket options whose right value differs by OS. Each takes the OS handle of an open
-// socket (asio's native_handle()) and must be called before bind().
+// socket (asio's native_handle()); the address options must be set before bind().
 #pragma once
 
 #include <cstdint>
@@ -23,5 +23,24 @@ std::error_code set_ipv6_only(native_socket s, bool only);
 // unless SIO_UDP_CONNRESET is switched off; POSIX unconnected sockets report nothing,
 // so elsewhere this does nothing.
 std::error_code disable_udp_connection_reset(native_socket s);
+
+// Have each received datagram carry the address it was sent to and the interface it
+// arrived on: IP_PKTINFO / IPV6_RECVPKTINFO on Linux, IP_RECVDSTADDR (+ IPV6_RECVPKTINFO)
+// on macOS and the BSDs, IP_PKTINFO / IPV6_PKTINFO on Windows (read with WSARecvMsg). An
+// IPv6 socket that is not IPv6-only asks for both families. Traced as setsockopt.
+std::error_code set_receive_destination_address(native_socket s, bool ipv6, bool dual_stack);
+
+// Kernel arrival timestamps on received datagrams (SO_TIMESTAMPNS) where the OS has
+// them; an error where it has not (the receive time is then read by the caller).
+std::error_code set_receive_timestamps(native_socket s);
+
+// UDP receive coalescing (GRO, Linux 5.0+): the kernel may hand several same-sized
+// datagrams from one sender to one receive call. Traced as setsockopt; an error where
+// the OS has no such option.
+std::error_code set_receive_coalescing(native_socket s);
+
+// True when the kernel can segment one send into several datagrams (UDP GSO,
+// UDP_SEGMENT, Linux 4.18+). A device may still refuse at send time (EIO).
+bool send_segmentation_supported(native_socket s);
 
 }  // namespace netlab::platform

@@ -13,9 +13,11 @@
 namespace netlab::platform {
 
 // Each step has its name in the one table in trace.cpp; a step added here without a row
-// there fails to compile. `count` is not a step.
+// there fails to compile. `count` is not a step. The datagram steps carry the count of a
+// batched call in `detail`.
 enum class trace_step {
     socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve, setsockopt,
+    sendto, recvfrom, sendmmsg, recvmmsg,
     count
 };
 
@@ -28,7 +30,7 @@ struct trace_record {
     std::string remote;
     std::int64_t bytes = -1;     // send/recv/sendfile: bytes moved; -1 when not applicable
     std::error_code error;       // the step's failure, if any
-    std::string detail;          // e.g. "SOCK_STREAM", "backlog 1024"
+    std::string detail;          // e.g. "SOCK_STREAM", "backlog 1024", "64 datagrams"
 };
 
 using trace_sink = std::function<void(const trace_record&)>;

@@ -1,0 +1,256 @@
+#include "udp/listener.hpp"
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/io_context.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+#include <fmt/format.h>
+#include <unordered_map>
+#include <vector>
+
+#include "net/listener.hpp"
+#include "net/stop_signals.hpp"
+#include "netlab/platform/error.hpp"
+#include "netlab/platform/socket_options.hpp"
+#include "udp/session_stats.hpp"
+
+namespace netlab::udp {
+namespace {
+
+using asio::ip::udp;
+using clock = std::chrono::steady_clock;
+
+// Room in the kernel for bursts while we process the previous batch (the OS may cap it:
+// Linux at net.core.rmem_max).
+constexpr int receive_buffer_bytes = 4 << 20;
+// After a receive error, wait this long before the next try, so it cannot spin.
+constexpr std::chrono::milliseconds error_pause{100};
+
+std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+struct session {
+    session_info info;
+    session_stats stats;
+    clock::time_point last_seen;
+    std::uint64_t reported_received = 0;  // at the last interval report
+};
+
+}  // namespace
+
+struct listener::impl {
+    listen_config config;
+    listen_events events;
+    asio::io_context io;
+    udp::socket socket{io};
+    std::unique_ptr<net::stop_signals> signals;
+    listen_summary summary;
+    clock::time_point started;
+    clock::time_point last_activity;
+    bool stopping = false;
+
+    std::unordered_map<std::uint64_t, std::unique_ptr<session>> sessions;
+    session* cached = nullptr;  // the session of the previous datagram: most are alike
+
+    // Per batch, reused: replies to send and the storage they point into.
+    std::vector<platform::outgoing> replies;
+    std::vector<asio::ip::address> reply_sources;
+    std::vector<std::array<std::byte, probe::report_size>> report_buffers;
+
+    void stop(stop_reason why) {
+        if (stopping) return;
+        stopping = true;
+        summary.reason = why;
+        io.stop();
+    }
+
+    void report(const session& s, report_reason why) {
+        if (events.on_report) events.on_report(s.info, s.stats.report(), why);
+    }
+
+    session& find_session(std::uint64_t id, const udp::endpoint& from) {
+        if (cached != nullptr && cached->info.id == id) return *cached;
+        auto it = sessions.find(id);
+        if (it == sessions.end()) {
+            if (sessions.size() >= max_sessions) drop_oldest_session();
+            auto s = std::make_unique<session>();
+            s->info = {id, from};
+            it = sessions.emplace(id, std::move(s)).first;
+            ++summary.sessions;
+        }
+        cached = it->second.get();
+        return *cached;
+    }
+
+    void drop_oldest_session() {
+        auto oldest = sessions.begin();
+        for (auto it = sessions.begin(); it != sessions.end(); ++it)
+            if (it->second->last_seen < oldest->second->last_seen) oldest = it;
+        if (!oldest->second->stats.closed()) report(*oldest->second, report_reason::dropped);
+        if (cached == oldest->second.get()) cached = nullptr;
+        sessions.erase(oldest);
+    }
+
+    // Probe data and fins are counted here (true); anything else is an ordinary datagram.
+    bool take_probe(const platform::datagram& d, clock::time_point now) {
+        const auto decoded = probe::decode(d.bytes);
+        if (decoded.status != probe::decode_status::ok) return false;
+        const auto& m = decoded.msg;
+        if (m.type == probe::message_type::data) {
+            session& s = find_session(m.session, d.source);
+            s.stats.add(m.sequence, m.send_ns, d.arrival_ns, d.bytes.size());
+            s.last_seen = now;
+            ++summary.probe_datagrams;
+            return true;
+        }
+        if (m.type != probe::message_type::fin) return false;
+        session& s = find_session(m.session, d.source);
+        s.last_seen = now;
+        if (!s.stats.closed()) {
+            s.stats.close(m.sequence);
+            report(s, report_reason::closed);
+        }
+        // Every fin gets the report: the sender repeats its fin until one arrives.
+        auto& buf = report_buffers.emplace_back();
+        const std::size_t n = probe::encode_report(buf, m.session, now_ns(), s.stats.report());
+        queue_reply(d, std::span<const std::byte>(buf.data(), n));
+        return true;
+    }
+
+    void queue_reply(const platform::datagram& d, std::span<const std::byte> bytes) {
+        reply_sources.push_back(d.destination.address());
+        const asio::ip::address* from = reply_sources.back().is_unspecified() ? nullptr : &reply_sources.back();
+        replies.push_back({bytes, &d.source, from, 0});
+    }
+
+    asio::awaitable<void> receive_loop();
+    asio::awaitable<void> idle_watch();
+    asio::awaitable<void> interval_reports();
+};
+
+listener::listener(listen_config config, listen_events events) : impl_(std::make_unique<impl>()) {
+    impl_->config = std::move(config);
+    impl_->events = std::move(events);
+}
+
+listener::~listener() = default;
+
+std::error_code listener::start() {
+    auto& d = *impl_;
+    const auto ec = net::open_on_listen_address(d.config.bind_address, [&](const asio::ip::address& address) {
+        if (d.socket.is_open()) d.socket.close();
+        return net::open_bound(d.socket, {address, d.config.port});
+    });
+    if (ec) return ec;
+    const auto handle = static_cast<platform::native_socket>(d.socket.native_handle());
+    // Windows would end the receive loop with WSAECONNRESET after an echo to a closed port.
+    platform::disable_udp_connection_reset(handle);
+    std::error_code ignored;
+    d.socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_bytes), ignored);
+    d.signals = std::make_unique<net::stop_signals>(d.io.get_executor(), [&d](int) { d.stop(stop_reason::signal); });
+    return {};
+}
+
+listen_summary listener::run() {
+    auto& d = *impl_;
+    d.started = d.last_activity = clock::now();
+    // The receiver is made before anyone is told where we listen, so that the
+    // destination-address option is on before the first datagram can arrive.
+    asio::co_spawn(d.io, d.receive_loop(), asio::detached);
+    if (d.config.idle_timeout.count() > 0) asio::co_spawn(d.io, d.idle_watch(), asio::detached);
+    if (d.config.report_interval.count() > 0) asio::co_spawn(d.io, d.interval_reports(), asio::detached);
+    d.io.run();
+    for (const auto& [id, s] : d.sessions)
+        if (!s->stats.closed()) d.report(*s, report_reason::stopped);
+    d.summary.uptime_s = std::chrono::duration<double>(clock::now() - d.started).count();
+    return d.summary;
+}
+
+asio::awaitable<void> listener::impl::receive_loop() {
+    platform::datagram_receiver in(socket, {.coalesce = config.offload});
+    platform::datagram_sender out(socket, false);
+    if (events.on_listening) {
+        std::error_code ignored;
+        const auto local = socket.local_endpoint(ignored);
+        listening_info info;
+        info.address = local.address().to_string();
+        info.port = local.port();
+        info.dual_stack = local.address().is_v6() && local.address().is_unspecified();
+        info.coalescing = in.coalescing();
+        events.on_listening(info);
+    }
+    asio::steady_timer pause(io);
+    while (!stopping) {
+        auto ec = co_await in.receive();
+        if (stopping) break;
+        if (ec) {
+            if (events.on_notice) events.on_notice(fmt::format("receive failed: {}", platform::describe(ec)));
+            pause.expires_after(error_pause);
+            co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+        }
+        const auto now = clock::now();
+        last_activity = now;
+        const auto batch = in.received();
+        replies.clear();
+        reply_sources.clear();
+        report_buffers.clear();
+        // Replies point into these: no reallocation while the batch is handled.
+        reply_sources.reserve(batch.size());
+        report_buffers.reserve(batch.size());
+        std::uint64_t echoes = 0;
+        for (const auto& dg : batch) {
+            ++summary.datagrams;
+            summary.bytes += dg.bytes.size();
+            if (dg.truncated) ++summary.truncated;
+            if (!take_probe(dg, now)) {
+                if (events.on_datagram) events.on_datagram(dg);
+                if (config.echo) {
+                    queue_reply(dg, dg.bytes);
+                    ++echoes;
+                }
+            }
+            if (config.count > 0 && summary.datagrams >= config.count) break;
+        }
+        if (!replies.empty()) {
+            const auto sent = co_await out.send(replies);
+            // Reports to fins go out in the same call; only echoes count as echoed.
+            summary.echoed += sent.error ? std::min(echoes, sent.datagrams) : echoes;
+            if (sent.error && events.on_notice)
+                events.on_notice(fmt::format("reply failed: {}", platform::describe(sent.error)));
+        }
+        if (config.count > 0 && summary.datagrams >= config.count) stop(stop_reason::count);
+    }
+}
+
+asio::awaitable<void> listener::impl::idle_watch() {
+    asio::steady_timer timer(io);
+    while (!stopping) {
+        timer.expires_at(last_activity + config.idle_timeout);
+        std::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (clock::now() >= last_activity + config.idle_timeout) stop(stop_reason::timeout);
+    }
+}
+
+asio::awaitable<void> listener::impl::interval_reports() {
+    asio::steady_timer timer(io);
+    auto next = clock::now();
+    while (!stopping) {
+        next += config.report_interval;
+        timer.expires_at(next);
+        std::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        for (auto& [id, s] : sessions) {
+            if (s->stats.closed() || s->stats.received() == s->reported_received) continue;
+            s->reported_received = s->stats.received();
+            report(*s, report_reason::interval);
+        }
+    }
+}
+
+}  // namespace netlab::udp

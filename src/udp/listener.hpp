@@ -1,0 +1,93 @@
+// udp-listen's engine: binds (dual-stack on a wildcard, never connected, so it hears any
+// number of peers), receives in batches, hands each ordinary datagram to a callback and
+// echoes it with --echo, counts probe datagrams into their sessions, answers a sender's
+// fin with the session's report, and stops on --count, --timeout or Ctrl-C/SIGTERM.
+// Reports through listen_events; never prints.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "netlab/platform/datagram.hpp"
+#include "udp/probe.hpp"
+
+namespace netlab::udp {
+
+struct listen_config {
+    std::string bind_address;                      // "": all interfaces, IPv6 and IPv4
+    std::uint16_t port = 0;                        // 0: the OS picks one
+    bool echo = false;                             // return each ordinary datagram to its sender
+    std::uint64_t count = 0;                       // stop after this many datagrams; 0: no limit
+    std::chrono::milliseconds idle_timeout{0};     // stop after this long without one; 0: never
+    std::chrono::milliseconds report_interval{0};  // probe sessions report this often; 0: at their end
+    bool offload = true;                           // let the kernel coalesce (UDP GRO) where it can
+};
+
+// Open probe sessions at most; beyond, the one heard from longest ago is reported and
+// dropped. Closed sessions are kept among them to answer a repeated fin.
+inline constexpr std::size_t max_sessions = 256;
+
+struct listening_info {
+    std::string address;  // numeric, "::" for all interfaces
+    std::uint16_t port = 0;
+    bool dual_stack = false;
+    bool coalescing = false;  // UDP GRO in use
+};
+
+struct session_info {
+    std::uint64_t id = 0;
+    asio::ip::udp::endpoint peer;  // where its first datagram came from
+};
+
+// In this order in the commands' tables of names.
+enum class report_reason {
+    interval,  // --interval passed
+    closed,    // the sender's fin: final, lost counted against its own total
+    stopped,   // the listener stops; the sender never closed
+    dropped,   // room was needed for a new session
+};
+
+struct listen_events {
+    std::function<void(const listening_info&)> on_listening;
+    // Every datagram that is not part of a probe stream (pings included).
+    std::function<void(const platform::datagram&)> on_datagram;
+    std::function<void(const session_info&, const probe::report_body&, report_reason)> on_report;
+    std::function<void(std::string_view)> on_notice;
+};
+
+enum class stop_reason { count, timeout, signal };  // in this order in the commands' tables
+
+struct listen_summary {
+    std::uint64_t datagrams = 0;  // all, probe datagrams included
+    std::uint64_t bytes = 0;
+    std::uint64_t truncated = 0;
+    std::uint64_t echoed = 0;
+    std::uint64_t probe_datagrams = 0;
+    std::uint64_t sessions = 0;
+    double uptime_s = 0;
+    stop_reason reason = stop_reason::signal;
+};
+
+class listener {
+public:
+    listener(listen_config config, listen_events events);
+    ~listener();
+    listener(const listener&) = delete;
+    listener& operator=(const listener&) = delete;
+
+    // Opens and binds the socket and reports on_listening.
+    std::error_code start();
+    // Receives until a stop condition; reports open sessions, returns the totals.
+    listen_summary run();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace netlab::udp

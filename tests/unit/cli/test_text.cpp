@@ -1,0 +1,35 @@
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "cli/text.hpp"
+
+using namespace netlab::cli;
+
+namespace {
+
+std::span<const std::byte> b(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
+
+}  // namespace
+
+TEST_CASE("escaped text keeps printable ASCII and UTF-8 and escapes every control byte") {
+    CHECK(escaped_text(b("hello, world")) == "hello, world");
+    CHECK(escaped_text(b("a\nb\r\tc\\d")) == "a\\nb\\r\\tc\\\\d");
+    CHECK(escaped_text(b(std::string("\0\x1b[31m\x7f", 7))) == "\\0\\x1b[31m\\x7f");
+    CHECK(escaped_text(b("gr\xc3\xbc\xc3\x9f \xe2\x82\xac")) == "gr\xc3\xbc\xc3\x9f \xe2\x82\xac");  // grüß €
+}
+
+TEST_CASE("escaped text shows invalid UTF-8, C1 controls and bidi overrides as bytes") {
+    CHECK(escaped_text(b("\xff\xfe")) == "\\xff\\xfe");
+    CHECK(escaped_text(b("\xc2\x9b" "2J")) == "\\xc2\\x9b2J");          // CSI as a C1 control
+    CHECK(escaped_text(b("x\xe2\x80\xaey")) == "x\\xe2\\x80\\xaey");     // U+202E right-to-left override
+    CHECK(escaped_text(b("\xe2\x82")) == "\\xe2\\x82");                  // cut off
+}
+
+TEST_CASE("hex dumps look like hexdump -C") {
+    CHECK(hex_dump(b("Hello, world! 0123456789abcdef\n")) ==
+          "00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 20 30 31  |Hello, world! 01|\n"
+          "00000010  32 33 34 35 36 37 38 39  61 62 63 64 65 66 0a     |23456789abcdef.|");
+    CHECK(hex_dump(b("")).empty());
+    CHECK(hex_string(b("\x01\xab")) == "01ab");
+}
