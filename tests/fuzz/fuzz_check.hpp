@@ -31,6 +31,10 @@ public:
         rest_.remove_prefix(1);
         return b;
     }
+    std::uint16_t u16() {
+        const std::uint16_t high = byte();
+        return static_cast<std::uint16_t>(high << 8 | byte());
+    }
     std::uint64_t u64() {
         std::uint64_t v = 0;
         for (int i = 0; i < 8; ++i) v = v << 8 | byte();

@@ -47,8 +47,8 @@ void check_model(netlab::fuzz::input& in) {
     };
     const int entries = 1 + in.byte() % 8;
     for (int i = 0; i < entries; ++i) {
-        const unsigned a = 1 + (in.byte() << 8 | in.byte()) % 65535u;
-        const unsigned b = 1 + (in.byte() << 8 | in.byte()) % 65535u;
+        const unsigned a = 1 + in.u16() % 65535u;
+        const unsigned b = 1 + in.u16() % 65535u;
         if (!spec.empty()) spec += in.flag() ? ", " : ",";
         switch (in.byte() % 4) {
             case 0: spec += std::to_string(a); mark(a, a); break;
