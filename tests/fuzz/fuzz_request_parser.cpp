@@ -6,23 +6,20 @@
 #include <cstdint>
 #include <string_view>
 
-#include "fuzz_check.hpp"
+#include "head_checks.hpp"
 #include "http/grammar.hpp"
 #include "http/request_parser.hpp"
 
 namespace {
 
 using namespace netlab::http;
+using netlab::fuzz::inside;
 
 bool all_tchar(std::string_view s) {
     if (s.empty()) return false;
     for (const char c : s)
         if (!grammar::is_tchar(c)) return false;
     return true;
-}
-
-bool inside(std::string_view part, std::string_view whole) {
-    return part.empty() || (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
 }
 
 void check_head(std::string_view buffer, const request_head& h, const request_limits& limits) {
@@ -57,16 +54,11 @@ void check(std::string_view all, const request_limits& limits) {
         FUZZ_CHECK(r.error_status >= 400 && r.error_status <= 505 && !r.error.empty());
     }
 
-    // Prefixes, as bytes arrive: never a different answer than the whole gives.
-    for (const std::size_t k : {std::size_t{1}, all.size() / 3, all.size() / 2, all.size() - 1, whole.head_size - 1}) {
-        if (k == 0 || k >= all.size()) continue;
-        request_head part;
-        const auto p = parse_request(all.substr(0, k), part, limits);
-        if (p.status == parse_status::bad) FUZZ_CHECK(r.status == parse_status::bad);
-        if (p.status == parse_status::complete)
-            FUZZ_CHECK(r.status == parse_status::complete && part.head_size == whole.head_size);
-        if (r.status == parse_status::complete && k < whole.head_size) FUZZ_CHECK(p.status == parse_status::incomplete);
-    }
+    netlab::fuzz::check_prefixes(all, [&](std::string_view bytes) {
+        request_head h;
+        const auto answer = parse_request(bytes, h, limits);
+        return netlab::fuzz::head_answer{answer.status, h.head_size};
+    });
 }
 
 }  // namespace

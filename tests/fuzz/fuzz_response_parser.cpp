@@ -5,17 +5,14 @@
 #include <cstdint>
 #include <string_view>
 
-#include "fuzz_check.hpp"
+#include "head_checks.hpp"
 #include "http/grammar.hpp"
 #include "http/response_parser.hpp"
 
 namespace {
 
 using namespace netlab::http;
-
-bool inside(std::string_view part, std::string_view whole) {
-    return part.empty() || (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
-}
+using netlab::fuzz::inside;
 
 void check_framing(std::string_view method, const response_head& h) {
     const auto f = body_framing_for(method, h);
@@ -54,15 +51,11 @@ void check(std::string_view all, const response_limits& limits) {
         FUZZ_CHECK(!r.error.empty());
     }
 
-    for (const std::size_t k : {std::size_t{1}, all.size() / 3, all.size() / 2, all.size() - 1, whole.head_size - 1}) {
-        if (k == 0 || k >= all.size()) continue;
-        response_head part;
-        const auto p = parse_response(all.substr(0, k), part, limits);
-        if (p.status == parse_status::bad) FUZZ_CHECK(r.status == parse_status::bad);
-        if (p.status == parse_status::complete)
-            FUZZ_CHECK(r.status == parse_status::complete && part.head_size == whole.head_size);
-        if (r.status == parse_status::complete && k < whole.head_size) FUZZ_CHECK(p.status == parse_status::incomplete);
-    }
+    netlab::fuzz::check_prefixes(all, [&](std::string_view bytes) {
+        response_head h;
+        const auto answer = parse_response(bytes, h, limits);
+        return netlab::fuzz::head_answer{answer.status, h.head_size};
+    });
 }
 
 }  // namespace
