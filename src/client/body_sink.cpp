@@ -119,8 +119,6 @@ body_sink body_sink::to_stdout(bool refuse_binary) {
 
 body_sink body_sink::discard() { return body_sink(std::make_unique<state>()); }
 
-bool body_sink::to_file() const { return s_->what == state::kind::file; }
-
 bool body_sink::write_head(std::string_view head) { return s_->put(head); }
 
 bool body_sink::write(std::string_view bytes) {
