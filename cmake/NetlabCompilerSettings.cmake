@@ -35,3 +35,8 @@ if(NETLAB_SANITIZE)
   endif()
   add_link_options(-fsanitize=${_sanitizers})
 endif()
+
+if(NETLAB_FUZZ)
+  # libFuzzer's coverage in every library; only the fuzz targets link its driver (main).
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -21,15 +21,25 @@ std::FILE* open_output_file(const std::string& utf8_path) {
     return _wfopen(wide.c_str(), L"wb");
 }
 
-bool write_to_handle(std::FILE* f, std::string_view bytes) {
-    const HANDLE h = reinterpret_cast<HANDLE>(_get_osfhandle(_fileno(f)));
-    if (h == INVALID_HANDLE_VALUE) return false;
+bool write_all(std::FILE* f, std::string_view bytes, std::error_code& ec) {
+    const auto handle = reinterpret_cast<HANDLE>(_get_osfhandle(_fileno(f)));
+    if (handle == INVALID_HANDLE_VALUE) {
+        ec.assign(ERROR_INVALID_HANDLE, std::system_category());
+        return false;
+    }
     while (!bytes.empty()) {
-        const DWORD want = bytes.size() > 0x7FFFFFFF ? 0x7FFFFFFF : static_cast<DWORD>(bytes.size());
+        // WriteFile takes a DWORD: large bodies go in pieces of at most 1 GiB.
+        const DWORD chunk = static_cast<DWORD>(bytes.size() < (1u << 30) ? bytes.size() : (1u << 30));
         DWORD written = 0;
-        if (!::WriteFile(h, bytes.data(), want, &written, nullptr)) return false;
+        if (!WriteFile(handle, bytes.data(), chunk, &written, nullptr)) {
+            const DWORD code = GetLastError();
+            // A pipe whose reader has gone answers "the pipe is being closed" (ERROR_NO_DATA).
+            ec.assign(static_cast<int>(code == ERROR_NO_DATA ? ERROR_BROKEN_PIPE : code), std::system_category());
+            return false;
+        }
         bytes.remove_prefix(written);
     }
+    ec.clear();
     return true;
 }
 

@@ -56,7 +56,10 @@ struct background_writer::shared {
             lock.unlock();
             std::array<bool, 2> ok{true, true};
             for (std::size_t i = 0; i < queues.size(); ++i) {
-                if (!taken[i].empty()) ok[i] = platform::write_to_handle(queues[i].file, taken[i]);
+                if (!taken[i].empty()) {
+                    std::error_code ignored;  // a failed stream is counted as dropped lines
+                    ok[i] = platform::write_all(queues[i].file, taken[i], ignored);
+                }
                 // A backlog (a reader that was slow) leaves a big buffer: not kept.
                 if (taken[i].capacity() > 4 * batch_bytes) std::string().swap(taken[i]);
                 taken[i].clear();

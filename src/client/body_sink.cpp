@@ -68,22 +68,22 @@ struct body_sink::state {
     bool put(std::string_view bytes) {
         if (what == kind::discard || bytes.empty()) return true;
         if (failed || !open()) return false;
-        errno = 0;
-        if (std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size()) return true;
-        return write_failed();
+        std::error_code ec;
+        return platform::write_all(f, bytes, ec) || write_failed(ec);
     }
     bool close() {
         if (what == kind::discard) return true;
         if (failed || !open()) return false;
+        if (!owns) return true;  // a stream we were given: every byte went past its buffer
         errno = 0;
-        const bool ok = owns ? std::fclose(f) == 0 : std::fflush(f) == 0 && std::ferror(f) == 0;
-        if (owns) f = nullptr;
+        const bool ok = std::fclose(f) == 0;
+        f = nullptr;
         owns = false;
-        return ok || write_failed();
+        return ok || write_failed(last_errno());
     }
     // "cannot write out.bin: no space left on device", "cannot write to stdout: ..."
-    bool write_failed() {
-        return fail(fmt::format("cannot write {}{}: {}", what == kind::file ? "" : "to ", name, write_reason(last_errno())));
+    bool write_failed(const std::error_code& ec) {
+        return fail(fmt::format("cannot write {}{}: {}", what == kind::file ? "" : "to ", name, write_reason(ec)));
     }
 };
 
@@ -118,8 +118,6 @@ body_sink body_sink::to_stdout(bool refuse_binary) {
 }
 
 body_sink body_sink::discard() { return body_sink(std::make_unique<state>()); }
-
-bool body_sink::to_file() const { return s_->what == state::kind::file; }
 
 bool body_sink::write_head(std::string_view head) { return s_->put(head); }
 

@@ -30,7 +30,8 @@ class body_sink {
 public:
     // A file, created (or truncated) when the first byte arrives or at finish().
     static body_sink file(std::string path);
-    // An open stream (stdout), written unbuffered: one write per received block. With
+    // An open stream (stdout), written straight to its OS handle (platform::write_all):
+    // one write per block, and no stdio lock held while a write waits. With
     // `refuse_binary` (the stream is a terminal and -o - was not given) a body that
     // looks_binary in its first binary_check_bytes is refused.
     static body_sink stream(std::FILE* f, std::string name, bool refuse_binary);
@@ -43,7 +44,6 @@ public:
     body_sink& operator=(body_sink&&) noexcept;
     ~body_sink();
 
-    bool to_file() const;
     // A response head (-i): written as it is, never checked for binary content.
     bool write_head(std::string_view head);
     // Body bytes; false (and error()) when they could not all be written or are refused.

@@ -7,7 +7,7 @@ namespace {
 
 // curl's numbers (curl/include/curl/curl.h, CURLcode), so scripts written for curl work;
 // a stop signal ends with netlab's common 130 (128 + SIGINT, as shells report it).
-constexpr std::array<get_error_info, 13> table{{
+constexpr std::array<get_error_info, 14> table{{
     {get_error::ok, 0, "ok", "success"},
     {get_error::unsupported_protocol, 1, "unsupported_protocol", "unsupported protocol (only http:// in this build)"},
     {get_error::malformed_url, 3, "malformed_url", "URL malformed"},
@@ -20,6 +20,7 @@ constexpr std::array<get_error_info, 13> table{{
     {get_error::too_many_redirects, 47, "too_many_redirects", "too many redirects"},
     {get_error::empty_reply, 52, "empty_reply", "empty reply from server"},
     {get_error::recv_error, 56, "recv_error", "failure receiving data"},
+    {get_error::filesize_exceeded, 63, "filesize_exceeded", "maximum file size exceeded (--max-filesize)"},
     {get_error::interrupted, 130, "interrupted", "interrupted by a signal (Ctrl-C)"},
 }};
 

@@ -23,6 +23,7 @@ enum class get_error {
     too_many_redirects,
     empty_reply,
     recv_error,
+    filesize_exceeded,
     interrupted,
 };
 

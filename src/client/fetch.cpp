@@ -2,6 +2,7 @@
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/signal_set.hpp>
@@ -15,6 +16,7 @@
 #include <exception>
 #include <fmt/format.h>
 
+#include "client/body_writer.hpp"
 #include "client/redirect.hpp"
 #include "http/chunked.hpp"
 #include "http/response_parser.hpp"
@@ -47,8 +49,11 @@ response_info copy_head(const http::response_head& h, std::string_view raw) {
 // while its io_context runs, so handlers may refer to it.
 class transfer {
 public:
-    transfer(asio::io_context& ctx, const get_options& options, const get_events& events, body_sink& body)
-        : ctx_(ctx), opt_(options), ev_(events), body_(body), sock_(ctx), watchdog_(ctx), signals_(ctx),
+    transfer(asio::io_context& ctx, const get_options& options, const get_events& events, body_sink body)
+        : ctx_(ctx), opt_(options), ev_(events), sock_(ctx), watchdog_(ctx), signals_(ctx), writer_wake_(ctx),
+          writer_(std::move(body), write_queue_bytes,
+                  // On the writer's thread: only a post, which ends the current wait.
+                  [this] { asio::post(ctx_, [this] { writer_wake_.cancel(); }); }),
           buf_(recv_buffer_bytes) {}
 
     asio::awaitable<void> run();
@@ -56,6 +61,8 @@ public:
     void catch_stop_signals();
     // After run (or a stop): the last socket closed, the timers stopped, the total set.
     void finish();
+    // After a failure: lets the writer write what arrived before it.
+    void keep_what_arrived() const;
     get_result result;
 
 private:
@@ -70,8 +77,10 @@ private:
     bool failed() const { return result.error != get_error::ok; }
     double now() const { return seconds(clock::now() - t0_); }
     void fail_io(const std::error_code& ec, std::string_view doing);
+    void fail_timed_out();
     void first_byte();
     void close();
+    void end_of_response();
 
     asio::awaitable<bool> connect(const http::url& u, clock::time_point hop_start);
     asio::awaitable<outcome> exchange(const http::url& u, const request_spec& spec, bool reused,
@@ -79,14 +88,16 @@ private:
     asio::awaitable<std::error_code> read_more();
     asio::awaitable<void> read_body(const http::framing_result& framing, bool deliver);
     bool emit(std::string_view data, bool deliver);
+    asio::awaitable<bool> writer_ready(bool all_written);
 
     asio::io_context& ctx_;
     const get_options& opt_;
     const get_events& ev_;
-    body_sink& body_;
     tcp::socket sock_;
     asio::steady_timer watchdog_;
     asio::signal_set signals_;
+    asio::steady_timer writer_wake_;  // never expires: cancelled to wake a wait for the writer
+    body_writer writer_;
     std::vector<char> buf_;
     std::size_t beg_ = 0, end_ = 0;  // unread bytes are buf_[beg_, end_)
     clock::time_point t0_ = clock::now();
@@ -97,7 +108,7 @@ private:
     bool reusable_ = false;
     std::uint64_t received_this_response_ = 0;
     bool first_byte_seen_ = false;
-    bool write_failed_ = false;
+    bool stopped_ = false;  // emit refused more body bytes
     std::optional<phase> under_way_;  // what a failure now would cut short
     bool finished_ = false;
 };
@@ -129,20 +140,44 @@ void transfer::finish() {
     if (!result.times.complete) result.times.total = now();
 }
 
+// curl keeps the part of a body that arrived before a failure, so the writer gets until
+// the deadline to write it. After the deadline or a stop signal it gets only a moment:
+// the destination may be what is stuck, and the user asked to stop.
+void transfer::keep_what_arrived() const {
+    const auto moment = clock::now() + writer_grace;
+    switch (result.error) {
+        case get_error::ok: return;
+        case get_error::timed_out:
+        case get_error::interrupted: writer_.wait_written(moment); return;
+        default: writer_.wait_written(overall_deadline_ ? std::optional(std::max(*overall_deadline_, moment)) : std::nullopt);
+    }
+}
+
 void transfer::close() {
     net::traced_close(sock_);
     reusable_ = false;
     beg_ = end_ = 0;
 }
 
+// A response is complete: whatever else the server has sent was not asked for yet, so it
+// can never be the answer to the next request (a pre-sent "response" is how a confused or
+// hostile server splits responses). Like curl, keep none of it and close the connection.
+void transfer::end_of_response() {
+    std::error_code ignored;
+    const std::size_t excess = (end_ - beg_) + (sock_.is_open() ? sock_.available(ignored) : 0);
+    if (excess == 0) return;
+    if (ev_.excess_data) ev_.excess_data(excess);
+    close();
+}
+
+void transfer::fail_timed_out() {
+    fail(get_error::timed_out, fmt::format("operation timed out after {} ms with {} bytes received",
+                                           std::chrono::duration_cast<std::chrono::milliseconds>(*opt_.max_time).count(),
+                                           result.size_download));
+}
+
 void transfer::fail_io(const std::error_code& ec, std::string_view doing) {
-    if (overall_expired_) {
-        fail(get_error::timed_out,
-             fmt::format("operation timed out after {} ms with {} bytes received",
-                         std::chrono::duration_cast<std::chrono::milliseconds>(*opt_.max_time).count(),
-                         result.size_download));
-        return;
-    }
+    if (overall_expired_) return fail_timed_out();
     fail(get_error::recv_error, fmt::format("{}: {}", doing, platform::describe(ec)));
 }
 
@@ -241,9 +276,8 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
     under_way_ = phase::starttransfer;
     if (ev_.request_sent) ev_.request_sent(head);
 
-    received_this_response_ = end_ - beg_;
+    received_this_response_ = 0;  // a reused connection has nothing left over (end_of_response)
     first_byte_seen_ = false;
-    if (end_ > beg_) first_byte();  // sent early, after the previous response
     int interim = 0;
     http::response_head parsed;
     while (true) {
@@ -291,17 +325,49 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
     }
 }
 
+// Hands body bytes on; false when the transfer must stop (the sink failed, the size
+// limit was reached).
 bool transfer::emit(std::string_view data, bool deliver) {
     if (!deliver || data.empty()) return true;
+    // A body that grows past the limit is cut at it, the bytes within it kept (curl 8.4+).
+    const bool over = opt_.max_filesize && data.size() > *opt_.max_filesize - result.size_download;
+    if (over) data = data.substr(0, static_cast<std::size_t>(*opt_.max_filesize - result.size_download));
+    if (const auto error = writer_.error()) {  // found by the writer since the last look
+        fail(get_error::write_error, *error);
+        stopped_ = true;
+        return false;
+    }
     result.size_download += data.size();
-    if (!body_.write(data)) {
-        fail(get_error::write_error, body_.error());
-        write_failed_ = true;
+    writer_.write(data);
+    if (over) {
+        fail(get_error::filesize_exceeded, fmt::format("exceeded the maximum allowed file size ({}) with {} bytes",
+                                                       *opt_.max_filesize, result.size_download));
+        stopped_ = true;
         return false;
     }
     if (ev_.on_progress)
         ev_.on_progress(progress{result.size_download, result.content_length, now() - *result.times.pretransfer});
     return true;
+}
+
+// Waits until the writer has room for another block (or, with all_written, has written
+// and finished everything); false when the transfer must end instead: the writer failed,
+// or the deadline passed while the destination took nothing (a pipe nobody reads).
+asio::awaitable<bool> transfer::writer_ready(bool all_written) {
+    while (true) {
+        if (const auto error = writer_.error()) {
+            fail(get_error::write_error, *error);
+            co_return false;
+        }
+        if (all_written ? writer_.done() : writer_.has_room()) co_return true;
+        if (overall_expired_) {
+            fail_timed_out();
+            co_return false;
+        }
+        writer_wake_.expires_at(asio::steady_timer::time_point::max());
+        std::error_code cancelled;
+        co_await writer_wake_.async_wait(asio::redirect_error(asio::use_awaitable, cancelled));
+    }
 }
 
 asio::awaitable<void> transfer::read_body(const http::framing_result& framing, bool deliver) {
@@ -319,6 +385,7 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
                     continue;
                 }
                 beg_ = end_ = 0;
+                if (deliver && !co_await writer_ready(false)) co_return;
                 const auto ec = co_await read_more();
                 if (ec == asio::error::eof) {
                     fail(get_error::partial_file,
@@ -338,10 +405,10 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
                 if (end_ > beg_) {
                     const auto r = decoder.feed(std::string_view(buf_.data() + beg_, end_ - beg_),
                                                 [&](std::string_view data) {
-                                                    if (!write_failed_) emit(data, deliver);
+                                                    if (!stopped_) emit(data, deliver);
                                                 });
                     beg_ += r.consumed;
-                    if (write_failed_) co_return;
+                    if (stopped_) co_return;
                     if (r.bad) {
                         fail(get_error::recv_error, fmt::format("bad chunked encoding: {}", r.error));
                         co_return;
@@ -349,6 +416,7 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
                     if (r.done) co_return;
                 }
                 if (beg_ == end_) beg_ = end_ = 0;
+                if (deliver && !co_await writer_ready(false)) co_return;
                 const auto ec = co_await read_more();
                 if (ec == asio::error::eof) {
                     fail(get_error::partial_file, "transfer closed with outstanding chunked data remaining to read");
@@ -364,6 +432,7 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
             while (true) {
                 if (end_ > beg_ && !emit(std::string_view(buf_.data() + beg_, end_ - beg_), deliver)) co_return;
                 beg_ = end_ = 0;
+                if (deliver && !co_await writer_ready(false)) co_return;
                 const auto ec = co_await read_more();
                 if (ec == asio::error::eof) co_return;
                 if (ec) {
@@ -391,6 +460,7 @@ asio::awaitable<void> transfer::run() {
             if (ec) return;
             overall_expired_ = true;
             net::traced_close(sock_);  // every pending read or write ends at once
+            writer_wake_.cancel();     // and so does a wait for the body's writer
         });
     }
 
@@ -438,6 +508,7 @@ asio::awaitable<void> transfer::run() {
         const std::string* location = head.header("Location");
         const bool redirect = opt_.follow_redirects && location != nullptr && is_followed_redirect(head.status);
         if (ev_.response) ev_.response(head, false, redirect);
+        if (opt_.include_head) writer_.write_head(head.raw);
 
         if (redirect) {
             if (opt_.max_redirects >= 0 && result.redirects >= opt_.max_redirects) {
@@ -459,6 +530,7 @@ asio::awaitable<void> transfer::run() {
             if (same && reusable_ && small) {
                 co_await read_body(framing, false);
                 if (failed()) co_return;
+                end_of_response();
             } else {
                 close();
             }
@@ -481,13 +553,18 @@ asio::awaitable<void> transfer::run() {
             fail(get_error::http_error, fmt::format("the requested URL returned error: {}", head.status));
             co_return;
         }
+        if (opt_.max_filesize && result.content_length && *result.content_length > *opt_.max_filesize) {
+            fail(get_error::filesize_exceeded,
+                 fmt::format("maximum file size exceeded: the response announces {} bytes, the limit is {}",
+                             *result.content_length, *opt_.max_filesize));
+            co_return;
+        }
         under_way_ = phase::body;
         co_await read_body(framing, true);
         if (failed()) co_return;
-        if (!body_.finish()) {
-            fail(get_error::write_error, body_.error());
-            co_return;
-        }
+        end_of_response();
+        writer_.finish();
+        if (!co_await writer_ready(true)) co_return;
         result.times.total = now();
         result.times.complete = true;
         if (ev_.on_progress)
@@ -518,9 +595,9 @@ std::vector<std::pair<std::string, std::vector<std::string>>> headers_by_name(
     return grouped;
 }
 
-get_result run_get(const get_options& options, const get_events& events, body_sink& body) {
+get_result run_get(const get_options& options, const get_events& events, body_sink body) {
     asio::io_context ctx(1);
-    transfer t(ctx, options, events, body);
+    transfer t(ctx, options, events, std::move(body));
     std::exception_ptr failure;
     t.catch_stop_signals();
     asio::co_spawn(ctx, t.run(), [&](std::exception_ptr e) {
@@ -529,6 +606,7 @@ get_result run_get(const get_options& options, const get_events& events, body_si
     });
     ctx.run();
     t.finish();  // when a stop signal ended the run early
+    t.keep_what_arrived();
     if (failure) std::rethrow_exception(failure);
     return std::move(t.result);
 }

@@ -29,12 +29,19 @@ inline constexpr std::size_t recv_buffer_bytes = 128 * 1024;
 inline constexpr std::size_t max_response_head_bytes = 64 * 1024;
 inline constexpr int max_interim_responses = 20;               // 1xx before the final one
 inline constexpr std::uint64_t max_drained_redirect_body = 1024 * 1024;  // else reconnect
+// Body bytes read but not yet written (the writer thread is behind): 8 receive buffers.
+inline constexpr std::size_t write_queue_bytes = 8 * recv_buffer_bytes;
+// How long the writer may still take after a timeout or a stop signal to write what arrived.
+inline constexpr std::chrono::milliseconds writer_grace{200};
 inline constexpr std::chrono::seconds default_connect_timeout{300};       // curl's
 
 struct get_options {
     std::string url;
     std::string method;  // empty: GET, POST with a body, HEAD with head_only
     bool head_only = false;
+    // Every head that is not interim (the final one, redirects followed) goes to the body
+    // sink before the body, as curl's -i and -I write it.
+    bool include_head = false;
     std::vector<user_header> headers;
     std::optional<std::string> body;
     bool form_content_type = true;
@@ -45,6 +52,10 @@ struct get_options {
     ip_family family = ip_family::any;
     std::chrono::milliseconds connect_timeout = default_connect_timeout;
     std::optional<std::chrono::milliseconds> max_time;
+    // The final body's size limit (curl's --max-filesize): a Content-Length above it is
+    // refused before the body, a body that grows past it is cut at the limit; either
+    // ends with filesize_exceeded.
+    std::optional<std::uint64_t> max_filesize;
     // Signals that end the transfer early with get_error::interrupted (the command
     // passes platform::stop_signals()); none are caught when empty.
     std::vector<int> stop_signals;
@@ -73,6 +84,9 @@ struct get_events {
     std::function<void(std::string_view head)> request_sent;
     // Every head received: interim (1xx), redirects that are followed, the final one.
     std::function<void(const response_info&, bool interim, bool followed)> response;
+    // Bytes a server sent beyond a complete response (curl's "excess found"): never the
+    // next response, so the connection is closed instead of reused.
+    std::function<void(std::uint64_t bytes)> excess_data;
     // After every block of the final body, and once more (done) at its end; a
     // progress_meter picks the reports worth drawing.
     std::function<void(const progress&)> on_progress;
@@ -96,9 +110,11 @@ struct get_result {
 };
 
 // Runs the whole transfer on its own io_context and returns when it is over. The final
-// response's body goes to `body`, which is finished when the transfer succeeds; a body
-// that cannot be written ends it with write_error and the sink's reason.
-get_result run_get(const get_options& options, const get_events& events, body_sink& body);
+// response's body goes to `body`, written on a thread of its own (body_writer) and
+// finished when the transfer succeeds; a body that cannot be written ends it with
+// write_error and the sink's reason. The deadline and stop signals hold even when the
+// sink takes nothing (a pipe nobody reads): run_get then returns without waiting for it.
+get_result run_get(const get_options& options, const get_events& events, body_sink body);
 
 // A URL as typed, for showing back: the userinfo ("user:password@") taken out.
 std::string without_credentials(std::string_view url);

@@ -12,6 +12,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
+#include "client/byte_size.hpp"
 #include "client/fetch.hpp"
 #include "client/post_data.hpp"
 #include "commands/registry.hpp"
@@ -42,6 +43,7 @@ struct get_args {
     bool ipv4 = false, ipv6 = false;
     double connect_timeout = 0;  // 0: curl's default
     double max_time = 0;         // 0: none
+    std::string max_filesize;    // empty or 0: none
     bool silent = false;
     bool show_error = false;
     bool timing = false;
@@ -123,6 +125,8 @@ client::get_options request_options(const get_args& a) {
     o.family = a.ipv4 ? client::ip_family::v4 : a.ipv6 ? client::ip_family::v6 : client::ip_family::any;
     if (a.connect_timeout > 0) o.connect_timeout = to_ms(a.connect_timeout);
     if (a.max_time > 0) o.max_time = to_ms(a.max_time);
+    // curl's rule: 0 is no limit.
+    if (const auto limit = client::parse_byte_size(a.max_filesize); limit && *limit > 0) o.max_filesize = limit;
     o.stop_signals = platform::stop_signals();
     return o;
 }
@@ -138,6 +142,9 @@ void add_verbose_events(cli::output& out, client::get_events& ev) {
                                   net::to_string(ep.address()), ep.port()));
     };
     ev.request_sent = [&out](std::string_view head) { out.detail(1, prefixed(head, "> ")); };
+    ev.excess_data = [&out](std::uint64_t bytes) {
+        out.detail(1, fmt::format("* excess data after the response ({} bytes): the connection is closed", bytes));
+    };
 }
 
 int run_get_command(cli::output& out, const get_args& a) {
@@ -178,14 +185,12 @@ int run_get_command(cli::output& out, const get_args& a) {
     const bool verbose = out.verbosity() >= 1;
     if (verbose) add_verbose_events(out, ev);
     // The head goes where the body goes, as with curl; with --json it is a field.
-    const bool head_to_sink = (a.include || a.head) && !out.json();
-    ev.response = [&](const client::response_info& r, bool interim, bool) {
-        if (verbose) out.detail(1, prefixed(r.raw, "< "));
-        if (head_to_sink && !interim) sink.write_head(r.raw);
-    };
+    options.include_head = (a.include || a.head) && !out.json();
+    if (verbose)
+        ev.response = [&](const client::response_info& r, bool, bool) { out.detail(1, prefixed(r.raw, "< ")); };
     // curl's rule: a progress bar on a terminal's stderr unless the body goes there too.
     client::progress_meter meter;
-    if (!a.silent && !out.json() && !out.quiet() && (sink.to_file() || !stdout_is_terminal) &&
+    if (!a.silent && !out.json() && !out.quiet() && (!file.empty() || !stdout_is_terminal) &&
         platform::is_terminal(platform::std_stream::err)) {
         ev.on_progress = [&](const client::progress& p) {
             if (!meter.due(p)) return;
@@ -194,7 +199,7 @@ int run_get_command(cli::output& out, const get_args& a) {
         };
     }
 
-    const auto r = client::run_get(options, ev, sink);
+    const auto r = client::run_get(options, ev, std::move(sink));
     if (meter.shown()) out.note("");  // keep the last progress line, end it
     const int code = client::exit_code_of(r.error);
     if (out.json()) out.result(result_json(r, code, a.include || a.head), "");
@@ -257,6 +262,15 @@ void add_get(CLI::App& app, runner& chosen) {
     sub->add_option("-m,--max-time", args->max_time, "Seconds allowed for the whole transfer (default: no limit)")
         ->option_text("SECONDS")
         ->check(cli::decimal_number(0.001, 1e6, "seconds"));
+    sub->add_option("--max-filesize", args->max_filesize,
+                    "Largest body accepted, in bytes or with K, M, G (1K = 1024); exit 63 beyond it (default: no limit)")
+        ->option_text("BYTES")
+        ->check(CLI::Validator(
+            [](std::string& v) {
+                return client::parse_byte_size(v) ? std::string()
+                                                  : "must be a number of bytes such as 1000, 200K, 3M or 1G, not '" + v + "'";
+            },
+            ""));
     sub->add_flag("-s,--silent", args->silent, "No progress bar and no error messages");
     sub->add_flag("-S,--show-error", args->show_error, "With -s, still print error messages");
     sub->add_flag("--timing", args->timing, "Show the phases (DNS, connect, first byte, body) as a bar chart; JSON fields with --json");

@@ -2,11 +2,25 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace netlab::udp {
 namespace {
 
 constexpr std::uint64_t mask(std::uint64_t n) { return n >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1; }
+
+// a - b, held at the int64 limits. A send time is whatever the datagram says, so a
+// difference with it may not fit (found by tests/fuzz/fuzz_udp_probe).
+constexpr std::int64_t saturating_difference(std::int64_t a, std::int64_t b) {
+    constexpr auto max = std::numeric_limits<std::int64_t>::max(), min = std::numeric_limits<std::int64_t>::min();
+    if (b < 0 && a > max + b) return max;
+    if (b > 0 && a < min + b) return min;
+    return a - b;
+}
+
+constexpr std::uint64_t magnitude(std::int64_t d) {
+    return d < 0 ? static_cast<std::uint64_t>(-(d + 1)) + 1 : static_cast<std::uint64_t>(d);
+}
 
 }  // namespace
 
@@ -106,13 +120,12 @@ std::uint64_t session_stats::first_higher_arrival(std::uint64_t seq, std::uint64
 }
 
 void session_stats::timing(std::uint64_t seq, std::int64_t send_ns, std::int64_t arrival_ns) {
-    const std::int64_t transit = arrival_ns - send_ns;
+    const std::int64_t transit = saturating_difference(arrival_ns, send_ns);
     if (have_prev_) {
-        const std::int64_t d = transit - prev_transit_;
-        const auto magnitude = static_cast<std::uint64_t>(d < 0 ? -d : d);
+        const std::uint64_t d = magnitude(saturating_difference(transit, prev_transit_));
         // RFC 3550 A.8: J += (|D| - J) / 16.
-        jitter_ += (static_cast<double>(magnitude) - jitter_) / 16.0;
-        if (seq == prev_seq_ + 1) ipdv_.add(magnitude);
+        jitter_ += (static_cast<double>(d) - jitter_) / 16.0;
+        if (seq == prev_seq_ + 1) ipdv_.add(d);
     } else {
         first_arrival_ = arrival_ns;
     }
@@ -125,6 +138,13 @@ void session_stats::timing(std::uint64_t seq, std::int64_t send_ns, std::int64_t
 void session_stats::add(std::uint64_t seq, std::int64_t send_ns, std::int64_t arrival_ns, std::size_t bytes) {
     if (closed_) return;
     const std::uint64_t index = received_;  // arrival index among distinct datagrams
+    if (seq == std::numeric_limits<std::uint64_t>::max()) {
+        // No sender reaches it (the count it implies, 2^64, fits no report), but any
+        // datagram can say it: counted as late rather than wrapping `expected` around to 0
+        // (found by tests/fuzz/fuzz_udp_probe).
+        ++late_;
+        return;
+    }
     if (!any_ || seq > highest_) {
         const std::uint64_t from = any_ ? highest_ : 0;
         advance(seq);

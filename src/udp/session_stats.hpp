@@ -6,7 +6,8 @@
 //   duplicate     a sequence number seen again (within the window)
 //   out of order  a sequence number lower than the highest seen before it
 //   late          more than `window` behind the highest: it can no longer be told from a
-//                 duplicate, so it stays counted as lost
+//                 duplicate, so it stays counted as lost; also the number 2^64 - 1, whose
+//                 count (2^64) no report can carry
 //   reordering extent  RFC 4737 §4.2: for an out-of-order datagram arriving i-th, i - j
 //                 where j is the earliest arrival with a higher sequence number; the
 //                 largest is kept

@@ -146,6 +146,24 @@ TEST_CASE("exit 28: the body stalls halfway (--max-time)") {
     CHECK(r.err.find("3 bytes received") != std::string::npos);
 }
 
+TEST_CASE("exit 28: --max-time holds while stdout is a pipe nobody reads") {
+    // Far more than the pipe and the socket buffers hold: the body writes block for good.
+    const std::string body(16 * 1024 * 1024, 'x');
+    scripted_server srv({{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                                                "\r\n\r\n" + body),
+                          hold()}});
+    auto argv = netlab_command();
+    for (const char* a : {"get", "-m", "1"}) argv.emplace_back(a);
+    argv.push_back(srv.url());
+    const auto start = std::chrono::steady_clock::now();
+    const auto r = run_with_stdout_unread(argv, 10s);
+    CHECK_FALSE(r.timed_out);
+    CHECK(r.exit_code == 28);
+    CHECK(std::chrono::steady_clock::now() - start < 5s);
+    CHECK(r.err.find("operation timed out after 1000 ms") != std::string::npos);
+    CHECK(one_line(r.err));
+}
+
 TEST_CASE("exit 28: the connection is never accepted (--connect-timeout)") {
     full_backlog_listener silent;
     const auto start = std::chrono::steady_clock::now();
@@ -222,6 +240,54 @@ TEST_CASE("with --json a failure is still one JSON object with the exit code and
     CHECK(j["error"] == "cannot_connect");
 }
 
+TEST_CASE("exit 63: a Content-Length over --max-filesize is refused before any body byte") {
+    const std::string body(1000, 'x');
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + body)});
+    auto r = run_netlab({"get", "--max-filesize", "999", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 63);
+    CHECK(r.out.empty());
+    CHECK(lf_lines(r.err) == "netlab: (63) maximum file size exceeded: the response announces 1000 bytes, the limit is 999\n");
+    r = run_netlab({"get", "--max-filesize", "1000", "-m", "10", srv.url()});  // the limit itself is allowed
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == body);
+    r = run_netlab({"get", "-I", "--max-filesize", "10", "-m", "10", srv.url()});  // HEAD has no body to limit
+    CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("exit 63: a body of unknown length that grows past --max-filesize is cut at the limit, without -m") {
+    // Chunked and close-delimited bodies that never end: the limit alone stops them.
+    std::string chunks = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    for (int i = 0; i < 100; ++i) chunks += "400\r\n" + std::string(1024, 'c') + "\r\n";
+    scripted_server chunked({{read_request(), send(chunks), hold()}});
+    scripted_server until_close({{read_request(), send("HTTP/1.0 200 OK\r\n\r\n" + std::string(100 * 1024, 'u')), hold()}});
+    for (const auto* srv : {&chunked, &until_close}) {
+        const auto r = run_netlab({"get", "--max-filesize", "10K", srv->url()}, 20s);
+        CHECK(r.exit_code == 63);
+        CHECK(r.out.size() == 10240);  // what is within the limit is kept, as curl does
+        CHECK(lf_lines(r.err) == "netlab: (63) exceeded the maximum allowed file size (10240) with 10240 bytes\n");
+    }
+}
+
+TEST_CASE("--max-filesize counts the final body only: a redirect's body is not the file") {
+    scripted_server srv({reply("HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n" +
+                               std::string(5000, 'r')),
+                         reply("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone")});
+    const auto r = run_netlab({"--json", "get", "-L", "--max-filesize", "4", "-o", "/dev/null", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["size_download"] == 4);
+}
+
+TEST_CASE("with --json the size limit is the error filesize_exceeded") {
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2048\r\n\r\n" + std::string(2048, 'x'))});
+    const auto r = run_netlab({"--json", "get", "--max-filesize", "1k", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 63);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["error"] == "filesize_exceeded");
+    CHECK(j["exit_code"] == 63);
+    CHECK(j["size_download"] == 0);
+}
+
 TEST_CASE("exit 2: bad option values are usage errors before any connection") {
     for (const auto& args : std::vector<std::vector<std::string>>{
              {"get", "--max-redirs", "x", "http://127.0.0.1/"},
@@ -231,6 +297,9 @@ TEST_CASE("exit 2: bad option values are usage errors before any connection") {
              {"get", "-4", "-6", "http://127.0.0.1/"},
              {"get", "-m", "-1", "http://127.0.0.1/"},
              {"get", "-I", "-d", "x", "http://127.0.0.1/"},
+             {"get", "--max-filesize", "abc", "http://127.0.0.1/"},
+             {"get", "--max-filesize", "10X", "http://127.0.0.1/"},
+             {"get", "--max-filesize", "-1", "http://127.0.0.1/"},
              {"get"},
          }) {
         const auto r = run_netlab(args);

@@ -100,3 +100,11 @@ TEST_CASE("a body split into many small writes arrives whole") {
     CHECK(r.exit_code == 0);
     CHECK(r.out == "0123456789");
 }
+
+TEST_CASE("bytes beyond a complete response are not body: -v says excess data") {
+    scripted_server srv({{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbodyEXTRA"), hold()}});
+    const auto r = run_netlab({"get", "-v", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "body");
+    CHECK(r.err.find("* excess data after the response (5 bytes): the connection is closed") != std::string::npos);
+}

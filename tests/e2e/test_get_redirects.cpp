@@ -102,6 +102,25 @@ TEST_CASE("a kept-alive connection is reused for a redirect to the same server")
     CHECK(r.err.find("re-using connection") != std::string::npos);
 }
 
+TEST_CASE("a response sent ahead of the redirected request is never taken as its answer: -L reconnects") {
+    // The 302 and a forged answer to the request that -L will send next arrive in one
+    // write; bytes beyond a complete response are excess, and the connection goes.
+    scripted_server srv({{read_request(),
+                          send("HTTP/1.1 302 Found\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n"
+                               "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nforged"),
+                          hold()},
+                         reply("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nreal")});
+    const auto r = run_netlab({"get", "-L", "-v", "-m", "10", srv.url()});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "real");
+    CHECK(srv.connections() == 2);
+    const auto reqs = srv.requests();
+    REQUIRE(reqs.size() == 2);
+    CHECK(target_of(reqs[1]) == "/next");
+    CHECK(r.err.find("* excess data after the response (44 bytes): the connection is closed") != std::string::npos);
+    CHECK(r.err.find("re-using connection") == std::string::npos);
+}
+
 TEST_CASE("a redirect to https is exit 1, to a broken Location exit 3") {
     scripted_server tls({reply(redirect(301, "https://127.0.0.1/"))});
     CHECK(run_netlab({"get", "-L", "-m", "10", tls.url()}).exit_code == 1);

@@ -131,7 +131,12 @@ bool have_program(const std::string& name) {
     return false;
 }
 
-run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout, std::string_view input) {
+namespace {
+
+// With read_stdout false, stdout is a pipe kept open and never read: once its buffer is
+// full, every write the child makes there blocks.
+run_result run_child(const std::vector<std::string>& argv, std::chrono::milliseconds timeout, std::string_view input,
+                     bool read_stdout) {
     int in_w = -1, out_r = -1, err_r = -1;
     const pid_t pid = spawn(argv, in_w, out_r, err_r);
     // Small inputs fit the pipe buffer; larger ones would need polling on in_w too.
@@ -141,7 +146,7 @@ run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds t
     ::close(in_w);
     run_result r;
     const auto deadline = clock::now() + timeout;
-    bool out_open = true, err_open = true;
+    bool out_open = read_stdout, err_open = true;
     while (out_open || err_open) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
         if (left <= 0) {
@@ -160,6 +165,16 @@ run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds t
     ::close(err_r);
     r.exit_code = r.timed_out ? -1 : decode_status(status);
     return r;
+}
+
+}  // namespace
+
+run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout, std::string_view input) {
+    return run_child(argv, timeout, input, true);
+}
+
+run_result run_with_stdout_unread(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
+    return run_child(argv, timeout, {}, false);
 }
 
 run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout, std::string_view input) {

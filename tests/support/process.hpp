@@ -42,6 +42,10 @@ pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd,
 run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s,
                std::string_view input = {});
 
+// Runs a program whose stdout is a pipe nobody reads (a stalled `| less`, a reader that
+// hangs): writes there block once the pipe is full. Only stderr is collected.
+run_result run_with_stdout_unread(const std::vector<std::string>& argv, std::chrono::milliseconds timeout = 30s);
+
 // Runs netlab with these arguments.
 run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 30s,
                       std::string_view input = {});

@@ -85,3 +85,29 @@ TEST_CASE("the default lookup knows the built-in names") {
     REQUIRE(r.ok());
     CHECK(r.ports == ports({22, 443}));
 }
+
+TEST_CASE("control bytes in a bad spec are shown escaped: the message stays one line that cannot drive the terminal") {
+    // Found by tests/fuzz/fuzz_port_spec: "http,s\r,s~+w" put a raw CR in the message.
+    const auto r = parse("http,s\r,s~+w");
+    CHECK_FALSE(r.ok());
+    CHECK(r.error == "bad port list 'http,s\\r,s~+w': 's\\r' is not a port number, range or service name; "
+                     "expected ports 1-65535 as in 22,80,8000-8100, '-' for all, or names such as http");
+    for (const char* spec : {"22,\x1b[2J", "\n80", "8o\x7f", "T:\xc2\x9b"}) {
+        const auto bad = parse(spec);
+        CHECK_FALSE(bad.ok());
+        for (const char c : bad.error) CHECK_MESSAGE((c >= 0x20 && c < 0x7f), spec);
+    }
+}
+
+TEST_CASE("a spec that names every port thousands of times gives each port once, without a list per entry") {
+    // Found by tests/fuzz/fuzz_port_spec ("-,-,-,..." was slow): each entry was expanded to
+    // its ports before sorting, so 20,000 entries of "-" meant 1.3 billion of them.
+    std::string spec = "-";
+    for (int i = 0; i < 20000; ++i) spec += i % 2 ? ",-" : ",1-65535";
+    const auto r = parse(spec);
+    REQUIRE(r.ok());
+    REQUIRE(r.ports.size() == 65535);
+    CHECK(r.ports.front() == 1);
+    CHECK(r.ports.back() == 65535);
+    CHECK(parse("80,22-23,http,1-1,23,ssh").ports == ports({1, 22, 23, 80, 8008}));
+}

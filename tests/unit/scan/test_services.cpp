@@ -66,6 +66,14 @@ TEST_CASE("patterns match with * and ?") {
     CHECK_FALSE(name_matches("http", "https"));
 }
 
+TEST_CASE("a * in a pattern is a wildcard even where the name holds a * itself") {
+    // Found by tests/fuzz/fuzz_port_spec against a plain recursive glob: the literal match
+    // was tried first, so the '*' never got the chance to stand for "*b".
+    CHECK(name_matches("*a", "*ba"));
+    CHECK(name_matches("**a?*", "x*ab"));
+    CHECK_FALSE(name_matches("*a", "*b"));
+}
+
 TEST_CASE("a port's name comes from the built-in table first") {
     CHECK(service_name(22) == "ssh");
     CHECK(service_name(443) == "https");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <limits>
 #include <new>
 #include <random>
 #include <set>
@@ -222,6 +223,37 @@ TEST_CASE("jitter follows RFC 3550 and IPDV takes pairs consecutive in sequence"
     CHECK(static_cast<double>(r.jitter_ns) == doctest::Approx(j).epsilon(1e-6));
     CHECK(static_cast<double>(r.ipdv_p50_ns) == doctest::Approx(2.0 * ms).epsilon(0.03));
     CHECK(static_cast<double>(r.ipdv_p99_ns) == doctest::Approx(2.0 * ms).epsilon(0.03));
+}
+
+TEST_CASE("send times at the ends of the clock's range are counted without overflow") {
+    // Found by tests/fuzz/fuzz_udp_probe: the send time is whatever a datagram says, and
+    // arrival - send overflowed (UBSan: signed integer overflow).
+    session_stats s;
+    const std::int64_t arrival = 1'700'000'000'000'000'000;
+    const std::int64_t max = std::numeric_limits<std::int64_t>::max(), min = std::numeric_limits<std::int64_t>::min();
+    s.add(0, min, arrival, 10);
+    s.add(1, max, arrival + 1, 10);
+    s.add(2, min + 2, arrival + 2, 10);
+    const auto r = s.report();
+    CHECK(r.received == 3);
+    // The transit times differ by as much as an int64 holds; wrapped around, they would
+    // differ by 2 ns and the jitter would stay near 0.
+    CHECK(r.jitter_ns > 100'000'000'000'000'000);
+}
+
+TEST_CASE("the largest sequence number is late: it would wrap the expected count around") {
+    // Found by tests/fuzz/fuzz_udp_probe: highest + 1 was 0, so more were received than expected.
+    session_stats s;
+    const auto max = std::numeric_limits<std::uint64_t>::max();
+    s.add(5, 0, 1, 10);
+    s.add(max, 0, 2, 10);
+    s.add(max - 1, 0, 3, 10);
+    const auto r = s.report();
+    CHECK(r.received == 2);
+    CHECK(r.late == 1);
+    CHECK(r.expected == max);
+    CHECK(r.lost == max - 2);
+    CHECK(r.longest_burst <= r.lost);
 }
 
 TEST_CASE("datagrams after the sender's fin are not counted") {

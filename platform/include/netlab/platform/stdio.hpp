@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace netlab::platform {
 
@@ -15,10 +16,11 @@ void set_binary_stdout();
 // OS. nullptr on failure, with errno set.
 std::FILE* open_output_file(const std::string& utf8_path);
 
-// Writes all of `bytes` to the OS handle behind `f` (write(2) / WriteFile), past stdio's
-// buffer and its lock, so a thread blocked here on a reader that stalls holds no lock that
-// others (or exit) need. `f` must have nothing buffered. False when the handle fails (a
-// closed pipe, a full disk).
-bool write_to_handle(std::FILE* f, std::string_view bytes);
+// Writes all of `bytes` to the stream's OS handle (write(2), WriteFile), past the C
+// library's buffer and its stream lock: a write blocked on a pipe nobody reads then holds
+// no lock that exit() or a printf on another thread would wait for. The stream must be
+// unbuffered, so nothing sits in its buffer. false, with `ec`, when a write fails; a
+// reader that has gone is error_kind::broken_pipe on every OS.
+bool write_all(std::FILE* f, std::string_view bytes, std::error_code& ec);
 
 }  // namespace netlab::platform

@@ -1,0 +1,147 @@
+#include "client/body_writer.hpp"
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+namespace netlab::client {
+
+struct body_writer::shared {
+    struct block {
+        bool head;
+        std::string bytes;
+    };
+
+    explicit shared(body_sink s, std::size_t cap, std::function<void()> w)
+        : sink(std::move(s)), capacity(cap), wake(std::move(w)) {}
+
+    body_sink sink;  // touched by the writer thread only
+    const std::size_t capacity;
+    mutable std::mutex mutex;
+    std::condition_variable work;
+    mutable std::condition_variable progress;  // a block was written, the sink failed or finished
+    // Guarded by mutex:
+    std::function<void()> wake;
+    std::deque<block> blocks;
+    std::size_t pending = 0;  // bytes queued or being written
+    bool writing = false;     // the thread is inside the sink
+    bool finish_asked = false;
+    bool finished = false;
+    bool abandoned = false;   // the owner has gone
+    std::optional<std::string> error;
+
+    void notify() {
+        progress.notify_all();
+        if (wake) wake();
+    }
+
+    void run() {
+        std::unique_lock lock(mutex);
+        while (true) {
+            work.wait(lock, [&] { return abandoned || !blocks.empty() || finish_asked; });
+            if (abandoned) return;
+            writing = true;
+            if (!blocks.empty()) {
+                block b = std::move(blocks.front());
+                blocks.pop_front();
+                lock.unlock();
+                const bool ok = b.head ? sink.write_head(b.bytes) : sink.write(b.bytes);
+                lock.lock();
+                writing = false;
+                pending -= b.bytes.size();
+                if (!ok) fail();
+                notify();
+                if (!ok) return;
+                continue;
+            }
+            lock.unlock();
+            const bool ok = sink.finish();
+            lock.lock();
+            writing = false;
+            if (!ok) fail();
+            finished = true;
+            notify();
+            return;
+        }
+    }
+
+    void fail() {
+        error = sink.error();
+        blocks.clear();
+        pending = 0;
+    }
+};
+
+body_writer::body_writer(body_sink sink, std::size_t capacity, std::function<void()> wake)
+    : s_(std::make_shared<shared>(std::move(sink), capacity, std::move(wake))) {
+    thread_ = std::thread([s = s_] { s->run(); });
+}
+
+body_writer::~body_writer() {
+    bool busy = false;
+    {
+        std::lock_guard lock(s_->mutex);
+        s_->abandoned = true;
+        s_->wake = nullptr;
+        busy = s_->writing;
+    }
+    s_->work.notify_one();
+    // A write may never return (nobody reads the pipe): the thread keeps its own reference
+    // to the shared state and the sink, so it can be left behind.
+    if (busy) thread_.detach();
+    else thread_.join();
+}
+
+void body_writer::queue(std::string_view bytes, bool head) {
+    if (bytes.empty()) return;
+    {
+        std::lock_guard lock(s_->mutex);
+        if (s_->error || s_->finish_asked) return;
+        // Small chunked pieces are joined, so the writer makes one call for many of them.
+        if (!s_->blocks.empty() && s_->blocks.back().head == head && s_->blocks.back().bytes.size() < s_->capacity)
+            s_->blocks.back().bytes.append(bytes);
+        else
+            s_->blocks.push_back({head, std::string(bytes)});
+        s_->pending += bytes.size();
+    }
+    s_->work.notify_one();
+}
+
+void body_writer::write_head(std::string_view head) { queue(head, true); }
+
+void body_writer::write(std::string_view body) { queue(body, false); }
+
+void body_writer::finish() {
+    {
+        std::lock_guard lock(s_->mutex);
+        s_->finish_asked = true;
+    }
+    s_->work.notify_one();
+}
+
+bool body_writer::has_room() const {
+    std::lock_guard lock(s_->mutex);
+    return s_->pending < s_->capacity;
+}
+
+bool body_writer::done() const {
+    std::lock_guard lock(s_->mutex);
+    return s_->finished || s_->error.has_value();
+}
+
+std::optional<std::string> body_writer::error() const {
+    std::lock_guard lock(s_->mutex);
+    return s_->error;
+}
+
+bool body_writer::wait_written(std::optional<std::chrono::steady_clock::time_point> deadline) const {
+    std::unique_lock lock(s_->mutex);
+    const auto written = [&] { return s_->pending == 0; };
+    if (!deadline) {
+        s_->progress.wait(lock, written);
+        return true;
+    }
+    return s_->progress.wait_until(lock, *deadline, written);
+}
+
+}  // namespace netlab::client
