@@ -152,7 +152,7 @@ TEST_CASE("two TCP clients on the same source port from two addresses get two so
     CHECK(accepted[0].socket != accepted[1].socket);
 }
 
-TEST_CASE("port 0 gives both servers one number; TCP and UDP hold it at once") {
+TEST_CASE("port 0 gives both servers one number, and TCP and UDP hold it at once") {
     const auto r = run_demo();
     REQUIRE_FALSE(r.result.error);
     CHECK(r.result.port != 0);
