@@ -37,14 +37,15 @@ asio::awaitable<resolved_host> resolve_host(std::string host, ip_family family,
     std::vector<asio::ip::address> found;
     std::error_code ec;
     const auto literal = asio::ip::make_address(host, ec);
-    std::string_view how = "system resolver";
+    // An IP address is no lookup: nothing to trace.
+    std::string_view how;
     if (!ec) {
         found.push_back(literal);
-        how = "an IP address, nothing to look up";
     } else if (host == "localhost" || host == "localhost.") {
         found = {asio::ip::address_v6::loopback(), asio::ip::address_v4::loopback()};
         how = localhost_answer;
     } else {
+        how = "system resolver";
         // The addresses are the same for every protocol; TCP's resolver asks for them.
         using asio::ip::tcp;
         const auto ex = co_await asio::this_coro::executor;
@@ -85,7 +86,7 @@ asio::awaitable<resolved_host> resolve_host(std::string host, ip_family family,
         if (wanted(a, family) && std::find(out.addresses.begin(), out.addresses.end(), a) == out.addresses.end())
             out.addresses.push_back(a);
     if (out.addresses.empty()) out.error = asio::error::host_not_found;
-    trace_resolve(host, out.addresses, out.error, how);
+    if (!how.empty()) trace_resolve(host, out.addresses, out.error, how);
     co_return out;
 }
 
