@@ -5,17 +5,6 @@
 namespace netlab::platform::detail {
 namespace {
 
-trace_record record_for(trace_step step, const asio::ip::udp::socket& s, const std::error_code& ec) {
-    trace_record r;
-    r.step = step;
-    r.handle = static_cast<std::uint64_t>(const_cast<asio::ip::udp::socket&>(s).native_handle());
-    r.error = ec;
-    std::error_code ignored;
-    if (const auto local = s.local_endpoint(ignored); !ignored) r.local = endpoint_text(local);
-    if (const auto remote = s.remote_endpoint(ignored); !ignored) r.remote = endpoint_text(remote);
-    return r;
-}
-
 std::string count_text(std::uint64_t n) { return std::to_string(n) + (n == 1 ? " datagram" : " datagrams"); }
 
 }  // namespace
@@ -41,17 +30,10 @@ asio::ip::udp::endpoint destination_of(const std::optional<asio::ip::address>& r
     return {v6_socket ? asio::ip::address(as_v6(*reported)) : *reported, local_port};
 }
 
-std::string endpoint_text(const asio::ip::udp::endpoint& ep) {
-    auto a = ep.address();
-    if (a.is_v6() && a.to_v6().is_v4_mapped()) a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
-    const std::string host = a.is_v6() ? "[" + a.to_string() + "]" : a.to_string();
-    return host + ":" + std::to_string(ep.port());
-}
-
 void trace_receive(trace_step step, const asio::ip::udp::socket& s, std::span<const datagram> records,
                    std::size_t messages, const std::error_code& ec) {
     if (!tracing_enabled()) return;
-    trace_record r = record_for(step, s, ec);
+    trace_record r = socket_record(step, s, ec);
     if (!records.empty()) {
         std::int64_t bytes = 0;
         bool one_source = true;
@@ -70,7 +52,7 @@ void trace_receive(trace_step step, const asio::ip::udp::socket& s, std::span<co
 void trace_send(trace_step step, const asio::ip::udp::socket& s, const asio::ip::udp::endpoint* to,
                 std::uint64_t datagrams, std::int64_t bytes, std::size_t segment, const std::error_code& ec) {
     if (!tracing_enabled()) return;
-    trace_record r = record_for(step, s, ec);
+    trace_record r = socket_record(step, s, ec);
     if (to != nullptr && r.remote.empty()) r.remote = endpoint_text(*to);
     if (!ec) {
         r.bytes = bytes;

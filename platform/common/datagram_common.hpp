@@ -11,6 +11,7 @@
 #include <string>
 #include <system_error>
 
+#include "common/socket_record.hpp"
 #include "netlab/platform/datagram.hpp"
 #include "netlab/platform/trace.hpp"
 
@@ -26,9 +27,6 @@ asio::ip::address_v6 as_v6(const asio::ip::address& a);
 // address): in the socket's own family, so a dual-stack socket shows IPv4 as mapped.
 asio::ip::udp::endpoint destination_of(const std::optional<asio::ip::address>& reported, bool v6_socket,
                                        unsigned short local_port);
-
-// "127.0.0.1:5000", "[::1]:5000"; IPv4-mapped shown as IPv4.
-std::string endpoint_text(const asio::ip::udp::endpoint& ep);
 
 // A receive call that returned `records` from `messages` OS messages (fewer with GRO).
 void trace_receive(trace_step step, const asio::ip::udp::socket& s, std::span<const datagram> records,

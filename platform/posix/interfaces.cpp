@@ -3,6 +3,9 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
 
 #include "netlab/platform/interfaces.hpp"
 
@@ -36,6 +39,33 @@ std::vector<interface_address> interface_addresses() {
     }
     ::freeifaddrs(list);
     return out;
+}
+
+bool local_address_usable(const std::string& numeric) {
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    if (::inet_pton(AF_INET, numeric.c_str(), &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        len = sizeof *sin;
+    } else if (::inet_pton(AF_INET6, numeric.c_str(), &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        len = sizeof *sin6;
+    } else {
+        return false;
+    }
+    const int fd = ::socket(ss.ss_family, SOCK_DGRAM, 0);
+    if (fd < 0) return false;
+    const bool ok = ::bind(fd, reinterpret_cast<const sockaddr*>(&ss), len) == 0;
+    ::close(fd);
+    return ok;
+}
+
+// Only macOS and the BSDs ever need it: Linux answers on all of 127.0.0.0/8.
+std::string_view loopback_alias_advice() {
+    return "macOS and the BSDs answer only on 127.0.0.1 unless aliases are added, e.g. "
+           "`sudo ifconfig lo0 alias 127.0.0.2 up` (and .3, .4, ...)";
 }
 
 }  // namespace netlab::platform

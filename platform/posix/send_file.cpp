@@ -10,6 +10,7 @@
 #include <asio/use_awaitable.hpp>
 #include <cerrno>
 
+#include "common/socket_record.hpp"
 #include "netlab/platform/send_file.hpp"
 #include "netlab/platform/trace.hpp"
 
@@ -95,7 +96,12 @@ asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const
         if (ec) break;
     }
     result.error = ec;
-    emit_trace(trace_step::sendfile, static_cast<std::uint64_t>(sock), static_cast<std::int64_t>(result.bytes), ec, "zero-copy");
+    if (tracing_enabled()) {
+        auto r = detail::socket_record(trace_step::sendfile, socket, ec);
+        r.bytes = static_cast<std::int64_t>(result.bytes);
+        r.detail = "zero-copy";
+        emit_trace(r);
+    }
     co_return result;
 }
 

@@ -27,6 +27,8 @@ std::error_code set_server_address_reuse(native_socket s) {
     return set_int_option(s, SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR", 1);
 }
 
+std::string_view server_address_reuse_option() { return "SO_REUSEADDR=1"; }
+
 std::error_code set_ipv6_only(native_socket s, bool only) {
     return set_int_option(s, IPPROTO_IPV6, IPV6_V6ONLY, "IPV6_V6ONLY", only ? 1 : 0);
 }

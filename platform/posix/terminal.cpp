@@ -14,6 +14,8 @@ int fd_of(std_stream s) { return s == std_stream::out ? STDOUT_FILENO : STDERR_F
 
 bool is_terminal(std_stream s) { return ::isatty(fd_of(s)) == 1; }
 
+bool input_is_terminal() { return ::isatty(STDIN_FILENO) == 1; }
+
 std::optional<int> terminal_width(std_stream s) {
     if (!is_terminal(s)) return std::nullopt;
     winsize ws{};

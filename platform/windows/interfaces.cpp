@@ -52,4 +52,34 @@ std::vector<interface_address> interface_addresses() {
     return out;
 }
 
+bool local_address_usable(const std::string& numeric) {
+    // Winsock must be started in this process; counted, so this pairs with any other user.
+    WSADATA data;
+    if (::WSAStartup(MAKEWORD(2, 2), &data) != 0) return false;
+    sockaddr_storage ss{};
+    int len = 0;
+    auto* sin = reinterpret_cast<sockaddr_in*>(&ss);
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    bool ok = false;
+    if (::inet_pton(AF_INET, numeric.c_str(), &sin->sin_addr) == 1) {
+        sin->sin_family = AF_INET;
+        len = sizeof *sin;
+    } else if (::inet_pton(AF_INET6, numeric.c_str(), &sin6->sin6_addr) == 1) {
+        sin6->sin6_family = AF_INET6;
+        len = sizeof *sin6;
+    }
+    if (len != 0) {
+        const SOCKET s = ::socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDP);
+        if (s != INVALID_SOCKET) {
+            ok = ::bind(s, reinterpret_cast<const sockaddr*>(&ss), len) == 0;
+            ::closesocket(s);
+        }
+    }
+    ::WSACleanup();
+    return ok;
+}
+
+// Windows answers on all of 127.0.0.0/8; a failure there is no missing alias.
+std::string_view loopback_alias_advice() { return "this host does not answer on 127.0.0.2 and up"; }
+
 }  // namespace netlab::platform

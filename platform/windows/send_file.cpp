@@ -7,6 +7,7 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/windows/overlapped_ptr.hpp>
 
+#include "common/socket_record.hpp"
 #include "netlab/platform/send_file.hpp"
 #include "netlab/platform/trace.hpp"
 
@@ -53,7 +54,12 @@ asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const
     // Past the end of a file that shrank, TransmitFile sends what there is and succeeds.
     result.file_ended = !ec && n < chunk;
     result.error = ec;
-    emit_trace(trace_step::sendfile, static_cast<std::uint64_t>(socket.native_handle()), static_cast<std::int64_t>(result.bytes), ec, "TransmitFile");
+    if (tracing_enabled()) {
+        auto r = detail::socket_record(trace_step::sendfile, socket, ec);
+        r.bytes = static_cast<std::int64_t>(result.bytes);
+        r.detail = "TransmitFile";
+        emit_trace(r);
+    }
     co_return result;
 }
 

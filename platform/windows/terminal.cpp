@@ -21,6 +21,11 @@ bool is_terminal(std_stream s) {
     return ::_isatty(::_fileno(s == std_stream::out ? stdout : stderr)) != 0 && ::GetConsoleMode(handle_of(s), &mode) != 0;
 }
 
+bool input_is_terminal() {
+    DWORD mode = 0;
+    return ::_isatty(::_fileno(stdin)) != 0 && ::GetConsoleMode(::GetStdHandle(STD_INPUT_HANDLE), &mode) != 0;
+}
+
 std::optional<int> terminal_width(std_stream s) {
     if (!is_terminal(s)) return std::nullopt;
     CONSOLE_SCREEN_BUFFER_INFO info{};

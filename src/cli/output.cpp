@@ -117,9 +117,12 @@ std::string output::paint(std::string_view text, style s, bool for_stderr) const
 
 void install_trace_printer(output& out) {
     platform::set_trace_sink([&out](const platform::trace_record& r) {
+        // A name lookup is the one step without a socket.
+        const bool has_handle = r.step != platform::trace_step::resolve;
         if (out.json()) {
             json_object o;
-            o.add("event", "trace").add("step", platform::step_name(r.step)).add("handle", r.handle);
+            o.add("event", "trace").add("step", platform::step_name(r.step));
+            if (has_handle) o.add("handle", r.handle);
             if (!r.local.empty()) o.add("local", r.local);
             if (!r.remote.empty()) o.add("remote", r.remote);
             if (r.bytes >= 0) o.add("bytes", r.bytes);
@@ -129,8 +132,8 @@ void install_trace_printer(output& out) {
             return;
         }
         // "trace recv       handle=7 local=127.0.0.1:8080 remote=127.0.0.1:5555 0 bytes: peer closed (end of stream)"
-        std::string line = fmt::format("{} {:<10} handle={}", out.paint("trace", style::magenta, true),
-                                       platform::step_name(r.step), r.handle);
+        std::string line = fmt::format("{} {:<10}", out.paint("trace", style::magenta, true), platform::step_name(r.step));
+        if (has_handle) line += fmt::format(" handle={}", r.handle);
         if (!r.local.empty()) line += fmt::format(" local={}", r.local);
         if (!r.remote.empty()) line += fmt::format(" remote={}", r.remote);
         if (r.bytes >= 0) line += fmt::format(" {} byte{}", r.bytes, r.bytes == 1 ? "" : "s");

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace netlab::cli {
 
 std::size_t utf8_sequence(std::string_view s, std::size_t i) {
@@ -97,6 +99,32 @@ std::string hex_string(std::span<const std::byte> bytes) {
         out[2 * i] = digits[c >> 4];
         out[2 * i + 1] = digits[c & 0x0F];
     }
+    return out;
+}
+
+std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
+    std::string out, line;
+    const auto flush = [&] {
+        out += std::string(indent) + line + "\n";
+        line.clear();
+    };
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t start = text.find_first_not_of(' ', i);
+        if (start == std::string_view::npos) break;
+        if (text[start] == '\n') {  // a line break of the text's own ends the line
+            flush();
+            i = start + 1;
+            continue;
+        }
+        const std::size_t end = std::min(text.find_first_of(" \n", start), text.size());
+        const auto word = text.substr(start, end - start);
+        if (!line.empty() && indent.size() + line.size() + 1 + word.size() > width) flush();
+        line += (line.empty() ? "" : " ") + std::string(word);
+        i = end;
+    }
+    if (!line.empty()) flush();
+    if (!out.empty()) out.pop_back();
     return out;
 }
 

@@ -26,4 +26,9 @@ std::string hex_dump(std::span<const std::byte> bytes);
 // "48656c6c6f0a".
 std::string hex_string(std::span<const std::byte> bytes);
 
+// Words wrapped to lines of at most `width` columns (a longer word stands alone), each
+// line starting with `indent`; the text's own line breaks are kept. For prose such as
+// demux-demo's narration.
+std::string wrap(std::string_view text, std::size_t width, std::string_view indent = {});
+
 }  // namespace netlab::cli

@@ -101,7 +101,8 @@ asio::awaitable<connect_outcome> connect_any(tcp::socket& out, const std::vector
             if (events.failed) events.failed(ep, ec);
             return;
         }
-        net::trace_socket(trace_step::socket, *r->sockets.back(), -1, {}, ep.address().is_v6() ? "AF_INET6" : "AF_INET");
+        net::trace_socket(trace_step::socket, *r->sockets.back(), -1, {},
+                          net::socket_kind(ep.protocol()) + net::attempt_text(index, endpoints.size()));
         ++r->in_flight;
         asio::co_spawn(ex, attempt(r, index, ep, &events), asio::detached);
     };

@@ -23,12 +23,12 @@ void trace_step_of(platform::trace_step step, const asio::ip::udp::socket& s, co
 
 // socket -> (address reuse) -> (dual-stack) -> bind, each step traced.
 template <class Socket, class Endpoint>
-std::error_code open_and_bind(Socket& s, const Endpoint& at, bool reuse_address, std::string_view type) {
+std::error_code open_and_bind(Socket& s, const Endpoint& at, bool reuse_address) {
     using platform::trace_step;
     std::error_code ec;
     s.open(at.protocol(), ec);
     if (ec) return ec;
-    trace_step_of(trace_step::socket, s, {}, fmt::format("{}, {}", at.address().is_v6() ? "AF_INET6" : "AF_INET", type));
+    trace_step_of(trace_step::socket, s, {}, socket_kind(at.protocol()));
     const auto handle = static_cast<platform::native_socket>(s.native_handle());
     if (reuse_address && (ec = platform::set_server_address_reuse(handle))) return ec;
     if (at.address().is_v6() && at.address().is_unspecified()) {
@@ -60,7 +60,7 @@ std::error_code open_on_listen_address(const std::string& bind,
 }
 
 std::error_code open_listener(asio::ip::tcp::acceptor& acceptor, const asio::ip::tcp::endpoint& at, int backlog) {
-    if (auto ec = open_and_bind(acceptor, at, true, "SOCK_STREAM")) return ec;
+    if (auto ec = open_and_bind(acceptor, at, true)) return ec;
     std::error_code ec;
     acceptor.listen(backlog, ec);
     trace_acceptor(platform::trace_step::listen, acceptor, ec, fmt::format("backlog {}", backlog));
@@ -68,7 +68,7 @@ std::error_code open_listener(asio::ip::tcp::acceptor& acceptor, const asio::ip:
 }
 
 std::error_code open_bound(asio::ip::udp::socket& socket, const asio::ip::udp::endpoint& at) {
-    return open_and_bind(socket, at, false, "SOCK_DGRAM");
+    return open_and_bind(socket, at, false);
 }
 
 }  // namespace netlab::net

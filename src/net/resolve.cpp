@@ -8,6 +8,8 @@
 #include <asio/use_awaitable.hpp>
 #include <memory>
 
+#include "net/socket_trace.hpp"
+
 namespace netlab::net {
 namespace {
 
@@ -18,6 +20,8 @@ bool wanted(const asio::ip::address& a, ip_family family) {
 }
 
 }  // namespace
+
+const char* const localhost_answer = "loopback by RFC 6761 §6.3, no resolver asked";
 
 std::string family_conflict(const std::string& host, ip_family family) {
     std::error_code ec;
@@ -33,11 +37,15 @@ asio::awaitable<resolved_host> resolve_host(std::string host, ip_family family,
     std::vector<asio::ip::address> found;
     std::error_code ec;
     const auto literal = asio::ip::make_address(host, ec);
+    // An IP address is no lookup: nothing to trace.
+    std::string_view how;
     if (!ec) {
         found.push_back(literal);
     } else if (host == "localhost" || host == "localhost.") {
         found = {asio::ip::address_v6::loopback(), asio::ip::address_v4::loopback()};
+        how = localhost_answer;
     } else {
+        how = "system resolver";
         // The addresses are the same for every protocol; TCP's resolver asks for them.
         using asio::ip::tcp;
         const auto ex = co_await asio::this_coro::executor;
@@ -64,10 +72,12 @@ asio::awaitable<resolved_host> resolve_host(std::string host, ip_family family,
         if (*expired) {
             out.timed_out = true;
             out.error = std::make_error_code(std::errc::timed_out);
+            trace_resolve(host, {}, out.error, how);
             co_return out;
         }
         if (ec) {
             out.error = ec;
+            trace_resolve(host, {}, out.error, how);
             co_return out;
         }
         for (const auto& r : results) found.push_back(r.endpoint().address());
@@ -76,6 +86,7 @@ asio::awaitable<resolved_host> resolve_host(std::string host, ip_family family,
         if (wanted(a, family) && std::find(out.addresses.begin(), out.addresses.end(), a) == out.addresses.end())
             out.addresses.push_back(a);
     if (out.addresses.empty()) out.error = asio::error::host_not_found;
+    if (!how.empty()) trace_resolve(host, out.addresses, out.error, how);
     co_return out;
 }
 

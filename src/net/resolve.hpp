@@ -25,6 +25,10 @@ struct resolved_host {
 // the resolver's to decide).
 std::string family_conflict(const std::string& host, ip_family family);
 
+// How a --trace resolve line says "localhost" was answered.
+extern const char* const localhost_answer;
+
+// Traced as one resolve step: the name, what it gave, and who answered.
 asio::awaitable<resolved_host> resolve_host(std::string host, ip_family family,
                                             std::chrono::steady_clock::time_point deadline);
 

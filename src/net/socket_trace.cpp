@@ -1,5 +1,7 @@
 #include "net/socket_trace.hpp"
 
+#include <fmt/format.h>
+
 #include "net/endpoint.hpp"
 
 namespace netlab::net {
@@ -39,11 +41,35 @@ void trace_socket(platform::trace_step step, const asio::basic_socket<Protocol, 
 }
 
 template <class Protocol, class Executor>
-void trace_connect(const asio::basic_socket<Protocol, Executor>& s, const asio::ip::basic_endpoint<Protocol>& to,
-                   const std::error_code& ec) {
+void trace_to(platform::trace_step step, const asio::basic_socket<Protocol, Executor>& s,
+              const asio::ip::basic_endpoint<Protocol>& to, std::int64_t bytes, const std::error_code& ec,
+              std::string detail) {
     if (!platform::tracing_enabled() || !s.is_open()) return;
-    auto r = socket_record(platform::trace_step::connect, s, -1, ec, {});
+    auto r = socket_record(step, s, bytes, ec, std::move(detail));
     r.remote = to_string(to);
+    platform::emit_trace(r);
+}
+
+namespace {
+std::string family_name(int family) { return family == asio::ip::tcp::v6().family() ? "AF_INET6" : "AF_INET"; }
+}  // namespace
+
+std::string socket_kind(const asio::ip::tcp& protocol) { return family_name(protocol.family()) + ", SOCK_STREAM"; }
+std::string socket_kind(const asio::ip::udp& protocol) { return family_name(protocol.family()) + ", SOCK_DGRAM"; }
+
+std::string attempt_text(int index, std::size_t attempts) {
+    return attempts < 2 ? std::string{} : fmt::format(", Happy Eyeballs attempt {} of {}", index + 1, attempts);
+}
+
+void trace_resolve(const std::string& host, const std::vector<asio::ip::address>& found, const std::error_code& ec,
+                   std::string_view how) {
+    if (!platform::tracing_enabled()) return;
+    platform::trace_record r;
+    r.step = platform::trace_step::resolve;
+    r.error = ec;
+    std::string list;
+    for (const auto& a : found) list += (list.empty() ? "" : ", ") + to_string(a);
+    r.detail = fmt::format("{} -> {} ({})", host, list.empty() ? "nothing" : list, how);
     platform::emit_trace(r);
 }
 
@@ -85,8 +111,10 @@ using tcp_socket = asio::basic_socket<asio::ip::tcp>;
 using udp_socket = asio::basic_socket<asio::ip::udp>;
 template void trace_socket(platform::trace_step, const tcp_socket&, std::int64_t, const std::error_code&, std::string);
 template void trace_socket(platform::trace_step, const udp_socket&, std::int64_t, const std::error_code&, std::string);
-template void trace_connect(const tcp_socket&, const asio::ip::tcp::endpoint&, const std::error_code&);
-template void trace_connect(const udp_socket&, const asio::ip::udp::endpoint&, const std::error_code&);
+template void trace_to(platform::trace_step, const tcp_socket&, const asio::ip::tcp::endpoint&, std::int64_t,
+                       const std::error_code&, std::string);
+template void trace_to(platform::trace_step, const udp_socket&, const asio::ip::udp::endpoint&, std::int64_t,
+                       const std::error_code&, std::string);
 template void traced_close(tcp_socket&);
 template void traced_close(udp_socket&);
 

@@ -7,7 +7,9 @@
 #include <asio/ip/udp.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "netlab/platform/trace.hpp"
 
@@ -20,11 +22,32 @@ template <class Protocol, class Executor>
 void trace_socket(platform::trace_step step, const asio::basic_socket<Protocol, Executor>& s, std::int64_t bytes = -1,
                   const std::error_code& ec = {}, std::string detail = {});
 
-// A connect names the address it tried even when it failed (an unconnected socket has no
-// remote address of its own to report).
+// A call that names its peer: a connect names the address it tried even when it failed,
+// a sendto the address it sent to (an unconnected socket has no remote address of its
+// own to report).
+template <class Protocol, class Executor>
+void trace_to(platform::trace_step step, const asio::basic_socket<Protocol, Executor>& s,
+              const asio::ip::basic_endpoint<Protocol>& to, std::int64_t bytes = -1, const std::error_code& ec = {},
+              std::string detail = {});
+
 template <class Protocol, class Executor>
 void trace_connect(const asio::basic_socket<Protocol, Executor>& s, const asio::ip::basic_endpoint<Protocol>& to,
-                   const std::error_code& ec);
+                   const std::error_code& ec) {
+    trace_to(platform::trace_step::connect, s, to, -1, ec);
+}
+
+// What a socket() line says was opened: "AF_INET, SOCK_STREAM", "AF_INET6, SOCK_DGRAM".
+std::string socket_kind(const asio::ip::tcp& protocol);
+std::string socket_kind(const asio::ip::udp& protocol);
+
+// ", Happy Eyeballs attempt 2 of 3" for a socket opened for one of several addresses
+// raced (RFC 8305); "" when there is only one.
+std::string attempt_text(int index, std::size_t attempts);
+
+// A name lookup (no socket yet, so no handle): the name and every address found, or
+// the failure in words. `how` says who answered ("system resolver", "IP literal").
+void trace_resolve(const std::string& host, const std::vector<asio::ip::address>& found, const std::error_code& ec,
+                   std::string_view how);
 
 // TCP_NODELAY on (small responses and requests go out at once), traced as a setsockopt.
 void set_no_delay(asio::ip::tcp::socket& s);

@@ -283,7 +283,7 @@ private:
             sock.open(ep.protocol(), a.error);
             if (a.error) co_return a;
             s.family_v6 = ep.address().is_v6();
-            net::trace_socket(trace_step::socket, sock, -1, {}, s.family_v6 ? "AF_INET6, SOCK_STREAM" : "AF_INET, SOCK_STREAM");
+            net::trace_socket(trace_step::socket, sock, -1, {}, net::socket_kind(ep.protocol()));
             std::error_code linger;
             sock.set_option(asio::socket_base::linger(true, 0), linger);
             net::trace_socket(trace_step::setsockopt, sock, -1, linger, "SO_LINGER 0: close aborts with a RST, no TIME_WAIT");

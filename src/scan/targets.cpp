@@ -6,6 +6,10 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "net/resolve.hpp"
+#include "net/socket_trace.hpp"
+#include "netlab/platform/trace.hpp"
+
 namespace netlab::scan {
 namespace {
 
@@ -114,7 +118,9 @@ targets_result parse_targets(const std::vector<std::string>& texts, ip_family fa
     return r;
 }
 
-resolved_name resolve_name(const std::string& host, ip_family family) {
+namespace {
+
+resolved_name lookup(const std::string& host, ip_family family) {
     resolved_name out;
     if (host == "localhost" || host == "localhost.") {
         // RFC 6761 §6.3: loopback without asking a resolver (as `get` does), both families.
@@ -147,6 +153,21 @@ resolved_name resolve_name(const std::string& host, ip_family family) {
             else out.others.push_back(a);
         }
     if (out.address.empty()) out.error = asio::error::host_not_found;
+    return out;
+}
+
+}  // namespace
+
+resolved_name resolve_name(const std::string& host, ip_family family) {
+    auto out = lookup(host, family);
+    if (platform::tracing_enabled()) {
+        std::vector<asio::ip::address> found;
+        std::error_code ignored;
+        if (!out.address.empty()) found.push_back(asio::ip::make_address(out.address, ignored));
+        for (const auto& a : out.others) found.push_back(asio::ip::make_address(a, ignored));
+        const bool local = host == "localhost" || host == "localhost.";
+        net::trace_resolve(host, found, out.error, local ? net::localhost_answer : "system resolver");
+    }
     return out;
 }
 

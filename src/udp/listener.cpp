@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "net/listener.hpp"
+#include "net/socket_trace.hpp"
 #include "net/stop_signals.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/socket_options.hpp"
@@ -151,6 +152,7 @@ std::error_code listener::start() {
     platform::disable_udp_connection_reset(handle);
     std::error_code ignored;
     d.socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_bytes), ignored);
+    net::trace_socket(platform::trace_step::setsockopt, d.socket, -1, ignored, fmt::format("SO_RCVBUF={}", receive_buffer_bytes));
     d.signals = std::make_unique<net::stop_signals>(d.io.get_executor(), [&d](int) { d.stop(stop_reason::signal); });
     return {};
 }
@@ -166,6 +168,7 @@ listen_summary listener::run() {
     d.io.run();
     for (const auto& [id, s] : d.sessions)
         if (!s->stats.closed()) d.report(*s, report_reason::stopped);
+    net::traced_close(d.socket);
     d.summary.uptime_s = std::chrono::duration<double>(clock::now() - d.started).count();
     return d.summary;
 }

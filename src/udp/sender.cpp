@@ -197,6 +197,7 @@ asio::awaitable<bool> state::open() {
     if (cfg.mode == send_mode::probe) {
         std::error_code ignored;
         socket.set_option(asio::socket_base::send_buffer_size(probe_send_buffer_bytes), ignored);
+        net::trace_socket(platform::trace_step::setsockopt, socket, -1, ignored, fmt::format("SO_SNDBUF={}", probe_send_buffer_bytes));
     }
     in = std::make_unique<platform::datagram_receiver>(socket, platform::receive_options{.batch = 16, .coalesce = false});
     out = std::make_unique<platform::datagram_sender>(socket, cfg.mode == send_mode::probe && cfg.offload);

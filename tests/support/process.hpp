@@ -62,13 +62,14 @@ bool have_program(const std::string& name);
 struct terminal_streams {
     bool out = true;
     bool err = true;
+    bool in = false;  // else stdin is /dev/null
 };
 
 // A long-running child with its stdout read line by line and stderr collected.
 class child {
 public:
     static child start(const std::vector<std::string>& argv);
-    // With the chosen streams on a pseudo-terminal `columns` wide and stdin on /dev/null,
+    // With the chosen streams on a pseudo-terminal `columns` wide (stdin on /dev/null unless chosen),
     // for what a program does only on a terminal (progress bars, refusing binary output).
     // The terminal is raw (no "\n" to "\r\n"), so it shows what the program wrote; the
     // child gets no controlling terminal. Defined in support/terminal.cpp.
@@ -95,6 +96,8 @@ public:
     // the terminal closes first.
     bool wait_for_terminal(std::string_view text, std::chrono::milliseconds timeout = 10s);
     const std::string& terminal_text() const { return term_; }
+    // Types on the terminal, for a child whose stdin is on it ("\n" is Enter).
+    void type(std::string_view keys);
 
 private:
     void pump(std::chrono::milliseconds timeout);  // reads whatever is ready from the pipes and the terminal

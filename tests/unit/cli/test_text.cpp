@@ -33,3 +33,12 @@ TEST_CASE("hex dumps look like hexdump -C") {
     CHECK(hex_dump(b("")).empty());
     CHECK(hex_string(b("\x01\xab")) == "01ab");
 }
+
+TEST_CASE("wrap breaks prose between words within the width, indenting every line") {
+    CHECK(netlab::cli::wrap("one two three four", 9) == "one two\nthree\nfour");
+    CHECK(netlab::cli::wrap("one two three", 11, "  ") == "  one two\n  three");
+    CHECK(netlab::cli::wrap("a verylongword b", 5) == "a\nverylongword\nb");
+    CHECK(netlab::cli::wrap("  spaced   out  ", 80) == "spaced out");
+    CHECK(netlab::cli::wrap("", 80).empty());
+    CHECK(netlab::cli::wrap("first line\nsecond one here", 10) == "first line\nsecond one\nhere");
+}

@@ -90,3 +90,13 @@ TEST_CASE("udp_send accepts its documented options and refuses bad values and mi
     CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "--probe", "--count", "5", "--duration", "1"}), CLI::ExcludesError);
     CHECK_THROWS_AS(parse({"udp-send", "127.0.0.1", "9", "-4", "-6"}), CLI::ExcludesError);
 }
+
+TEST_CASE("demux_demo accepts its documented options and refuses bad values") {
+    CHECK(parse({"demux-demo"}));
+    CHECK(parse({"demux-demo", "--port", "0", "--clients", "16", "--step"}));
+    CHECK(parse({"demux-demo", "-p", "9000", "--clients", "2"}));
+    CHECK_THROWS_AS(parse({"demux-demo", "--clients", "1"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"demux-demo", "--clients", "17"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"demux-demo", "--port", "65536"}), CLI::ValidationError);
+    CHECK_THROWS_AS(parse({"demux-demo", "extra"}), CLI::ParseError);
+}

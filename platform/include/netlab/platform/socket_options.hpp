@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <system_error>
 
 namespace netlab::platform {
@@ -14,6 +15,8 @@ using native_socket = std::uintptr_t;
 // steal it: SO_REUSEADDR on POSIX (skips TIME_WAIT); SO_EXCLUSIVEADDRUSE on Windows,
 // where SO_REUSEADDR would allow a second process to bind the same port.
 std::error_code set_server_address_reuse(native_socket s);
+// The option it sets, as the course writes it: "SO_REUSEADDR=1".
+std::string_view server_address_reuse_option();
 
 // IPV6_V6ONLY explicitly, since defaults differ (Linux off, Windows and BSD on).
 // Off gives a dual-stack listener that also accepts IPv4 as ::ffff:a.b.c.d.

@@ -10,6 +10,10 @@ enum class std_stream { out, err };
 
 bool is_terminal(std_stream s);
 
+// Whether stdin is a terminal: a person who can press Enter (demux-demo --step waits
+// for it only then, never for a pipe or /dev/null).
+bool input_is_terminal();
+
 // Columns of the terminal behind the stream; nullopt when it is not a terminal.
 std::optional<int> terminal_width(std_stream s);
 

@@ -25,7 +25,7 @@ std::string_view step_name(trace_step step);
 
 struct trace_record {
     trace_step step = trace_step::socket;
-    std::uint64_t handle = 0;    // the OS handle (fd or SOCKET)
+    std::uint64_t handle = 0;    // the OS handle (fd or SOCKET); resolve has none
     std::string local;           // "127.0.0.1:8080", empty when not known
     std::string remote;
     std::int64_t bytes = -1;     // send/recv/sendfile: bytes moved; -1 when not applicable
