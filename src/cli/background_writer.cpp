@@ -1,11 +1,11 @@
 #include "cli/background_writer.hpp"
 
-#include <algorithm>
 #include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "netlab/platform/stdio.hpp"
 
@@ -20,16 +20,25 @@ constexpr std::size_t batch_bytes = 64 * 1024;
 }  // namespace
 
 struct background_writer::shared {
-    struct queue {
+    struct stream_state {
         std::FILE* file = nullptr;
-        std::string pending;            // whole lines, waiting for the writer
+        std::size_t pending_bytes = 0;  // queued for this stream, not yet taken by the writer
         std::uint64_t unreported = 0;   // dropped since the last notice
         bool broken = false;            // the handle failed: nothing more can be written
+    };
+    // Consecutive lines for one stream. The streams share one queue, in the order the lines
+    // came: a terminal shows stdout and stderr together, and a trace line on stderr must
+    // come before the access-log line on stdout that its request produced.
+    struct run {
+        std::size_t stream = 0;
+        std::string bytes;  // whole lines
     };
     std::mutex mutex;
     std::condition_variable work;  // lines queued, or stop
     std::condition_variable idle;  // the writer has written what it took, or finished
-    std::array<queue, 2> queues;
+    std::array<stream_state, 2> streams;
+    std::vector<run> pending;
+    std::size_t pending_bytes = 0;  // on both streams
     std::size_t max_pending = 0;
     notice_fn notice;
     std::atomic<std::uint64_t> dropped{0};
@@ -37,12 +46,17 @@ struct background_writer::shared {
     bool stop = false;
     bool finished = false;
 
-    bool empty() const { return queues[0].pending.empty() && queues[1].pending.empty(); }
+    bool empty() const { return pending.empty(); }
 
-    std::size_t largest() const { return std::max(queues[0].pending.size(), queues[1].pending.size()); }
+    void append(std::size_t stream, std::string_view line) {
+        if (pending.empty() || pending.back().stream != stream) pending.push_back({stream, {}});
+        pending.back().bytes.append(line).push_back('\n');
+        streams[stream].pending_bytes += line.size() + 1;
+        pending_bytes += line.size() + 1;
+    }
 
-    void run() {
-        std::array<std::string, 2> taken;
+    void run_writer() {
+        std::vector<run> taken;
         std::unique_lock lock(mutex);
         for (;;) {
             work.wait(lock, [&] { return stop || !empty(); });
@@ -50,22 +64,23 @@ struct background_writer::shared {
             // Lines come in bursts (a request each): gather a batch before writing, as
             // nginx's access_log buffer= and flush= do. A writer woken for every line would
             // cost a wake-up of this thread per request.
-            work.wait_for(lock, batch_time, [&] { return stop || largest() >= batch_bytes; });
-            for (std::size_t i = 0; i < queues.size(); ++i) taken[i].swap(queues[i].pending);
+            work.wait_for(lock, batch_time, [&] { return stop || pending_bytes >= batch_bytes; });
+            taken.swap(pending);
+            for (auto& s : streams) s.pending_bytes = 0;
+            pending_bytes = 0;
+            std::array<bool, 2> broken{streams[0].broken, streams[1].broken};
             writing = true;
             lock.unlock();
-            std::array<bool, 2> ok{true, true};
-            for (std::size_t i = 0; i < queues.size(); ++i) {
-                if (!taken[i].empty()) {
-                    std::error_code ignored;  // a failed stream is counted as dropped lines
-                    ok[i] = platform::write_all(queues[i].file, taken[i], ignored);
-                }
-                // A backlog (a reader that was slow) leaves a big buffer: not kept.
-                if (taken[i].capacity() > 4 * batch_bytes) std::string().swap(taken[i]);
-                taken[i].clear();
+            for (const auto& r : taken) {
+                if (broken[r.stream]) continue;
+                std::error_code ignored;  // a failed stream is counted as dropped lines
+                broken[r.stream] = !platform::write_all(streams[r.stream].file, r.bytes, ignored);
             }
+            // A backlog (a reader that was slow) leaves big buffers: not kept.
+            if (taken.capacity() > 64) std::vector<run>().swap(taken);
+            taken.clear();
             lock.lock();
-            for (std::size_t i = 0; i < queues.size(); ++i) queues[i].broken = queues[i].broken || !ok[i];
+            for (std::size_t i = 0; i < streams.size(); ++i) streams[i].broken = broken[i];
             writing = false;
             idle.notify_all();
         }
@@ -76,12 +91,12 @@ struct background_writer::shared {
 
 background_writer::background_writer(std::FILE* out, std::FILE* err, std::size_t max_pending_bytes, notice_fn notice)
     : state_(std::make_shared<shared>()) {
-    state_->queues[0].file = out;
-    state_->queues[1].file = err;
+    state_->streams[0].file = out;
+    state_->streams[1].file = err;
     state_->max_pending = max_pending_bytes;
     state_->notice = std::move(notice);
     // The thread owns the state too: it may outlive this object (see the destructor).
-    std::thread([state = state_] { state->run(); }).detach();
+    std::thread([state = state_] { state->run_writer(); }).detach();
 }
 
 background_writer::~background_writer() {
@@ -94,21 +109,22 @@ background_writer::~background_writer() {
 bool background_writer::write_line(stream s, std::string_view text) {
     auto& st = *state_;
     std::unique_lock lock(st.mutex);
-    auto& q = st.queues[s == stream::out ? 0 : 1];
+    const std::size_t index = s == stream::out ? 0 : 1;
+    auto& q = st.streams[index];
     // Room for the notice of lines lost before this one, which goes first.
     const std::size_t need = text.size() + 1 + (q.unreported > 0 ? notice_room : 0);
-    if (q.broken || q.pending.size() + need > st.max_pending) {
+    if (q.broken || q.pending_bytes + need > st.max_pending) {
         ++q.unreported;
         st.dropped.fetch_add(1, std::memory_order_relaxed);
         return false;
     }
     // The writer waits for a first line, then for a batch: wake it for either, and only then.
-    const bool wake = st.empty() || (q.pending.size() < batch_bytes && q.pending.size() + need >= batch_bytes);
+    const bool wake = st.empty() || (st.pending_bytes < batch_bytes && st.pending_bytes + need >= batch_bytes);
     if (q.unreported > 0) {
-        q.pending.append(st.notice(s, q.unreported)).push_back('\n');
+        st.append(index, st.notice(s, q.unreported));
         q.unreported = 0;
     }
-    q.pending.append(text).push_back('\n');
+    st.append(index, text);
     lock.unlock();
     if (wake) st.work.notify_one();
     return true;

@@ -46,6 +46,19 @@ TEST_CASE("lines reach their streams in order") {
     CHECK(read_all(f.err) == "warning\n");
 }
 
+TEST_CASE("stdout and stderr lines keep their order where both streams go to one place, as in a terminal") {
+    files f;
+    {
+        // A trace line (stderr) comes before the access-log line (stdout) of its request.
+        background_writer w(f.out, f.out, 1024, notice);
+        CHECK(w.write_line(background_writer::stream::err, "trace accept"));
+        CHECK(w.write_line(background_writer::stream::out, "GET / 200"));
+        CHECK(w.write_line(background_writer::stream::err, "trace close"));
+        CHECK(w.flush(std::chrono::seconds(5)));
+    }
+    CHECK(read_all(f.out) == "trace accept\nGET / 200\ntrace close\n");
+}
+
 TEST_CASE("a line the queue cannot hold is dropped, counted, and announced before the next that gets through") {
     files f;
     {
