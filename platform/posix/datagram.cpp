@@ -3,7 +3,7 @@
 // async_wait between calls when the socket has nothing (or no room). Control messages
 // carry the destination address (IP_PKTINFO, IPV6_PKTINFO, IP_RECVDSTADDR), the kernel's
 // arrival stamp (SO_TIMESTAMPNS), and GSO/GRO segment sizes (UDP_SEGMENT, UDP_GRO).
-#define __APPLE_USE_RFC_3542  // IPV6_RECVPKTINFO and IPV6_PKTINFO on macOS
+#define __APPLE_USE_RFC_3542  // NOLINT(bugprone-reserved-identifier): Apple's switch for IPV6_RECVPKTINFO and IPV6_PKTINFO
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>

@@ -1,7 +1,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdlib>
+#include <string_view>
 
 #include "netlab/platform/terminal.hpp"
 
@@ -21,8 +23,10 @@ std::optional<int> terminal_width(std_stream s) {
     winsize ws{};
     if (::ioctl(fd_of(s), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return static_cast<int>(ws.ws_col);
     if (const char* cols = std::getenv("COLUMNS")) {
-        const int n = std::atoi(cols);
-        if (n > 0) return n;
+        int n = 0;
+        const std::string_view text(cols);
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec == std::errc() && end == text.data() + text.size() && n > 0) return n;
     }
     return 80;
 }

@@ -600,7 +600,7 @@ get_result run_get(const get_options& options, const get_events& events, body_si
     transfer t(ctx, options, events, std::move(body));
     std::exception_ptr failure;
     t.catch_stop_signals();
-    asio::co_spawn(ctx, t.run(), [&](std::exception_ptr e) {
+    asio::co_spawn(ctx, t.run(), [&](const std::exception_ptr& e) {
         failure = e;
         t.finish();  // also ends the waits for the deadline and for signals
     });

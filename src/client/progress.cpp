@@ -12,7 +12,7 @@ namespace {
 
 std::string format_eta(double seconds) {
     if (!std::isfinite(seconds) || seconds < 0) return "--:--";
-    const auto s = static_cast<std::uint64_t>(seconds + 0.5);
+    const auto s = static_cast<std::uint64_t>(std::llround(seconds));
     if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
     return fmt::format("{}:{:02}", s / 60, s % 60);
 }

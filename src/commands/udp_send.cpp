@@ -94,8 +94,8 @@ udp::send_events make_events(cli::output& out, const udp::send_config& c) {
         o.add("event", "sending").add("local", net::to_string(local)).add("remote", net::to_string(remote));
         o.add("mode", modes[static_cast<int>(mode)]);
         const std::string text = fmt::format("sending to {} from {}", net::to_string(remote), net::to_string(local));
-        if (out.json()) out.event(o, text);
-        else if (mode == send_mode::ping || mode == send_mode::probe) out.event(o, text);
+        // A message or lines say where they go only with -v; a measurement always does.
+        if (out.json() || mode == send_mode::ping || mode == send_mode::probe) out.event(o, text);
         else out.detail(1, text);
     };
     ev.on_reply = [&out](const platform::datagram& d) { print_datagram(out, "reply", d, {}); };

@@ -15,6 +15,8 @@ constexpr std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     if (c < 0x80) return 1;
     std::size_t len = 0;
     unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+    // The rows of RFC 3629 §4's table, in its order (two rows may share a length).
+    // NOLINTBEGIN(bugprone-branch-clone)
     if (c >= 0xc2 && c <= 0xdf) len = 2;
     else if (c == 0xe0) { len = 3; lo = 0xa0; }
     else if (c >= 0xe1 && c <= 0xec) len = 3;
@@ -24,6 +26,7 @@ constexpr std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
     else if (c >= 0xf1 && c <= 0xf3) len = 4;
     else if (c == 0xf4) { len = 4; hi = 0x8f; }
     else return 0;
+    // NOLINTEND(bugprone-branch-clone)
     if (s.size() - i < len) return 0;
     if (byte(1) < lo || byte(1) > hi) return 0;
     for (std::size_t k = 2; k < len; ++k)

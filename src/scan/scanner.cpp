@@ -111,7 +111,7 @@ struct shared_state {
         stop = true;
     }
 
-    void fail(std::exception_ptr e) {
+    void fail(const std::exception_ptr& e) {
         std::lock_guard lock(report_mutex);
         if (!failure) failure = e;
         stop = true;
@@ -183,7 +183,7 @@ public:
 
 private:
     std::function<void(std::exception_ptr)> rethrow() {
-        return [this](std::exception_ptr e) {
+        return [this](const std::exception_ptr& e) {
             if (e) shared_.fail(e);
         };
     }

@@ -125,7 +125,7 @@ resolved_name lookup(const std::string& host, ip_family family) {
     if (host == "localhost" || host == "localhost.") {
         // RFC 6761 §6.3: loopback without asking a resolver (as `get` does), both families.
         out.address = family == ip_family::v6 ? "::1" : "127.0.0.1";
-        if (family == ip_family::any) out.others.push_back("::1");
+        if (family == ip_family::any) out.others.emplace_back("::1");
         return out;
     }
     asio::io_context ctx;

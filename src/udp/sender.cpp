@@ -262,6 +262,7 @@ void state::start_reading_lines() {
     std::thread([feed = feed, next = cfg.next_line, ex = io.get_executor(), this] {
         for (;;) {
             auto line = next();
+            const bool ended = !line;
             std::lock_guard lock(feed->mutex);
             if (feed->closed) return;
             asio::post(ex, [this, line = std::move(line)]() mutable {
@@ -269,7 +270,7 @@ void state::start_reading_lines() {
                 else lines_ended = true;
                 wake.cancel();
             });
-            if (!line) return;
+            if (ended) return;
         }
     }).detach();
 }
@@ -419,7 +420,7 @@ send_result run_send(const send_config& config, const send_events& events) {
         st.wake.cancel();
     });
     std::exception_ptr failure;
-    asio::co_spawn(st.io, st.main(), [&](std::exception_ptr e) {
+    asio::co_spawn(st.io, st.main(), [&](const std::exception_ptr& e) {
         failure = e;
         signals.cancel();
     });
