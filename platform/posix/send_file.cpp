@@ -22,8 +22,9 @@ namespace {
 std::uint64_t send_some(int sock, int fd, std::uint64_t offset, std::uint64_t count, bool& again,
                         std::error_code& ec) {
     again = false;
-    // Bounded per call so one big file cannot hold the thread from other connections.
-    constexpr std::uint64_t max_chunk = 1u << 20;
+    // Bounded per call so one big file cannot hold the thread from other connections
+    // (nginx's sendfile_max_chunk is the same 2 MiB).
+    constexpr std::uint64_t max_chunk = 2u << 20;
     const std::uint64_t want = count < max_chunk ? count : max_chunk;
 #if defined(__linux__)
     off_t off = static_cast<off_t>(offset);
@@ -71,7 +72,8 @@ asio::awaitable<send_file_result> send_file(asio::ip::tcp::socket& socket, const
                                             std::chrono::milliseconds patience) {
     send_file_result result;
     std::error_code ec;
-    socket.native_non_blocking(true, ec);
+    // Set once per connection: asio asks the kernel (ioctl FIONBIO) on every call that sets it.
+    if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
     if (ec) {
         result.error = ec;
         co_return result;

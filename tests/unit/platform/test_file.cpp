@@ -43,8 +43,9 @@ TEST_CASE("stat_path gives mtime as seconds and nanoseconds, before 1970 a negat
 
     // MinGW's last_write_time sets whole seconds only (rounded towards zero); where the
     // fraction is kept, it is a positive one after a negative second.
-    for (const auto& [seconds, nanos] : {std::pair<std::int64_t, std::int64_t>{-100'000'000, 750'000'000},
-                                         {1'700'000'000, 123'456'700}}) {
+    for (const auto& when : {std::pair<std::int64_t, std::int64_t>{-100'000'000, 750'000'000},
+                             {1'700'000'000, 123'456'700}}) {
+        const std::int64_t seconds = when.first, nanos = when.second;  // clang 14 cannot capture bindings
         CAPTURE(seconds);
         f.set_mtime(seconds, nanos);
         st = pf::stat_path(f.path, ec);
