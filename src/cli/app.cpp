@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/app_tree.hpp"
+#include "cli/completion.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/suggest.hpp"
@@ -53,6 +54,14 @@ int help_command(const app_tree& t) {
                         "help"});
 }
 
+// `netlab completions SHELL`: the script, from this very tree.
+int completions_command(const app_tree& t) {
+    const auto model = completion_model_of(t.app, commands::value_words);
+    for (const auto& s : completion_shells)
+        if (s.name == t.completion_shell) std::fputs(s.script(model).c_str(), stdout);
+    return exit_code::ok;
+}
+
 }  // namespace
 
 int run(int argc, const char* const* argv) {
@@ -80,6 +89,7 @@ int run(int argc, const char* const* argv) {
     }
 
     if (tree->help->parsed()) return help_command(*tree);
+    if (tree->completions->parsed()) return completions_command(*tree);
     output out(tree->globals);
     if (tree->show_version) {
         out.result(version_json(), version_text());

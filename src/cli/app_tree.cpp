@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "cli/completion.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/help_format.hpp"
 #include "cli/validators.hpp"
@@ -46,6 +47,23 @@ void add_help_command(app_tree& t) {
     t.help->footer("Examples:\n  netlab help\n  netlab help get");
 }
 
+void add_completions_command(app_tree& t) {
+    t.completions = t.app.add_subcommand("completions", "Print the shell completion script for bash, zsh, fish or powershell");
+    t.completions
+        ->add_option("SHELL", t.completion_shell, "bash, zsh, fish or powershell")
+        ->required()
+        ->check(one_of("one of", {completion_shells[0].name, completion_shells[1].name, completion_shells[2].name,
+                                  completion_shells[3].name}));
+    t.completions->footer(
+        "Examples:\n"
+        "  netlab completions bash > ~/.local/share/bash-completion/completions/netlab\n"
+        "  netlab completions zsh > ~/.zfunc/_netlab         # a folder in $fpath\n"
+        "  netlab completions fish > ~/.config/fish/completions/netlab.fish\n"
+        "  netlab completions powershell >> $PROFILE\n"
+        "The same scripts are in completions/ of the source, and `cmake --install` puts them\n"
+        "where each shell looks.");
+}
+
 }  // namespace
 
 std::unique_ptr<app_tree> make_app_tree() {
@@ -60,6 +78,7 @@ std::unique_ptr<app_tree> make_app_tree() {
     add_global_options(*t);
     for (const auto& c : commands::all()) c.add(app, t->chosen);
     add_help_command(*t);
+    add_completions_command(*t);
     return t;
 }
 

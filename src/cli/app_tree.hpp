@@ -18,6 +18,8 @@ struct app_tree {
     bool show_version = false;
     CLI::App* help = nullptr;  // `netlab help [SUBCOMMAND]`
     std::string help_topic;
+    CLI::App* completions = nullptr;  // `netlab completions SHELL`
+    std::string completion_shell;
     commands::runner chosen;   // set when a subcommand is parsed
 };
 

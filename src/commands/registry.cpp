@@ -1,6 +1,10 @@
 #include "commands/registry.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+
+#include "scan/services.hpp"
 
 namespace netlab::commands {
 
@@ -21,6 +25,19 @@ std::span<const command_entry> all() {
         {"demux-demo", add_demux_demo},
     }};
     return table;
+}
+
+std::vector<std::string> value_words(std::string_view value_name) {
+    std::vector<std::string> out;
+    if (value_name != "SPEC") return out;
+    // The 100 most common ports' names, most common first. "unknown" is no name to type,
+    // and a name with ':' ("X11:1") would be split by the shell.
+    for (std::size_t i = 0; i < 100; ++i) {
+        const std::string name(scan::top_ports_table()[i].name);
+        const bool plain = std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; });
+        if (plain && name != "unknown" && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+    return out;
 }
 
 }  // namespace netlab::commands

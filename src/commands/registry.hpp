@@ -5,6 +5,9 @@
 
 #include <functional>
 #include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -25,5 +28,9 @@ struct command_entry {
 
 // Only subcommands that work are listed, so only they appear in --help.
 std::span<const command_entry> all();
+
+// Words a shell may offer for a value the help names `value_name` (portscan's SPEC: the
+// names of the most common services); empty for none.
+std::vector<std::string> value_words(std::string_view value_name);
 
 }  // namespace netlab::commands
