@@ -2,8 +2,12 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <asio/error.hpp>
+#include <asio/ssl/error.hpp>
 #include <algorithm>
 #include <array>
 #include <asio/ip/address_v6.hpp>
@@ -102,6 +106,25 @@ std::string verify_failure_text(long code, const std::string& host, const certif
         default:
             return fmt::format("the server's certificate could not be verified: {}",
                                X509_verify_cert_error_string(code));
+    }
+}
+
+std::string handshake_failure_text(const std::error_code& ec) {
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset)
+        return "the server closed the connection during the TLS handshake";
+    if (ec.category() != asio::error::get_ssl_category()) return "TLS handshake failed: " + ec.message();
+    const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
+    const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+    const std::string words = text != nullptr ? text : ec.message();
+    switch (reason) {
+        case SSL_R_WRONG_VERSION_NUMBER:
+        case SSL_R_PACKET_LENGTH_TOO_LONG:
+            return fmt::format("TLS handshake failed: {} (the server does not speak TLS on this port?)", words);
+        case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+        case SSL_R_UNSUPPORTED_PROTOCOL:
+        case SSL_R_NO_PROTOCOLS_AVAILABLE:
+            return fmt::format("TLS handshake failed: {} (no TLS version that both sides accept)", words);
+        default: return "TLS handshake failed: " + words;
     }
 }
 

@@ -5,6 +5,7 @@
 #include <openssl/x509.h>
 
 #include <string>
+#include <system_error>
 
 #include "tls/tls.hpp"
 
@@ -16,5 +17,8 @@ certificate_info describe(X509* cert);
 // `code` is OpenSSL's verify result, `host` what the URL named, `peer` the certificate
 // when the server sent one.
 std::string verify_failure_text(long code, const std::string& host, const certificate_info* peer);
+
+// Why a handshake failed (not a certificate refusal), from the error asio reported.
+std::string handshake_failure_text(const std::error_code& ec);
 
 }  // namespace netlab::tls::detail

@@ -98,25 +98,6 @@ bool use_ca_options(SSL_CTX* ctx, const client_config& config, std::string& why)
     return true;
 }
 
-std::string handshake_failure_text(const std::error_code& ec) {
-    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset)
-        return "the server closed the connection during the TLS handshake";
-    if (ec.category() != asio::error::get_ssl_category()) return "TLS handshake failed: " + ec.message();
-    const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
-    const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
-    const std::string words = text != nullptr ? text : ec.message();
-    switch (reason) {
-        case SSL_R_WRONG_VERSION_NUMBER:
-        case SSL_R_PACKET_LENGTH_TOO_LONG:
-            return fmt::format("TLS handshake failed: {} (the server does not speak TLS on this port?)", words);
-        case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-        case SSL_R_UNSUPPORTED_PROTOCOL:
-        case SSL_R_NO_PROTOCOLS_AVAILABLE:
-            return fmt::format("TLS handshake failed: {} (no TLS version that both sides accept)", words);
-        default: return "TLS handshake failed: " + words;
-    }
-}
-
 }  // namespace
 
 bool available() { return true; }
@@ -212,7 +193,7 @@ asio::awaitable<handshake_result> client_stream::handshake(std::string host) {
         r.message = detail::verify_failure_text(verified, host, r.session.peer ? &*r.session.peer : nullptr);
     } else {
         r.error = failure::handshake;
-        r.message = handshake_failure_text(ec);
+        r.message = detail::handshake_failure_text(ec);
     }
     ERR_clear_error();
     co_return r;
