@@ -61,4 +61,15 @@ test_certificates make_test_certificates(const std::string& dir) {
     return c;
 }
 
+const test_certificates& shared_test_certificates() {
+    static const temp_dir dir;
+    static const test_certificates c = make_test_certificates(dir.path());
+    return c;
+}
+
+bool netlab_has_tls() {
+    static const bool yes = run_netlab({"--json", "--version"}).out.find("\"tls\":null") == std::string::npos;
+    return yes;
+}
+
 }  // namespace netlab::test

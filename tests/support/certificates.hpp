@@ -25,4 +25,10 @@ struct test_certificates {
 // missing or fails.
 test_certificates make_test_certificates(const std::string& dir);
 
+// One set for the whole test binary: made at first use in a folder removed at exit.
+const test_certificates& shared_test_certificates();
+
+// True when the netlab under test was built with TLS (`--version --json` names a library).
+bool netlab_has_tls();
+
 }  // namespace netlab::test

@@ -19,6 +19,7 @@
 
 #include "netlab/platform/root_certificates.hpp"
 #include "tls/openssl/certificate.hpp"
+#include "tls/openssl/stream_ops.hpp"
 
 namespace netlab::tls {
 namespace {
@@ -138,7 +139,7 @@ std::unique_ptr<client_context> client_context::create(const client_config& conf
 
 struct client_stream::impl {
     impl(client_context& c, asio::ip::tcp::socket& s) : stream(s, c.get().ssl), verify(c.get().verify) {}
-    asio::ssl::stream<asio::ip::tcp::socket&> stream;
+    detail::ssl_stream stream;
     bool verify;
     // The server's certificate as verification saw it: OpenSSL keeps none after a
     // refused handshake, and the words for a refusal name it.
@@ -178,12 +179,7 @@ asio::awaitable<handshake_result> client_stream::handshake(std::string host) {
     if (X509* peer = SSL_get0_peer_certificate(ssl); peer != nullptr && !r.session.peer)
         r.session.peer = detail::describe(peer);
     if (!ec) {
-        r.session.version = SSL_get_version(ssl);
-        r.session.cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl));
-        const unsigned char* alpn = nullptr;
-        unsigned int alpn_length = 0;
-        SSL_get0_alpn_selected(ssl, &alpn, &alpn_length);
-        if (alpn != nullptr) r.session.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_length);
+        detail::describe_session(ssl, r.session);
         co_return r;
     }
     r.io_error = ec;
@@ -200,16 +196,11 @@ asio::awaitable<handshake_result> client_stream::handshake(std::string host) {
 }
 
 asio::awaitable<io_result> client_stream::read_some(asio::mutable_buffer buffer) {
-    std::error_code ec;
-    const std::size_t n = co_await impl_->stream.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
-    co_return io_result{ec, n};
+    return detail::read_some(impl_->stream, buffer);
 }
 
 asio::awaitable<io_result> client_stream::write(std::span<const asio::const_buffer> buffers) {
-    std::error_code ec;
-    const std::size_t n = co_await asio::async_write(impl_->stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    co_return io_result{ec, n};
+    return detail::write_all(impl_->stream, buffers);
 }
 
 std::size_t client_stream::pending() const {

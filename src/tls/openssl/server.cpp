@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "tls/openssl/certificate.hpp"
+#include "tls/openssl/stream_ops.hpp"
 
 namespace netlab::tls {
 namespace {
@@ -183,7 +184,7 @@ std::shared_ptr<server_context> server_context::self_signed(const std::vector<st
 
 struct server_stream::impl {
     impl(server_context& c, asio::ip::tcp::socket& s) : stream(s, c.get().ssl) {}
-    asio::ssl::stream<asio::ip::tcp::socket&> stream;
+    detail::ssl_stream stream;
 };
 
 server_stream::server_stream(server_context& context, asio::ip::tcp::socket& socket)
@@ -202,20 +203,12 @@ asio::awaitable<handshake_result> server_stream::handshake() {
         ERR_clear_error();
         co_return r;
     }
-    r.session.version = SSL_get_version(ssl);
-    r.session.cipher = SSL_CIPHER_get_name(SSL_get_current_cipher(ssl));
-    const unsigned char* alpn = nullptr;
-    unsigned int alpn_length = 0;
-    SSL_get0_alpn_selected(ssl, &alpn, &alpn_length);
-    if (alpn != nullptr) r.session.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_length);
+    detail::describe_session(ssl, r.session);
     co_return r;
 }
 
 asio::awaitable<io_result> server_stream::read_some(asio::mutable_buffer buffer) {
-    std::error_code ec;
-    const std::size_t n = co_await impl_->stream.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
-    co_return io_result{ec, n};
+    return detail::read_some(impl_->stream, buffer);
 }
 
 asio::awaitable<io_result> server_stream::write_some(std::span<const asio::const_buffer> buffers) {
@@ -225,9 +218,7 @@ asio::awaitable<io_result> server_stream::write_some(std::span<const asio::const
 }
 
 asio::awaitable<io_result> server_stream::write(std::span<const asio::const_buffer> buffers) {
-    std::error_code ec;
-    const std::size_t n = co_await asio::async_write(impl_->stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
-    co_return io_result{ec, n};
+    return detail::write_all(impl_->stream, buffers);
 }
 
 }  // namespace netlab::tls
