@@ -35,6 +35,7 @@ constexpr std::array<step_row, static_cast<std::size_t>(trace_step::count)> step
     {trace_step::recvfrom, "recvfrom"},
     {trace_step::sendmmsg, "sendmmsg"},
     {trace_step::recvmmsg, "recvmmsg"},
+    {trace_step::tls_handshake, "tls_handshake"},
 }};
 
 // Every row sits at its step's index with a name: a missing or misplaced row is a

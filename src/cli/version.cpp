@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "netlab/platform/process.hpp"
+#include "tls/tls.hpp"
 
 #ifndef NETLAB_VERSION
 #define NETLAB_VERSION "0.0.0"
@@ -24,8 +25,9 @@ std::string fmt_version() {
 }  // namespace
 
 std::string version_text() {
-    return fmt::format("netlab {} ({}, {})\nasio {}, CLI11 {}, fmt {}", NETLAB_VERSION, platform::os_name(),
-                       platform::io_backend(), asio_version(), CLI11_VERSION, fmt_version());
+    const std::string tls = tls::available() ? tls::library_version() : "no TLS (built without OpenSSL)";
+    return fmt::format("netlab {} ({}, {})\nasio {}, CLI11 {}, fmt {}, {}", NETLAB_VERSION, platform::os_name(),
+                       platform::io_backend(), asio_version(), CLI11_VERSION, fmt_version(), tls);
 }
 
 json_object version_json() {
@@ -37,6 +39,9 @@ json_object version_json() {
         .add("asio", asio_version())
         .add("cli11", CLI11_VERSION)
         .add("fmt", fmt_version());
+    // null in a build without TLS, so a script can tell.
+    if (tls::available()) o.add("tls", tls::library_version());
+    else o.add_null("tls");
     return o;
 }
 

@@ -6,6 +6,8 @@
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
+#include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "net/socket_trace.hpp"
@@ -63,6 +65,65 @@ std::vector<tcp::endpoint> order_for_happy_eyeballs(const std::vector<tcp::endpo
         if (i < v4.size()) out.push_back(v4[i]);
     }
     return out;
+}
+
+std::optional<resolve_override> parse_resolve_override(std::string_view text, std::string& why) {
+    const auto expected = [&](std::string_view what) {
+        why = std::string(what) + " in '" + std::string(text) + "': expected HOST:PORT:ADDRESS such as example.com:443:127.0.0.1";
+        return std::nullopt;
+    };
+    resolve_override out;
+    std::string_view rest = text;
+    // HOST may be an IPv6 literal in brackets.
+    std::size_t host_end = 0;
+    if (rest.starts_with('[')) {
+        host_end = rest.find(']');
+        if (host_end == std::string_view::npos) return expected("an unclosed '['");
+        out.host = std::string(rest.substr(1, host_end - 1));
+        ++host_end;
+    } else {
+        host_end = rest.find(':');
+        if (host_end == std::string_view::npos) return expected("no ':'");
+        out.host = std::string(rest.substr(0, host_end));
+    }
+    if (out.host.empty()) return expected("no host");
+    for (auto& c : out.host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    rest.remove_prefix(host_end);
+    if (!rest.starts_with(':')) return expected("no ':' after the host");
+    rest.remove_prefix(1);
+    const auto port_end = rest.find(':');
+    if (port_end == std::string_view::npos) return expected("no ':' before the address");
+    const auto port_text = rest.substr(0, port_end);
+    unsigned port = 0;
+    for (const char c : port_text) {
+        if (c < '0' || c > '9' || port > 65535) return expected("a port that is not a number from 1 to 65535");
+        port = port * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (port == 0 || port > 65535) return expected("a port that is not a number from 1 to 65535");
+    out.port = static_cast<std::uint16_t>(port);
+    rest.remove_prefix(port_end + 1);
+    while (true) {
+        const auto comma = rest.find(',');
+        auto a = rest.substr(0, comma);
+        if (a.size() >= 2 && a.front() == '[' && a.back() == ']') a = a.substr(1, a.size() - 2);
+        std::error_code ec;
+        const auto address = asio::ip::make_address(std::string(a), ec);
+        if (ec) return expected("'" + std::string(a) + "' is not an IP address");
+        out.addresses.push_back(address);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+    }
+    return out;
+}
+
+const resolve_override* find_override(const std::vector<resolve_override>& overrides, std::string_view host,
+                                      std::uint16_t port) {
+    for (const auto& o : overrides)
+        if (o.port == port && o.host.size() == host.size() &&
+            std::equal(host.begin(), host.end(), o.host.begin(),
+                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+            return &o;
+    return nullptr;
 }
 
 asio::awaitable<resolve_outcome> resolve(std::string host, std::uint16_t port, ip_family family,

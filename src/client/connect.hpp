@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -39,6 +41,21 @@ struct resolve_outcome {
 // family not wanted are dropped.
 asio::awaitable<resolve_outcome> resolve(std::string host, std::uint16_t port, ip_family family,
                                          clock::time_point deadline);
+
+// curl's --resolve HOST:PORT:ADDRESS[,ADDRESS...]: connections to HOST:PORT go to these
+// addresses, while the Host header, SNI and certificate checks still use HOST.
+struct resolve_override {
+    std::string host;  // lower case, IPv6 without brackets
+    std::uint16_t port = 0;
+    std::vector<asio::ip::address> addresses;
+};
+
+// nullopt with `why` (what was wrong, what is expected) for a malformed entry.
+std::optional<resolve_override> parse_resolve_override(std::string_view text, std::string& why);
+
+// The entry for host:port, or nullptr.
+const resolve_override* find_override(const std::vector<resolve_override>& overrides, std::string_view host,
+                                      std::uint16_t port);
 
 struct connect_events {
     std::function<void(const asio::ip::tcp::endpoint&)> trying;

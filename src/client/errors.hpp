@@ -16,6 +16,7 @@ enum class get_error {
     malformed_url,
     cannot_resolve,
     cannot_connect,
+    tls_handshake,
     partial_file,
     http_error,
     write_error,
@@ -23,7 +24,9 @@ enum class get_error {
     too_many_redirects,
     empty_reply,
     recv_error,
+    peer_certificate,
     filesize_exceeded,
+    ca_file,
     interrupted,
 };
 

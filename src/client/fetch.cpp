@@ -14,6 +14,8 @@
 #include <cctype>
 #include <cstring>
 #include <exception>
+#include <memory>
+#include <span>
 #include <fmt/format.h>
 
 #include "client/body_writer.hpp"
@@ -24,6 +26,7 @@
 #include "net/endpoint.hpp"
 #include "net/socket_trace.hpp"
 #include "netlab/platform/error.hpp"
+#include "tls/client.hpp"
 
 namespace netlab::client {
 namespace {
@@ -50,7 +53,8 @@ response_info copy_head(const http::response_head& h, std::string_view raw) {
 class transfer {
 public:
     transfer(asio::io_context& ctx, const get_options& options, const get_events& events, body_sink body)
-        : ctx_(ctx), opt_(options), ev_(events), sock_(ctx), watchdog_(ctx), signals_(ctx), writer_wake_(ctx),
+        : ctx_(ctx), opt_(options), ev_(events), sock_(ctx), watchdog_(ctx), handshake_timer_(ctx), signals_(ctx),
+          writer_wake_(ctx),
           writer_(std::move(body), write_queue_bytes,
                   // On the writer's thread: only a post, which ends the current wait.
                   [this] { asio::post(ctx_, [this] { writer_wake_.cancel(); }); }),
@@ -83,6 +87,10 @@ private:
     void end_of_response();
 
     asio::awaitable<bool> connect(const http::url& u, clock::time_point hop_start);
+    // The TLS context, made at the first https:// URL; false (failed) when it cannot be.
+    bool tls_ready(const http::url& u);
+    asio::awaitable<bool> tls_handshake(const http::url& u, clock::time_point deadline, const std::string& timed_out);
+    asio::awaitable<std::error_code> write_all(std::span<const asio::const_buffer> buffers, std::size_t& sent);
     asio::awaitable<outcome> exchange(const http::url& u, const request_spec& spec, bool reused,
                                       response_info& final_head, http::framing_result& framing);
     asio::awaitable<std::error_code> read_more();
@@ -94,7 +102,12 @@ private:
     const get_options& opt_;
     const get_events& ev_;
     tcp::socket sock_;
+    std::unique_ptr<tls::client_context> tls_context_;  // made at the first https:// URL
+    std::unique_ptr<tls::client_stream> tls_;           // over sock_ while it speaks TLS
     asio::steady_timer watchdog_;
+    asio::steady_timer handshake_timer_;  // --connect-timeout covers the handshake
+    bool handshaking_ = false;
+    bool handshake_expired_ = false;
     asio::signal_set signals_;
     asio::steady_timer writer_wake_;  // never expires: cancelled to wake a wait for the writer
     body_writer writer_;
@@ -103,6 +116,7 @@ private:
     clock::time_point t0_ = clock::now();
     std::optional<clock::time_point> overall_deadline_;
     bool overall_expired_ = false;
+    std::string conn_scheme_;
     std::string conn_host_;
     std::uint16_t conn_port_ = 0;
     bool reusable_ = false;
@@ -131,11 +145,13 @@ void transfer::finish() {
     if (finished_) return;
     finished_ = true;
     watchdog_.cancel();
+    handshake_timer_.cancel();
     // Default handling again: a second Ctrl-C while the resolver's thread finishes
     // ends the process at once.
     std::error_code ignored;
     signals_.clear(ignored);
     signals_.cancel(ignored);  // clear() leaves the wait pending
+    tls_.reset();
     net::traced_close(sock_);
     if (!result.times.complete) result.times.total = now();
 }
@@ -154,6 +170,7 @@ void transfer::keep_what_arrived() const {
 }
 
 void transfer::close() {
+    tls_.reset();
     net::traced_close(sock_);
     reusable_ = false;
     beg_ = end_ = 0;
@@ -164,8 +181,15 @@ void transfer::close() {
 // hostile server splits responses). Like curl, keep none of it and close the connection.
 void transfer::end_of_response() {
     std::error_code ignored;
-    const std::size_t excess = (end_ - beg_) + (sock_.is_open() ? sock_.available(ignored) : 0);
-    if (excess == 0) return;
+    const std::size_t unread = sock_.is_open() ? sock_.available(ignored) : 0;
+    // Over TLS, bytes on the socket may be a record that is no response (a session
+    // ticket, close_notify): only decrypted data is excess, but either way the
+    // connection is not reused.
+    const std::size_t excess = (end_ - beg_) + (tls_ ? tls_->pending() : unread);
+    if (excess == 0) {
+        if (unread > 0) close();
+        return;
+    }
     if (ev_.excess_data) ev_.excess_data(excess);
     close();
 }
@@ -198,7 +222,16 @@ asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point ho
         co_return false;
     }
     under_way_ = phase::namelookup;
-    const auto resolved = co_await resolve(u.host, u.port, opt_.family, deadline);
+    resolve_outcome resolved;
+    if (const auto* o = find_override(opt_.resolve, u.host, u.port)) {
+        std::vector<tcp::endpoint> endpoints;
+        for (const auto& a : o->addresses)
+            if (opt_.family == ip_family::any || a.is_v6() == (opt_.family == ip_family::v6)) endpoints.emplace_back(a, u.port);
+        resolved.endpoints = order_for_happy_eyeballs(endpoints);
+        if (resolved.endpoints.empty()) resolved.error = asio::error::host_not_found;
+    } else {
+        resolved = co_await resolve(u.host, u.port, opt_.family, deadline);
+    }
     if (resolved.timed_out) {
         fail(get_error::timed_out, "resolving " + u.host + ": " + timeout_message());
         co_return false;
@@ -226,10 +259,49 @@ asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point ho
     }
     result.times.connect = now();
     net::set_no_delay(sock_);
+    conn_scheme_ = u.scheme;
     conn_host_ = u.host;
     conn_port_ = u.port;
     result.remote = net::to_string(c.endpoint);
+    result.tls.reset();
     if (ev_.connected) ev_.connected(u.host, c.endpoint, false);
+    if (u.scheme == "https") co_return co_await tls_handshake(u, deadline, timeout_message());
+    co_return true;
+}
+
+asio::awaitable<bool> transfer::tls_handshake(const http::url& u, clock::time_point deadline, const std::string& timed_out) {
+    under_way_ = phase::appconnect;
+    handshake_expired_ = false;
+    handshaking_ = true;
+    handshake_timer_.expires_at(deadline);
+    handshake_timer_.async_wait([this](const std::error_code& ec) {
+        if (ec || !handshaking_) return;  // a handler already queued when the handshake ended
+        handshake_expired_ = true;
+        net::traced_close(sock_);  // the handshake ends with operation_aborted
+    });
+    tls_ = std::make_unique<tls::client_stream>(*tls_context_, sock_);
+    auto r = co_await tls_->handshake(u.host);
+    handshaking_ = false;
+    handshake_timer_.cancel();
+    const bool expired = handshake_expired_;
+    const auto detail = r.error == tls::failure::none ? fmt::format("{} {}", r.session.version, r.session.cipher) : r.message;
+    if (sock_.is_open()) net::trace_socket(trace_step::tls_handshake, sock_, -1, r.io_error, detail);
+    if (expired || overall_expired_) {
+        fail(get_error::timed_out, "TLS handshake: " + timed_out);
+        co_return false;
+    }
+    if (r.error == tls::failure::peer_certificate) {
+        if (ev_.tls_handshake) ev_.tls_handshake(r.session, false);
+        fail(get_error::peer_certificate, r.message);
+        co_return false;
+    }
+    if (r.error != tls::failure::none) {
+        fail(get_error::tls_handshake, fmt::format("{} port {}: {}", u.host, u.port, r.message));
+        co_return false;
+    }
+    result.times.appconnect = now();
+    if (ev_.tls_handshake) ev_.tls_handshake(r.session, true);
+    result.tls = std::move(r.session);
     co_return true;
 }
 
@@ -246,12 +318,30 @@ asio::awaitable<std::error_code> transfer::read_more() {
         beg_ = 0;
     }
     std::error_code ec;
-    const std::size_t n = co_await sock_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
-                                                         asio::redirect_error(asio::use_awaitable, ec));
-    net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n), ec);
+    std::size_t n = 0;
+    const auto space = asio::buffer(buf_.data() + end_, buf_.size() - end_);
+    if (tls_) {
+        const auto r = co_await tls_->read_some(space);
+        ec = r.error;
+        n = r.bytes;
+    } else {
+        n = co_await sock_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+    }
+    net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n), ec, tls_ ? "decrypted" : "");
     end_ += n;
     received_this_response_ += n;
     if (n > 0 && !first_byte_seen_) first_byte();
+    co_return ec;
+}
+
+asio::awaitable<std::error_code> transfer::write_all(std::span<const asio::const_buffer> buffers, std::size_t& sent) {
+    if (tls_) {
+        const auto r = co_await tls_->write(buffers);
+        sent = r.bytes;
+        co_return r.error;
+    }
+    std::error_code ec;
+    sent = co_await asio::async_write(sock_, buffers, asio::redirect_error(asio::use_awaitable, ec));
     co_return ec;
 }
 
@@ -263,9 +353,9 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
     const std::string head = build_request_head(u, spec);
     const std::array<asio::const_buffer, 2> out{asio::buffer(head),
                                                 spec.body ? asio::buffer(*spec.body) : asio::const_buffer()};
-    std::error_code ec;
-    const std::size_t sent = co_await asio::async_write(sock_, out, asio::redirect_error(asio::use_awaitable, ec));
-    net::trace_socket(trace_step::send, sock_, static_cast<std::int64_t>(sent), ec);
+    std::size_t sent = 0;
+    std::error_code ec = co_await write_all(out, sent);
+    net::trace_socket(trace_step::send, sock_, static_cast<std::int64_t>(sent), ec, tls_ ? "before encryption" : "");
     if (ec) {
         if (reused && !overall_expired_) co_return outcome::retry;
         fail_io(ec, "send failure");
@@ -444,6 +534,19 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
     }
 }
 
+bool transfer::tls_ready(const http::url& u) {
+    if (u.scheme != "https" || tls_context_) return true;
+    if (!tls::available()) {
+        fail(get_error::unsupported_protocol, std::string(tls::not_built_message));
+        return false;
+    }
+    tls::failure error = tls::failure::none;
+    std::string why;
+    tls_context_ = tls::client_context::create(opt_.tls, error, why);
+    if (!tls_context_) fail(get_error::ca_file, why);
+    return tls_context_ != nullptr;
+}
+
 asio::awaitable<void> transfer::run() {
     result.effective_url = without_credentials(opt_.url);
     const auto parsed = http::parse_url(opt_.url);
@@ -453,6 +556,7 @@ asio::awaitable<void> transfer::run() {
              parsed.message);
         co_return;
     }
+    if (!tls_ready(parsed.value)) co_return;
     if (opt_.max_time) {
         overall_deadline_ = t0_ + *opt_.max_time;
         watchdog_.expires_at(*overall_deadline_);
@@ -485,7 +589,8 @@ asio::awaitable<void> transfer::run() {
         http::framing_result framing{};
         outcome o = outcome::retry;
         for (int tries = 0; o == outcome::retry && tries < 2; ++tries) {
-            bool reused = sock_.is_open() && reusable_ && conn_host_ == current.host && conn_port_ == current.port;
+            bool reused = sock_.is_open() && reusable_ && conn_scheme_ == current.scheme &&
+                          conn_host_ == current.host && conn_port_ == current.port;
             if (reused) {
                 result.times.namelookup = result.times.connect = now();
                 std::error_code ignored;
@@ -522,8 +627,10 @@ asio::awaitable<void> transfer::run() {
                      "redirect to " + next.message);
                 co_return;
             }
+            if (!tls_ready(next.value)) co_return;
             // Drain a small body to keep the connection; otherwise start afresh.
-            const bool same = next.value.host == current.host && next.value.port == current.port;
+            const bool same = next.value.scheme == current.scheme && next.value.host == current.host &&
+                              next.value.port == current.port;
             const bool small = framing.framing == http::body_framing::none ||
                                (framing.framing == http::body_framing::content_length &&
                                 framing.length <= max_drained_redirect_body);
@@ -537,9 +644,10 @@ asio::awaitable<void> transfer::run() {
             const auto step = next_after_redirect(head.status, spec.method);
             spec.method = step->method;
             if (!step->keep_body) spec.body.reset();
-            // Credentials go only to the host they were given for (curl's rule), or
-            // with the new URL's own userinfo.
-            const bool same_origin = next.value.host == original.host && next.value.port == original.port;
+            // Credentials go only to the origin (scheme, host, port) they were given for
+            // (curl's rule), or with the new URL's own userinfo.
+            const bool same_origin = next.value.scheme == original.scheme && next.value.host == original.host &&
+                                     next.value.port == original.port;
             spec.send_credentials = !next.value.userinfo.empty() || same_origin;
             // The same for credentials given with -H (curl's CVE-2018-1000007 fix): no
             // Authorization, Cookie or custom Host to another server.

@@ -1,4 +1,4 @@
-// The `get` transfer: resolve, connect, send one request, read the response with its
+// The `get` transfer: resolve, connect (and TLS for https://), send one request, read the response with its
 // framing, follow redirects when asked. Never prints: what happens is reported through
 // get_events and the outcome is returned as a value with a get_error.
 #pragma once
@@ -19,6 +19,7 @@
 #include "client/progress.hpp"
 #include "client/request.hpp"
 #include "client/timing.hpp"
+#include "tls/tls.hpp"
 
 namespace netlab::client {
 
@@ -50,6 +51,8 @@ struct get_options {
     int max_redirects = 50;  // -1: no limit
     bool fail_on_http_error = false;
     ip_family family = ip_family::any;
+    std::vector<resolve_override> resolve;  // --resolve
+    tls::client_config tls;                 // for https:// URLs
     std::chrono::milliseconds connect_timeout = default_connect_timeout;
     std::optional<std::chrono::milliseconds> max_time;
     // The final body's size limit (curl's --max-filesize): a Content-Length above it is
@@ -81,6 +84,9 @@ struct get_events {
     std::function<void(const asio::ip::tcp::endpoint&)> trying;
     std::function<void(const asio::ip::tcp::endpoint&, const std::error_code&)> attempt_failed;
     std::function<void(const std::string& host, const asio::ip::tcp::endpoint&, bool reused)> connected;
+    // After a TLS handshake: what was agreed on; after a certificate refusal the peer
+    // certificate only (ok false).
+    std::function<void(const tls::session_info&, bool ok)> tls_handshake;
     std::function<void(std::string_view head)> request_sent;
     // Every head received: interim (1xx), redirects that are followed, the final one.
     std::function<void(const response_info&, bool interim, bool followed)> response;
@@ -106,6 +112,7 @@ struct get_result {
     std::string content_type;
     std::vector<std::pair<std::string, std::string>> headers;  // of the last response, as received
     std::string remote;  // "127.0.0.1:8080" of the last connection
+    std::optional<tls::session_info> tls;  // of the last connection, when it was https
     timings times;
 };
 

@@ -8,10 +8,11 @@
 namespace netlab::client {
 namespace {
 
-constexpr std::array<timing_field, 6> fields{{
+constexpr std::array<timing_field, 7> fields{{
     {"time_redirect", "redirects", phase::redirects},
     {"time_namelookup", "DNS lookup", phase::namelookup},
     {"time_connect", "TCP connect", phase::connect},
+    {"time_appconnect", "TLS handshake", phase::appconnect},
     {"time_pretransfer", "request sent", phase::pretransfer},
     {"time_starttransfer", "first byte", phase::starttransfer},
     {"time_total", "body", phase::body},
@@ -32,6 +33,7 @@ std::optional<double> moment(const timings& t, phase p) {
         case phase::redirects: return t.redirect;
         case phase::namelookup: return t.namelookup;
         case phase::connect: return t.connect;
+        case phase::appconnect: return t.appconnect;
         case phase::pretransfer: return t.pretransfer;
         case phase::starttransfer: return t.starttransfer;
         case phase::body: return t.complete ? std::optional<double>(t.total) : std::nullopt;

@@ -14,7 +14,7 @@ namespace netlab::client {
 
 // The phases of a transfer in order; each ends at the moment of the same row in
 // timing_fields() (phase::body ends at time_total).
-enum class phase { redirects, namelookup, connect, pretransfer, starttransfer, body };
+enum class phase { redirects, namelookup, connect, appconnect, pretransfer, starttransfer, body };
 
 struct timings {
     // Moments a phase ended; nullopt for a phase that was not reached (the JSON field
@@ -23,6 +23,7 @@ struct timings {
     std::optional<double> redirect;       // redirects followed before the last request began
     std::optional<double> namelookup;     // name resolved
     std::optional<double> connect;        // TCP connected
+    std::optional<double> appconnect;     // TLS handshake done (https only; blackbox_exporter's `tls`)
     std::optional<double> pretransfer;    // request head (and body) sent
     std::optional<double> starttransfer;  // first byte of the response
     // When the transfer ended, successful or not: the one total that the summary, the

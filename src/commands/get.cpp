@@ -17,6 +17,7 @@
 #include "client/post_data.hpp"
 #include "commands/registry.hpp"
 #include "http/url.hpp"
+#include "tls/tls.hpp"
 #include "net/endpoint.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/process.hpp"
@@ -47,6 +48,11 @@ struct get_args {
     bool silent = false;
     bool show_error = false;
     bool timing = false;
+    bool insecure = false;
+    std::string cacert, capath;
+    bool tlsv1_2 = false, tlsv1_3 = false;
+    std::string tls_max;
+    std::vector<std::string> resolve;
 };
 
 constexpr int default_columns = 80;
@@ -86,6 +92,14 @@ cli::json_object result_json(const client::get_result& r, int exit_code, bool wi
     o.add("speed_download", client::speed(r.size_download, r.times.total));
     if (!r.content_type.empty()) o.add("content_type", r.content_type);
     if (!r.remote.empty()) o.add("remote", r.remote);
+    if (r.tls) {
+        o.add("tls_version", r.tls->version).add("cipher", r.tls->cipher).add("alpn", r.tls->alpn);
+        if (const auto& c = r.tls->peer) {
+            o.add("cert_subject", c->subject).add("cert_issuer", c->issuer);
+            o.add_raw("cert_names", cli::json_string_array(c->names.data(), c->names.data() + c->names.size()));
+            o.add("cert_not_before", c->not_before).add("cert_not_after", c->not_after);
+        }
+    }
     if (with_headers) o.add_raw("headers", headers_json(r));
     for (const auto& f : client::timing_fields()) o.add(f.json_name, client::field_value(r.times, f));
     o.add("exit_code", exit_code);
@@ -96,8 +110,9 @@ cli::json_object result_json(const client::get_result& r, int exit_code, bool wi
 // The chart, then what came back, in the chart's own total; nothing for a response that
 // never came.
 std::string timing_text(const cli::output& out, const client::get_result& r) {
-    static constexpr std::array<cli::style, 6> colours{cli::style::magenta, cli::style::cyan, cli::style::green,
-                                                        cli::style::yellow, cli::style::blue, cli::style::red};
+    static constexpr std::array<cli::style, 7> colours{cli::style::magenta, cli::style::cyan, cli::style::green,
+                                                        cli::style::bold,    cli::style::yellow, cli::style::blue,
+                                                        cli::style::red};
     const int width = platform::terminal_width(platform::std_stream::err).value_or(default_columns);
     std::string text = client::timing_chart(r.times, width, [&](std::string_view bar, std::size_t row) {
         return out.paint(bar, colours[row % colours.size()], true);
@@ -123,6 +138,15 @@ client::get_options request_options(const get_args& a) {
     o.max_redirects = a.max_redirs;
     o.fail_on_http_error = a.fail;
     o.family = a.ipv4 ? client::ip_family::v4 : a.ipv6 ? client::ip_family::v6 : client::ip_family::any;
+    for (const auto& entry : a.resolve) {
+        std::string ignored_why;
+        o.resolve.push_back(*client::parse_resolve_override(entry, ignored_why));  // validated by CLI11
+    }
+    o.tls.verify = !a.insecure;
+    o.tls.ca_file = a.cacert;
+    o.tls.ca_path = a.capath;
+    o.tls.min = a.tlsv1_3 ? tls::version::tls1_3 : tls::version::tls1_2;
+    o.tls.max = a.tls_max.empty() ? tls::version::any : *tls::parse_version(a.tls_max);
     if (a.connect_timeout > 0) o.connect_timeout = to_ms(a.connect_timeout);
     if (a.max_time > 0) o.max_time = to_ms(a.max_time);
     // curl's rule: 0 is no limit.
@@ -141,6 +165,16 @@ void add_verbose_events(cli::output& out, client::get_events& ev) {
         out.detail(1, fmt::format("* {} {} ({}) port {}", reused ? "re-using connection to" : "connected to", host,
                                   net::to_string(ep.address()), ep.port()));
     };
+    ev.tls_handshake = [&out](const tls::session_info& s, bool ok) {
+        if (ok)
+            out.detail(1, fmt::format("* TLS: {} {}, ALPN {}", s.version, s.cipher, s.alpn.empty() ? "none" : s.alpn));
+        if (!s.peer) return;
+        const auto& c = *s.peer;
+        std::string names;
+        for (const auto& n : c.names) names += (names.empty() ? "" : ", ") + n;
+        out.detail(1, fmt::format("* server certificate:\n*   subject: {}\n*   issuer: {}\n*   names: {}\n*   valid: {} to {}",
+                                  c.subject, c.issuer, names.empty() ? "(none)" : names, c.not_before, c.not_after));
+    };
     ev.request_sent = [&out](std::string_view head) { out.detail(1, prefixed(head, "> ")); };
     ev.excess_data = [&out](std::uint64_t bytes) {
         out.detail(1, fmt::format("* excess data after the response ({} bytes): the connection is closed", bytes));
@@ -148,6 +182,10 @@ void add_verbose_events(cli::output& out, client::get_events& ev) {
 }
 
 int run_get_command(cli::output& out, const get_args& a) {
+    if (a.tlsv1_3 && a.tls_max == "1.2") {
+        out.error("--tlsv1.3 asks for TLS 1.3 or newer and --tls-max 1.2 for 1.2 or older: choose one");
+        return cli::exit_code::usage;
+    }
     const bool show_errors = !a.silent || a.show_error;
     const auto report = [&](get_error e, const std::string& message) {
         const int code = client::exit_code_of(e);
@@ -221,8 +259,8 @@ std::string exit_code_footer() {
 
 void add_get(CLI::App& app, runner& chosen) {
     auto args = std::make_shared<get_args>();
-    auto* sub = app.add_subcommand("get", "Fetch a URL over HTTP/1.1 (curl's everyday options and exit codes)");
-    sub->add_option("URL", args->url, "http://host[:port]/path?query ([::1] for IPv6; user:pw@ for Basic auth)")
+    auto* sub = app.add_subcommand("get", "Fetch a URL over HTTP/1.1, with TLS for https:// (curl's everyday options and exit codes)");
+    sub->add_option("URL", args->url, "http[s]://host[:port]/path?query ([::1] for IPv6; user:pw@ for Basic auth)")
         ->required();
     auto* output_opt = sub->add_option("-o,--output", args->output_file, "Write the body to FILE instead of stdout")
                            ->option_text("FILE");
@@ -271,6 +309,28 @@ void add_get(CLI::App& app, runner& chosen) {
                                                   : "must be a number of bytes such as 1000, 200K, 3M or 1G, not '" + v + "'";
             },
             ""));
+    sub->add_option("--resolve", args->resolve,
+                    "Connect to ADDRESS for HOST:PORT, keeping HOST for the Host header, SNI and certificate checks (repeatable)")
+        ->option_text("HOST:PORT:ADDRESS")
+        ->check(CLI::Validator(
+            [](std::string& v) {
+                std::string why;
+                return client::parse_resolve_override(v, why) ? std::string() : why;
+            },
+            ""));
+    sub->add_flag("-k,--insecure", args->insecure, "https: skip the certificate checks (chain, expiry, host name)");
+    sub->add_option("--cacert", args->cacert, "https: trust the CA certificates in FILE (PEM) instead of the system's")
+        ->option_text("FILE");
+    sub->add_option("--capath", args->capath, "https: trust the CA certificates in DIR (hashed as by c_rehash)")
+        ->option_text("DIR");
+    auto* v12 = sub->add_flag("--tlsv1.2", args->tlsv1_2, "https: TLS 1.2 or newer (the default)");
+    auto* v13 = sub->add_flag("--tlsv1.3", args->tlsv1_3, "https: TLS 1.3 only (with no --tls-max)");
+    v12->excludes(v13);
+    sub->add_option("--tls-max", args->tls_max, "https: newest TLS version to offer (default: the newest known)")
+        ->option_text("1.2|1.3")
+        ->check(CLI::Validator(
+            [](std::string& v) { return tls::parse_version(v) ? std::string() : "must be 1.2 or 1.3, not '" + v + "'"; },
+            ""));
     sub->add_flag("-s,--silent", args->silent, "No progress bar and no error messages");
     sub->add_flag("-S,--show-error", args->show_error, "With -s, still print error messages");
     sub->add_flag("--timing", args->timing, "Show the phases (DNS, connect, first byte, body) as a bar chart; JSON fields with --json");
@@ -279,6 +339,7 @@ void add_get(CLI::App& app, runner& chosen) {
         "  netlab get http://127.0.0.1:8080/                  the body on stdout\n"
         "  netlab get -L -o page.html --timing http://example.test/   follow redirects, save, show where time went\n"
         "  netlab get -I http://[::1]:8080/file               only the response head\n"
+        "  netlab get -v --cacert ca.pem https://localhost:8443/   TLS version, cipher and certificate shown\n"
         "  netlab get -f -s -S http://localhost:8080/health   a health check: exit 22 on 4xx/5xx\n"
         "  netlab --json get http://127.0.0.1:8080/ -o /dev/null   status, sizes and times as one JSON object\n\n" +
         exit_code_footer());

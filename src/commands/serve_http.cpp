@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "tls/server.hpp"
 #include "cli/validators.hpp"
 #include "commands/event_time.hpp"
 #include "commands/options.hpp"
@@ -31,6 +32,8 @@ struct serve_options {
     std::string root = ".";
     double header_timeout_s = 10;
     double idle_timeout_s = 60;
+    std::string tls_cert, tls_key;
+    bool tls_self_signed = false;
 };
 
 std::chrono::milliseconds seconds(double s) { return std::chrono::milliseconds(static_cast<long long>(s * 1000)); }
@@ -61,9 +64,13 @@ server::server_events make_events(cli::output& out) {
             .add("mode", info.echo ? "echo" : "files");
         if (!info.echo) o.add("root", info.root);  // --echo serves no folder
         o.add("threads", info.threads);
+        if (!info.tls_fingerprint.empty())
+            o.add("tls_fingerprint", info.tls_fingerprint).add("tls_certificate", info.tls_certificate_pem);
         std::string human = info.echo ? "Echoing every request back as text on:"
                                       : fmt::format("Serving {} on:", out.paint(info.root, style::bold));
         for (const auto& u : info.urls) human += "\n  " + out.paint(u, style::cyan);
+        if (!info.tls_fingerprint.empty())
+            human += fmt::format("\nTLS certificate SHA-256 fingerprint:\n  {}", info.tls_fingerprint);
         human += "\nPress Ctrl-C to stop.";
         out.result(o, human);  // where to connect is the output asked for, even with -q
     };
@@ -138,6 +145,16 @@ int run(cli::output& out, serve_options& o) {
     o.config.header_timeout = seconds(o.header_timeout_s);
     o.config.idle_timeout = seconds(o.idle_timeout_s);
     o.config.access_log = !out.quiet();
+    if (o.tls_self_signed || !o.tls_cert.empty()) {
+        std::string why;
+        o.config.tls = o.tls_self_signed
+                           ? tls::server_context::self_signed({o.config.bind_address}, why)
+                           : tls::server_context::from_files(o.tls_cert, o.tls_key, why);
+        if (!o.config.tls) {
+            out.error(why);
+            return tls::available() ? cli::exit_code::usage : cli::exit_code::failure;
+        }
+    }
     // Serving never waits for the log to be read: a stalled stdout costs log lines (counted
     // in the summary), never requests.
     out.write_in_background();
@@ -202,6 +219,19 @@ void add_serve_http(CLI::App& app, runner& chosen) {
     sub->add_flag("--hidden", c.hidden, "Serve and list dotfiles (.git, .env, ...)");
     sub->add_flag("--follow-symlinks", c.follow_symlinks, "Serve symlinks that lead outside the folder");
     sub->add_flag("--cors", c.cors, "Allow cross-origin requests (Access-Control-Allow-Origin: *)");
+    auto* cert = sub->add_option("--tls-cert", opts->tls_cert, "Serve HTTPS with the certificate in FILE (PEM; its chain may follow)")
+                     ->option_text("FILE")
+                     ->check(CLI::ExistingFile);
+    auto* key = sub->add_option("--tls-key", opts->tls_key, "The private key for --tls-cert (PEM, unencrypted)")
+                    ->option_text("FILE")
+                    ->check(CLI::ExistingFile);
+    cert->needs(key);
+    key->needs(cert);
+    sub->add_flag("--tls-self-signed", opts->tls_self_signed,
+                  "Serve HTTPS with a key and certificate made at start for localhost, 127.0.0.1, ::1 and --bind; "
+                  "its SHA-256 fingerprint is printed")
+        ->excludes(cert)
+        ->excludes(key);
     sub->add_option("--header-timeout", opts->header_timeout_s, "Seconds a client may take to send a request head (the first: from connecting)")
         ->option_text("SECONDS")
         ->check(cli::decimal_number(0.05, 3600.0, "seconds"))
@@ -219,6 +249,7 @@ void add_serve_http(CLI::App& app, runner& chosen) {
         "  netlab serve-http                      serve the current folder on port 8080\n"
         "  netlab serve-http ~/site -p 0          any free port; the URLs are printed\n"
         "  netlab serve-http --echo --dump        show what clients really send\n"
+        "  netlab serve-http --tls-self-signed -p 8443   HTTPS with a certificate made at start\n"
         "  netlab --json serve-http -p 0 -q       JSON lines: where it listens, then a summary\n"
         "  netlab --trace serve-http -b 127.0.0.1 each socket call: socket, bind, listen, accept...");
     sub->callback([opts, &chosen] { chosen = [opts](cli::output& out) { return run(out, *opts); }; });

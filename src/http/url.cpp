@@ -286,21 +286,25 @@ std::size_t scheme_length(std::string_view s) {
 url_result unsupported(std::string scheme) {
     url partial;
     partial.scheme = std::move(scheme);
-    std::string msg = "unsupported scheme " + quoted(partial.scheme) + ": only http:// is supported";
+    std::string msg = "unsupported scheme " + quoted(partial.scheme) + ": only http:// and https:// are supported";
     return fail(url_error::unsupported_scheme, std::move(msg), std::move(partial));
 }
 
-// "scheme:" not followed by "//": http needs an authority, anything else is unsupported.
+bool is_supported_scheme(std::string_view scheme) { return scheme == "http" || scheme == "https"; }
+
+// "scheme:" not followed by "//": http(s) needs an authority, anything else is unsupported.
 url_result scheme_without_slashes(std::string scheme) {
-    if (scheme == "http") return fail(url_error::malformed, "expected '//' after 'http:'");
+    if (is_supported_scheme(scheme)) return fail(url_error::malformed, "expected '//' after '" + scheme + ":'");
     return unsupported(std::move(scheme));
 }
 
 }  // namespace
 
+std::uint16_t default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
+
 std::string url::authority_for_host_header() const {
     std::string out = host_is_ipv6_literal ? "[" + host + "]" : host;
-    if (port != 80) out += ":" + std::to_string(port);
+    if (port != default_port(scheme)) out += ":" + std::to_string(port);
     return out;
 }
 
@@ -317,7 +321,8 @@ url_result parse_url(std::string_view text) {
     const auto slen = scheme_length(text);
     if (slen > 0 && text.substr(slen).starts_with("://")) {
         u.scheme = lowered(text.substr(0, slen));
-        if (u.scheme != "http") return unsupported(std::move(u.scheme));
+        if (!is_supported_scheme(u.scheme)) return unsupported(std::move(u.scheme));
+        u.port = default_port(u.scheme);
         rest.remove_prefix(slen + 3);
     } else if (text.starts_with("://")) {
         return fail(url_error::malformed, "URL has '://' but no scheme before it");

@@ -12,15 +12,15 @@ namespace netlab::http {
 enum class url_error { none, empty, unsupported_scheme, malformed, bad_port, bad_host };
 
 struct url {
-    std::string scheme;      // lower-cased; "http" is the only one the client speaks
+    std::string scheme;      // lower-cased: "http" or "https"
     std::string userinfo;    // raw (percent-encoding as given), without the '@'
     std::string host;        // IPv6 literal without brackets ("::1"); reg-name lower-cased
     bool host_is_ipv6_literal = false;
-    std::uint16_t port = 80;
+    std::uint16_t port = 80;  // the scheme's default_port when none is given
     bool port_given = false;
     std::string target;      // path + ("?" query); "/" if empty; fragment dropped
 
-    // The Host header value (RFC 9110 §7.2): the port only when it is not 80,
+    // The Host header value (RFC 9110 §7.2): the port only when it is not the scheme's default,
     // IPv6 literals in brackets as RFC 3986 §3.2.2 requires ("[::1]:8080").
     std::string authority_for_host_header() const;
 
@@ -40,6 +40,9 @@ struct url_result {
 // from the path (RFC 3986 §5.2.4, as curl does); bytes >= 0x80 in path or query are
 // percent-encoded (RFC 3986 §2.1); existing %XX are kept as given.
 url_result parse_url(std::string_view text);
+
+// 443 for https, 80 for http (and anything else).
+std::uint16_t default_port(std::string_view scheme);
 
 // Resolves a redirect Location against the URL that was fetched (RFC 3986 §5.2.2,
 // RFC 9110 §10.2.2): absolute "http://h/p", scheme-relative "//h/p", absolute path "/p",

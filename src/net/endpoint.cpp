@@ -17,8 +17,8 @@ std::string to_string(const asio::ip::address& address, unsigned short port) {
     return fmt::format("{}:{}", a.to_string(), port);
 }
 
-std::string http_url(const asio::ip::address& a, unsigned short port) {
-    return fmt::format("http://{}/", to_string(a, port));
+std::string http_url(const asio::ip::address& a, unsigned short port, std::string_view scheme) {
+    return fmt::format("{}://{}/", scheme, to_string(a, port));
 }
 
 }  // namespace netlab::net

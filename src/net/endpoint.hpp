@@ -16,7 +16,7 @@ std::string to_string(const asio::ip::basic_endpoint<Protocol>& ep) {
     return to_string(ep.address(), ep.port());
 }
 // "http://127.0.0.1:8080/", "http://[::1]:8080/".
-std::string http_url(const asio::ip::address& a, unsigned short port);
+std::string http_url(const asio::ip::address& a, unsigned short port, std::string_view scheme = "http");
 
 }  // namespace netlab::net
 

@@ -5,7 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
+
+namespace netlab::tls {
+class server_context;
+}
 
 namespace netlab::server {
 
@@ -25,6 +30,8 @@ struct server_config {
     std::chrono::milliseconds idle_timeout{60'000};    // between requests, and per send/receive
     std::chrono::milliseconds shutdown_grace{5'000};   // in-flight responses after Ctrl-C
     std::size_t max_connections = 10'000;
+    // HTTPS on the port (--tls-cert/--tls-key or --tls-self-signed); plain HTTP when null.
+    std::shared_ptr<tls::server_context> tls;
 
     // Limits: every buffer has one.
     std::size_t max_head_bytes = 16 * 1024;              // 431 beyond

@@ -4,8 +4,10 @@
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <vector>
 #include <fmt/format.h>
 
 #include "http/request_parser.hpp"
@@ -15,6 +17,7 @@
 #include "netlab/platform/send_file.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
+#include "tls/server.hpp"
 
 namespace netlab::server {
 namespace {
@@ -37,6 +40,8 @@ constexpr std::size_t linger_bytes = 1024 * 1024;
 constexpr std::size_t min_body_window = 4 * 1024;
 // The slowest a request body may arrive on average, in bytes per second.
 constexpr std::uint64_t min_body_rate = 1024;
+// A file sent over TLS is read and encrypted in pieces this big (TLS records are 16 KiB).
+constexpr std::size_t file_piece = 64 * 1024;
 
 }  // namespace
 
@@ -51,6 +56,7 @@ connection::connection(asio::ip::tcp::socket socket, worker& owner, clock::time_
 }
 
 connection::~connection() {
+    tls_.reset();  // before the socket it refers to
     owner_.connections.erase(this);
     owner_.counters.active.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -92,6 +98,7 @@ void connection::expire_if_late(clock::time_point now) {
 // §15.5.9, as Apache does), so the client learns why; but only if the socket takes it at
 // once: the reaper never waits for a client.
 void connection::answer_timeout() {
+    if (tls_ || owner_.config.tls) return;  // a plaintext answer would break the TLS stream: only close
     response r;
     stock_reply(r, 408, false);
     finish_head(r.head, true, false);
@@ -129,17 +136,22 @@ void connection::close_for(std::string_view reason) {
 asio::awaitable<void> connection::serve() {
     std::unique_ptr<request_state> st;
     try {
-        for (;;) {
+        const bool go_on = !owner_.config.tls || co_await start_tls();
+        for (; go_on;) {
             if (!st || st->used == 0) {
-                // Between requests: hold no buffers while waiting for the next one.
-                if (st) owner_.release_state(std::move(st));
+                // Between requests: hold no buffers while waiting for the next one. Over TLS
+                // the next request's bytes may already sit decrypted in the TLS engine,
+                // where waiting for the socket would not see them: it reads at once.
+                if (st && !tls_) owner_.release_state(std::move(st));
                 if (draining_ || owner_.draining) break;
                 phase_ = phase::idle;
                 if (!first_request_) set_deadline(owner_.config.idle_timeout);
-                std::error_code ec;
-                co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
-                if (ec || draining_) break;
-                st = owner_.acquire_state();
+                if (!tls_) {
+                    std::error_code ec;
+                    co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
+                    if (ec || draining_) break;
+                }
+                if (!st) st = owner_.acquire_state();
             }
             if (!co_await handle_one(*st)) break;
         }
@@ -158,7 +170,79 @@ asio::awaitable<void> connection::serve() {
     }
     if (st) owner_.release_state(std::move(st));
     if (linger_) co_await lingering_close();
+    tls_.reset();
     net::traced_close(socket_);
+}
+
+asio::awaitable<bool> connection::start_tls() {
+    phase_ = phase::head;  // the handshake counts against the first request's header timeout
+    std::error_code ec;
+    co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
+    if (ec || draining_) co_return false;
+    std::array<unsigned char, 1> first{};
+    const std::size_t n = socket_.receive(asio::buffer(first), asio::socket_base::message_peek, ec);
+    if (ec || n == 0) co_return false;
+    if (!tls::looks_like_tls(first)) {
+        co_await refuse_plain_http();
+        co_return false;
+    }
+    auto stream = std::make_unique<tls::server_stream>(*owner_.config.tls, socket_);
+    const auto r = co_await stream->handshake();
+    const bool ok = r.error == tls::failure::none;
+    if (socket_.is_open())
+        net::trace_socket(trace_step::tls_handshake, socket_, -1, r.io_error,
+                          ok ? fmt::format("{} {}", r.session.version, r.session.cipher) : r.message);
+    if (ok) tls_ = std::move(stream);
+    co_return ok;
+}
+
+// A plaintext request on the TLS port: a short plain answer that says so (nginx's 497
+// idea, sent as the 400 it maps to), then a gentle close.
+asio::awaitable<void> connection::refuse_plain_http() {
+    std::error_code ec;
+    const auto local = socket_.local_endpoint(ec);
+    response r;
+    r.status = 400;
+    r.owned_body = fmt::format("400 Bad Request: this port speaks HTTPS; use https://{}/\n",
+                               ec ? std::string("HOST:PORT") : net::to_string(local));
+    head_builder(r.head, 400)
+        .field("Content-Type", "text/plain; charset=utf-8")
+        .field("Content-Length", static_cast<std::uint64_t>(r.owned_body.size()));
+    finish_head(r.head, true, false);
+    const std::array<asio::const_buffer, 2> parts{asio::buffer(r.head), asio::buffer(r.owned_body)};
+    const std::size_t n = co_await asio::async_write(socket_, parts, redirect_error(use_awaitable, ec));
+    net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
+    const std::uint64_t body_sent = n > r.head.size() ? n - r.head.size() : 0;
+    owner_.count_answer(400, body_sent, !ec);
+    request_record rec;
+    rec.client = client_;
+    rec.method = rec.target = rec.version = "-";
+    rec.status = 400;
+    rec.bytes = body_sent;
+    rec.error = "a plaintext HTTP request on the HTTPS port";
+    owner_.report(rec);
+    linger_ = true;  // the request is unread: closing now would reset the answer away
+}
+
+asio::awaitable<std::size_t> connection::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+    if (!tls_) co_return co_await socket_.async_read_some(buffer, redirect_error(use_awaitable, ec));
+    const auto r = co_await tls_->read_some(buffer);
+    ec = r.error;
+    co_return r.bytes;
+}
+
+asio::awaitable<std::size_t> connection::write_some(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
+    if (!tls_) co_return co_await socket_.async_write_some(buffers, redirect_error(use_awaitable, ec));
+    const auto r = co_await tls_->write_some(buffers);
+    ec = r.error;
+    co_return r.bytes;
+}
+
+asio::awaitable<std::size_t> connection::write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
+    if (!tls_) co_return co_await asio::async_write(socket_, buffers, redirect_error(use_awaitable, ec));
+    const auto r = co_await tls_->write(buffers);
+    ec = r.error;
+    co_return r.bytes;
 }
 
 asio::awaitable<void> connection::lingering_close() {
@@ -168,6 +252,7 @@ asio::awaitable<void> connection::lingering_close() {
     net::trace_socket(trace_step::shutdown, socket_, -1, ec, "lingering close");
     set_deadline(linger_time);
     char sink[4096];
+    // Raw bytes even over TLS: they are only dropped.
     for (std::size_t dropped = 0; !ec && dropped < linger_bytes;)
         dropped += co_await socket_.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
 }
@@ -175,8 +260,10 @@ asio::awaitable<void> connection::lingering_close() {
 asio::awaitable<bool> connection::handle_one(request_state& st) {
     const auto& cfg = owner_.config;
     const http::request_limits limits{cfg.max_head_bytes, cfg.max_target_bytes};
-    if (!first_request_) set_deadline(cfg.header_timeout);
-    phase_ = phase::head;
+    // Over TLS, an empty buffer here is still the idle wait (serve() did not wait).
+    const bool idle = tls_ && st.used == 0 && !first_request_;
+    if (!first_request_ && !idle) set_deadline(cfg.header_timeout);
+    if (!idle) phase_ = phase::head;
     const auto head_started = clock::now();
     std::error_code ec;
 
@@ -198,9 +285,13 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
             st.parsed = {};
             continue;
         }
-        const std::size_t n = co_await socket_.async_read_some(
-            asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
+        const std::size_t n =
+            co_await read_some(asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), ec);
         net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
+        if (!ec && phase_ == phase::idle) {  // TLS: the next request has begun
+            phase_ = phase::head;
+            set_deadline(cfg.header_timeout);
+        }
         if (ec) {
             // Closed or reset: nobody to answer. Timed out: answered 408 by the reaper.
             st.req = {};
@@ -320,7 +411,8 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
         if (req.expect_continue && !asked_continue) {
             // The client waits for this before it sends the body (RFC 9110 §10.1.1).
             asked_continue = true;
-            co_await asio::async_write(socket_, asio::buffer(continue_line), redirect_error(use_awaitable, ec));
+            const std::array<asio::const_buffer, 1> line{asio::buffer(continue_line)};
+            co_await write_all(line, ec);
             if (ec) co_return body_result::failed;
         }
         if (st.used == st.buffer.size()) {  // a decoder that stops consuming: never spin
@@ -333,8 +425,8 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
         const auto allowance = cfg.header_timeout + std::chrono::milliseconds(st.body_bytes * 1000 / min_body_rate);
         deadline_ = std::min(clock::now() + cfg.idle_timeout,
                              body_started + std::chrono::duration_cast<clock::duration>(allowance));
-        const std::size_t n = co_await socket_.async_read_some(
-            asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), redirect_error(use_awaitable, ec));
+        const std::size_t n =
+            co_await read_some(asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), ec);
         net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
         if (ec) co_return body_result::failed;
         st.used += n;
@@ -402,7 +494,9 @@ asio::awaitable<std::error_code> connection::send(request_state& st) {
         if (n > 0) set_deadline(idle);
     };
     std::uint64_t sent_body = 0;
-    if (res.file && !res.head_only) {
+    if (res.file && !res.head_only && tls_) {
+        ec = co_await send_file_encrypted(res, sent_body, progress);
+    } else if (res.file && !res.head_only) {
         const std::size_t n = co_await asio::async_write(socket_, asio::buffer(res.head), redirect_error(use_awaitable, ec));
         net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
         const auto patience = std::chrono::duration_cast<std::chrono::milliseconds>(std::min<clock::duration>(idle / 4, max_patience));
@@ -426,7 +520,7 @@ asio::awaitable<std::error_code> connection::send(request_state& st) {
             const std::size_t from_head = std::min(done, res.head.size());
             const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head) + from_head,
                                                           asio::buffer(body) + (done - from_head)};
-            const std::size_t n = co_await socket_.async_write_some(parts, redirect_error(use_awaitable, ec));
+            const std::size_t n = co_await write_some(parts, ec);
             net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
             done += n;
             progress(n);
@@ -436,6 +530,35 @@ asio::awaitable<std::error_code> connection::send(request_state& st) {
     }
     st.body_sent = sent_body;
     owner_.count_answer(res.status, sent_body, !ec);
+    co_return ec;
+}
+
+// The head and then the file in pieces of file_piece bytes, each read from the open
+// handle and written through TLS; every piece the client takes is progress.
+asio::awaitable<std::error_code> connection::send_file_encrypted(response& res, std::uint64_t& sent_body,
+                                                                 const std::function<void(std::size_t)>& progress) {
+    std::error_code ec;
+    const std::array<asio::const_buffer, 1> head{asio::buffer(res.head)};
+    const std::size_t n = co_await write_all(head, ec);
+    net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec, "before encryption");
+    std::vector<char> piece(std::min<std::uint64_t>(file_piece, res.file_length));
+    while (!ec && sent_body < res.file_length) {
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(piece.size(), res.file_length - sent_body));
+        const std::size_t got = res.file->read_at(res.file_offset + sent_body, piece.data(), want, ec);
+        if (ec) {
+            close_reason_ = "the file could not be read: " + platform::describe(ec);
+            break;
+        }
+        if (got == 0) {
+            close_reason_ = "the file became shorter while it was sent";
+            ec = std::make_error_code(std::errc::io_error);
+            break;
+        }
+        const std::array<asio::const_buffer, 1> data{asio::buffer(piece.data(), got)};
+        const std::size_t sent = co_await write_all(data, ec);
+        sent_body += sent;
+        progress(sent);
+    }
     co_return ec;
 }
 

@@ -7,13 +7,20 @@
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
+
+namespace netlab::tls {
+class server_stream;
+}
 
 namespace netlab::server {
 
 class worker;
 struct request_state;
+struct response;
 
 class connection : public std::enable_shared_from_this<connection> {
 public:
@@ -38,6 +45,17 @@ public:
 
 private:
     asio::awaitable<void> serve();
+    // serve-http --tls: a plaintext request gets a plain 400; otherwise the handshake,
+    // within the first request's header timeout. False when the connection must end.
+    asio::awaitable<bool> start_tls();
+    asio::awaitable<void> refuse_plain_http();
+    // The socket's reads and writes, through TLS when it is on.
+    asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec);
+    asio::awaitable<std::size_t> write_some(std::span<const asio::const_buffer> buffers, std::error_code& ec);
+    asio::awaitable<std::size_t> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec);
+    // A file body over TLS: read in pieces and encrypted (no zero-copy path).
+    asio::awaitable<std::error_code> send_file_encrypted(response& res, std::uint64_t& sent_body,
+                                                         const std::function<void(std::size_t)>& progress);
     // Reads, answers and consumes one request; false when the connection must end.
     asio::awaitable<bool> handle_one(request_state& st);
     enum class body_result { read, rejected, failed };  // rejected: an error reply is set
@@ -55,6 +73,7 @@ private:
                      std::string_view cut_off, std::string_view error = {}) const;
 
     asio::ip::tcp::socket socket_;
+    std::unique_ptr<tls::server_stream> tls_;  // set once a TLS handshake succeeded
     std::chrono::steady_clock::time_point deadline_;
     worker& owner_;
     std::string client_;   // "ip:port", rendered once

@@ -18,6 +18,10 @@ struct listening_info {
     std::string root;               // absolute folder being served (checked even with --echo)
     unsigned threads = 1;
     bool echo = false;              // answering every request with itself, not serving files
+    // With TLS: the certificate's SHA-256 fingerprint ("AB:CD:...") and PEM, so a script
+    // can trust exactly this server (get --cacert); both empty without TLS.
+    std::string tls_fingerprint;
+    std::string tls_certificate_pem;
 };
 
 // One answer sent (in full or not): every response is reported once, including 503s

@@ -25,6 +25,7 @@
 #include "server/connection.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
+#include "tls/server.hpp"
 
 namespace netlab::server {
 namespace {
@@ -160,18 +161,23 @@ listening_info server::impl::describe() const {
     info.root = site->root().string();
     info.threads = config.threads;
     info.echo = config.echo;
+    const std::string_view scheme = config.tls ? "https" : "http";
+    if (config.tls) {
+        info.tls_fingerprint = config.tls->fingerprint();
+        info.tls_certificate_pem = config.tls->certificate_pem();
+    }
     if (!ep.address().is_unspecified()) {
-        info.urls.push_back(net::http_url(ep.address(), info.port));
+        info.urls.push_back(net::http_url(ep.address(), info.port, scheme));
         return info;
     }
-    info.urls.push_back(net::http_url(asio::ip::address_v4::loopback(), info.port));
-    if (info.dual_stack) info.urls.push_back(net::http_url(asio::ip::address_v6::loopback(), info.port));
+    info.urls.push_back(net::http_url(asio::ip::address_v4::loopback(), info.port, scheme));
+    if (info.dual_stack) info.urls.push_back(net::http_url(asio::ip::address_v6::loopback(), info.port, scheme));
     // Where other machines can reach it: the host's own addresses (not link-local,
     // which needs a zone a browser cannot take).
     for (const auto& a : platform::interface_addresses()) {
         if (a.loopback || a.link_local || (a.ipv6 && !info.dual_stack)) continue;
         const auto addr = asio::ip::make_address(a.address, ec);
-        if (!ec) info.urls.push_back(net::http_url(addr, info.port));
+        if (!ec) info.urls.push_back(net::http_url(addr, info.port, scheme));
     }
     return info;
 }

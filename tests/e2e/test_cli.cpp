@@ -14,6 +14,8 @@ TEST_CASE("--version names the OS backend and the libraries") {
     CHECK(r.out.find("asio 1.") != std::string::npos);
     CHECK(r.out.find("CLI11 ") != std::string::npos);
     CHECK(r.out.find("fmt ") != std::string::npos);
+    // The TLS library's own words, or that there is none.
+    CHECK((r.out.find("OpenSSL 3") != std::string::npos || r.out.find("no TLS") != std::string::npos));
 }
 
 TEST_CASE("--version --json is one JSON object") {
@@ -22,6 +24,7 @@ TEST_CASE("--version --json is one JSON object") {
     const auto j = nlohmann::json::parse(r.out);
     CHECK(j["event"] == "version");
     CHECK_FALSE(j["io_backend"].get<std::string>().empty());
+    CHECK((j["tls"].is_null() || j["tls"].get<std::string>().starts_with("OpenSSL")));
     CHECK(r.out.find('\n') == r.out.size() - 1);
 }
 

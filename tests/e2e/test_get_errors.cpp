@@ -6,6 +6,7 @@
 #include <string>
 
 #include "support/netlab_server.hpp"
+#include "support/certificates.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
 
@@ -17,14 +18,22 @@ bool one_line(const std::string& err) { return !err.empty() && err.find('\n') ==
 
 }  // namespace
 
-TEST_CASE("exit 1: https and other schemes are unsupported in this build") {
-    for (const char* u : {"https://127.0.0.1/", "ftp://127.0.0.1/x"}) {
+TEST_CASE("exit 1: schemes other than http and https are unsupported") {
+    for (const char* u : {"ftp://127.0.0.1/x", "gopher://127.0.0.1/"}) {
         const auto r = run_netlab({"get", u});
         CHECK(r.exit_code == 1);
         CHECK(one_line(r.err));
         CHECK(r.err.find("(1)") != std::string::npos);
-        CHECK(r.err.find("only http://") != std::string::npos);
+        CHECK(r.err.find("only http:// and https://") != std::string::npos);
     }
+}
+
+TEST_CASE("exit 1: a build without TLS says so for https, before any connection") {
+    if (netlab_has_tls()) return;  // see e2e_get_tls
+    const auto r = run_netlab({"--trace", "get", "https://127.0.0.1:1/"});
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("this netlab was built without TLS") != std::string::npos);
+    CHECK(r.err.find("connect") == std::string::npos);  // no socket step traced
 }
 
 TEST_CASE("exit 3: a malformed URL") {
@@ -120,7 +129,7 @@ TEST_CASE("exit 23: -O with a URL that names no file") {
 }
 
 TEST_CASE("-O with a URL that cannot be fetched reports the URL, not a missing file name") {
-    auto r = run_netlab({"get", "-O", "https://127.0.0.1/file.txt"});
+    auto r = run_netlab({"get", "-O", "ftp://127.0.0.1/file.txt"});
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("only http://") != std::string::npos);
     r = run_netlab({"get", "-O", "http://[::1/file.txt"});

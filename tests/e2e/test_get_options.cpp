@@ -245,21 +245,21 @@ TEST_CASE("--timing after --fail draws no body phase but says what came back") {
 }
 
 TEST_CASE("--timing with a URL rejected before any connection prints only the error") {
-    const auto r = run_netlab({"get", "--timing", "https://127.0.0.1/"});
+    const auto r = run_netlab({"get", "--timing", "ftp://127.0.0.1/"});
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("total") == std::string::npos);
     CHECK(r.err.find('\n') == r.err.size() - 1);
 }
 
 TEST_CASE("--json keeps a rejected URL as given, without its credentials") {
-    auto r = run_netlab({"--json", "get", "https://127.0.0.1/x?y=1"});
+    auto r = run_netlab({"--json", "get", "ftp://127.0.0.1/x?y=1"});
     CHECK(r.exit_code == 1);
     auto j = nlohmann::json::parse(r.out);
-    CHECK(j["url"] == "https://127.0.0.1/x?y=1");
+    CHECK(j["url"] == "ftp://127.0.0.1/x?y=1");
     CHECK(j["error"] == "unsupported_protocol");
-    r = run_netlab({"--json", "get", "https://user:secret@127.0.0.1/"});
+    r = run_netlab({"--json", "get", "ftp://user:secret@127.0.0.1/"});
     j = nlohmann::json::parse(r.out);
-    CHECK(j["url"] == "https://127.0.0.1/");
+    CHECK(j["url"] == "ftp://127.0.0.1/");
     CHECK(r.out.find("secret") == std::string::npos);
 }
 

@@ -3,6 +3,7 @@
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 
@@ -11,7 +12,7 @@
 namespace netlab::test {
 
 std::string http_peer::url(const std::string& path) const {
-    return "http://127.0.0.1:" + std::to_string(port) + path;
+    return scheme + "://127.0.0.1:" + std::to_string(port) + path;
 }
 
 bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout) {
@@ -45,8 +46,11 @@ std::optional<http_peer> start_python_http(const std::string& root) {
     return p;
 }
 
-std::optional<http_peer> start_nginx(const std::string& root, const std::string& work,
-                                     const std::string& extra_locations) {
+namespace {
+
+// nginx in the foreground on a free port; `servers(port)` writes the server blocks.
+std::optional<http_peer> start_nginx_with(const std::string& work,
+                                          const std::function<std::string(unsigned short)>& servers) {
     std::string nginx = "/usr/sbin/nginx";
     if (!std::ifstream(nginx)) {
         if (!have_program("nginx")) return std::nullopt;
@@ -64,14 +68,81 @@ std::optional<http_peer> start_nginx(const std::string& root, const std::string&
                             << "  client_body_temp_path " << work << "/body;\n  proxy_temp_path " << work << "/proxy;\n"
                             << "  fastcgi_temp_path " << work << "/fastcgi;\n  uwsgi_temp_path " << work << "/uwsgi;\n"
                             << "  scgi_temp_path " << work << "/scgi;\n"
-                            << "  server {\n    listen 127.0.0.1:" << port << ";\n    listen [::1]:" << port << ";\n"
-                            << "    root " << root << ";\n" << extra_locations << "\n  }\n}\n";
+                            << servers(port) << "}\n";
         http_peer p;
         p.process = child::start({nginx, "-e", work + "/error.log", "-p", work, "-c", conf});
         p.port = port;
         if (wait_for_port(port, 3s)) return p;
     }
     throw std::runtime_error("nginx did not start (see its error.log)");
+}
+
+}  // namespace
+
+std::optional<http_peer> start_nginx(const std::string& root, const std::string& work,
+                                     const std::string& extra_locations) {
+    return start_nginx_with(work, [&](unsigned short port) {
+        return "  server {\n    listen 127.0.0.1:" + std::to_string(port) + ";\n    listen [::1]:" +
+               std::to_string(port) + ";\n    root " + root + ";\n" + extra_locations + "\n  }\n";
+    });
+}
+
+std::optional<http_peer> start_nginx_tls(const std::string& root, const std::string& work, const key_pair& first,
+                                         const key_pair& second, const std::string& extra) {
+    auto p = start_nginx_with(work, [&](unsigned short port) {
+        const auto server = [&](const std::string& names, const key_pair& kp, bool default_server) {
+            const std::string flags = std::string(" ssl") + (default_server ? " default_server" : "");
+            return "  server {\n    listen 127.0.0.1:" + std::to_string(port) + flags + ";\n    listen [::1]:" +
+                   std::to_string(port) + flags + ";\n    server_name " + names + ";\n    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_certificate " +
+                   kp.cert + ";\n    ssl_certificate_key " + kp.key + ";\n    root " + root + ";\n" + extra + "\n  }\n";
+        };
+        return server("localhost", first, true) + server("other.test", second, false);
+    });
+    if (p) p->scheme = "https";
+    return p;
+}
+
+http_peer require_nginx_tls(const std::string& root, const std::string& work, const key_pair& first,
+                            const key_pair& second, const std::string& extra) {
+    auto p = start_nginx_tls(root, work, first, second, extra);
+    if (!p) throw std::runtime_error("nginx is not installed (scripts/test installs it)");
+    return std::move(*p);
+}
+
+http_peer require_openssl_server(const key_pair& kp, const std::vector<std::string>& options) {
+    require_program("openssl");
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        const unsigned short port = unused_port();
+        std::vector<std::string> argv{"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
+                                      "-cert", kp.cert, "-key", kp.key, "-quiet"};
+        argv.insert(argv.end(), options.begin(), options.end());
+        http_peer p;
+        p.scheme = "https";
+        p.process = child::start(argv);
+        p.port = port;
+        if (wait_for_port(port, 3s)) return p;
+    }
+    throw std::runtime_error("openssl s_server did not start");
+}
+
+http_peer require_python_https(const std::string& root, const key_pair& kp) {
+    require_program("python3");
+    static const char* program =
+        "import functools, http.server, ssl, sys\n"
+        "h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])\n"
+        "s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)\n"
+        "c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
+        "c.load_cert_chain(sys.argv[2], sys.argv[3])\n"
+        "s.socket = c.wrap_socket(s.socket, server_side=True)\n"
+        "print(s.server_address[1], flush=True)\n"
+        "s.serve_forever()\n";
+    http_peer p;
+    p.scheme = "https";
+    p.process = child::start({"python3", "-c", program, root, kp.cert, kp.key});
+    const auto line = p.process.read_line(10s);
+    if (!line) throw std::runtime_error("python3 https server did not report its port: " + p.process.stderr_text());
+    p.port = static_cast<unsigned short>(std::stoi(*line));
+    return p;
 }
 
 http_peer require_python_http(const std::string& root) {

@@ -154,3 +154,37 @@ TEST_CASE("an IP literal of the other family than -4/-6 ask for is named as such
     CHECK(family_conflict("localhost", ip_family::v6).empty());  // a name: the resolver decides
     CHECK(family_conflict("example.invalid", ip_family::v4).empty());
 }
+
+TEST_CASE("--resolve entries name host, port and one or more addresses, IPv6 with or without brackets") {
+    std::string why;
+    const auto a = parse_resolve_override("Example.COM:443:127.0.0.1", why);
+    REQUIRE(a);
+    CHECK(a->host == "example.com");
+    CHECK(a->port == 443);
+    REQUIRE(a->addresses.size() == 1);
+    CHECK(a->addresses[0] == asio::ip::make_address("127.0.0.1"));
+    const auto b = parse_resolve_override("[::1]:8443:[::1],127.0.0.2", why);
+    REQUIRE(b);
+    CHECK(b->host == "::1");
+    CHECK(b->port == 8443);
+    REQUIRE(b->addresses.size() == 2);
+    CHECK(b->addresses[0].is_v6());
+    CHECK(parse_resolve_override("h:80:::1", why)->addresses[0] == asio::ip::make_address("::1"));
+}
+
+TEST_CASE("malformed --resolve entries say what is expected") {
+    for (const char* bad : {"", "host", "host:443", "host:0:127.0.0.1", "host:70000:127.0.0.1", "host:x:127.0.0.1",
+                            ":443:127.0.0.1", "host:443:not-an-address", "host:443:", "[::1:443:::1"}) {
+        std::string why;
+        CHECK_MESSAGE(!parse_resolve_override(bad, why), bad);
+        CHECK(why.find("HOST:PORT:ADDRESS") != std::string::npos);
+    }
+}
+
+TEST_CASE("an override applies to its host and port only, the host compared without case") {
+    std::string why;
+    const std::vector<resolve_override> list{*parse_resolve_override("a.test:443:127.0.0.1", why)};
+    CHECK(find_override(list, "A.Test", 443) == &list[0]);
+    CHECK(find_override(list, "a.test", 80) == nullptr);
+    CHECK(find_override(list, "b.test", 443) == nullptr);
+}

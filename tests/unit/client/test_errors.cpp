@@ -20,6 +20,9 @@ TEST_CASE("exit codes are curl's numbers") {
     CHECK(exit_code_of(get_error::empty_reply) == 52);
     CHECK(exit_code_of(get_error::recv_error) == 56);
     CHECK(exit_code_of(get_error::filesize_exceeded) == 63);
+    CHECK(exit_code_of(get_error::tls_handshake) == 35);
+    CHECK(exit_code_of(get_error::peer_certificate) == 60);
+    CHECK(exit_code_of(get_error::ca_file) == 77);
     CHECK(exit_code_of(get_error::interrupted) == 130);  // netlab's common code for a stop signal
 }
 
@@ -32,5 +35,5 @@ TEST_CASE("the table has one row per error with unique codes and names") {
         CHECK_FALSE(row.message.empty());
         CHECK(&info(row.error) == &row);
     }
-    CHECK(codes.size() == 14);
+    CHECK(codes.size() == 17);
 }

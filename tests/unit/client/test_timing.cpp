@@ -44,16 +44,19 @@ timings complete(double namelookup, double connect, double pretransfer, double s
 
 TEST_CASE("the timing table names curl's -w variables in phase order") {
     const auto f = timing_fields();
-    REQUIRE(f.size() == 6);
+    REQUIRE(f.size() == 7);
     CHECK(f[0].json_name == "time_redirect");
     CHECK(f[1].json_name == "time_namelookup");
     CHECK(f[2].json_name == "time_connect");
-    CHECK(f[4].json_name == "time_starttransfer");
-    CHECK(f[5].json_name == "time_total");
+    CHECK(f[3].json_name == "time_appconnect");
+    CHECK(f[3].label == "TLS handshake");
+    CHECK(f[5].json_name == "time_starttransfer");
+    CHECK(f[6].json_name == "time_total");
     for (std::size_t i = 0; i < f.size(); ++i) CHECK(static_cast<std::size_t>(f[i].ends) == i);
     const auto t = complete(0.001, 0.002, 0.003, 0.004, 0.005);
-    CHECK(field_value(t, f[4]) == doctest::Approx(0.004));
-    CHECK(field_value(t, f[5]) == doctest::Approx(0.005));
+    CHECK(field_value(t, f[3]) == 0);  // no TLS: 0, as curl's time_appconnect
+    CHECK(field_value(t, f[5]) == doctest::Approx(0.004));
+    CHECK(field_value(t, f[6]) == doctest::Approx(0.005));
     CHECK(field_value(t, f[0]) == 0);  // no redirect: 0, as curl writes it
 }
 
@@ -65,8 +68,8 @@ TEST_CASE("phases not reached are 0 in the fields, time_total is always the tota
     const auto f = timing_fields();
     CHECK(field_value(t, f[1]) == doctest::Approx(0.001));
     CHECK(field_value(t, f[2]) == 0);
-    CHECK(field_value(t, f[4]) == 0);
-    CHECK(field_value(t, f[5]) == doctest::Approx(0.0042));
+    CHECK(field_value(t, f[5]) == 0);
+    CHECK(field_value(t, f[6]) == doctest::Approx(0.0042));
 }
 
 TEST_CASE("the chart has a line per phase, bars that fit the width, and the total") {
@@ -90,13 +93,26 @@ TEST_CASE("the chart's total line is the total, the same number time_total holds
 }
 
 TEST_CASE("the chart shows redirects when there were some, and every phase that took time") {
-    auto t = complete(0.5001, 0.5002, 0.5003, 0.9, 1.0);
+    auto t = complete(0.5001, 0.5002, 0.7, 0.9, 1.0);
     t.redirect = 0.5;
+    t.appconnect = 0.6;
     const auto chart = timing_chart(t, 100, [](std::string_view s, std::size_t row) {
         return "<" + std::to_string(row) + ">" + std::string(s);
     });
     CHECK(chart.find("redirects") != std::string::npos);
-    for (int row = 0; row < 6; ++row) CHECK(chart.find("<" + std::to_string(row) + ">\u2588") != std::string::npos);
+    for (int row = 0; row < 7; ++row) CHECK(chart.find("<" + std::to_string(row) + ">\u2588") != std::string::npos);
+}
+
+TEST_CASE("an https transfer's chart has the TLS handshake between connect and request sent, plain http none") {
+    auto t = complete(0.001, 0.002, 0.010, 0.012, 0.020);
+    CHECK(timing_chart(t, 80, plain).find("TLS handshake") == std::string::npos);
+    t.appconnect = 0.009;
+    const auto l = lines(timing_chart(t, 80, plain));
+    REQUIRE(l.size() >= 4);
+    CHECK(l[1].find("TCP connect") != std::string::npos);
+    CHECK(l[2].find("TLS handshake") != std::string::npos);
+    CHECK(l[2].ends_with("7.00 ms"));
+    CHECK(l[3].find("request sent") != std::string::npos);
 }
 
 TEST_CASE("after a refused connect the chart shows the lookup, the connect it cut short and the total only") {

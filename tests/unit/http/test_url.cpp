@@ -210,14 +210,27 @@ TEST_CASE("control characters such as CR LF are malformed, so no header injectio
     CHECK(one_clean_line(parse_url("http://h/\r").message));
 }
 
+TEST_CASE("https URL has port 443 by default and shows other ports in Host") {
+    auto u = parsed("HTTPS://Example.com/a");
+    CHECK(u.scheme == "https");
+    CHECK(u.port == 443);
+    CHECK_FALSE(u.port_given);
+    CHECK(u.authority_for_host_header() == "example.com");
+    CHECK(u.to_string() == "https://example.com/a");
+    CHECK(parsed("https://h:80/").authority_for_host_header() == "h:80");
+    CHECK(parsed("https://[::1]:8443/").to_string() == "https://[::1]:8443/");
+    CHECK(parsed("http://h:443/").authority_for_host_header() == "h:443");
+}
+
 TEST_CASE("other schemes are unsupported_scheme with the scheme filled in") {
-    auto r = parse_url("https://example.com/");
+    auto r = parse_url("ftp://example.com/");
     CHECK(r.error == url_error::unsupported_scheme);
-    CHECK(r.value.scheme == "https");
-    CHECK(r.message.find("https") != std::string::npos);
+    CHECK(r.value.scheme == "ftp");
+    CHECK(r.message.find("ftp") != std::string::npos);
+    CHECK(r.message.find("https://") != std::string::npos);
     CHECK(parse_url("FTP://h/").value.scheme == "ftp");
     CHECK(parse_url("FTP://h/").error == url_error::unsupported_scheme);
-    CHECK(error_of("https:/h") == url_error::unsupported_scheme);
+    CHECK(error_of("https:/h") == url_error::malformed);
     CHECK(error_of("mailto:x") == url_error::unsupported_scheme);
     CHECK(error_of("svn+ssh://h/") == url_error::unsupported_scheme);
 }
@@ -342,11 +355,15 @@ TEST_CASE("resolve: scheme-relative Location uses the base scheme and its own au
     CHECK(resolved(base, "//b") == "http://b/");
 }
 
-TEST_CASE("resolve: https Location is unsupported_scheme") {
-    const url base = parsed("http://a/");
-    const auto r = resolve_reference(base, "https://a/");
-    CHECK(r.error == url_error::unsupported_scheme);
+TEST_CASE("resolve: an https Location switches scheme and default port, and back") {
+    const auto r = resolve_reference(parsed("http://a:8080/x"), "https://a/y");
+    REQUIRE(r.error == url_error::none);
     CHECK(r.value.scheme == "https");
+    CHECK(r.value.port == 443);
+    CHECK(resolved(parsed("https://a/x"), "http://a/y") == "http://a/y");
+    CHECK(resolved(parsed("https://a:8443/x"), "//b/y") == "https://b/y");
+    CHECK(resolved(parsed("https://a:8443/x"), "/y") == "https://a:8443/y");
+    CHECK(resolve_reference(parsed("http://a/"), "ftp://a/").error == url_error::unsupported_scheme);
 }
 
 TEST_CASE("resolve: hostile Location with CR LF, space or empty is rejected") {

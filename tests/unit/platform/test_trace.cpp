@@ -34,6 +34,7 @@ TEST_CASE("trace steps have the socket API's names") {
     CHECK(pf::step_name(pf::trace_step::resolve) == "resolve");
     CHECK(pf::step_name(pf::trace_step::recvmmsg) == "recvmmsg");
     CHECK(pf::step_name(pf::trace_step::setsockopt) == "setsockopt");
+    CHECK(pf::step_name(pf::trace_step::tls_handshake) == "tls_handshake");
 }
 
 TEST_CASE("a step known only by its handle is traced with its bytes and error") {

@@ -17,7 +17,7 @@ namespace netlab::platform {
 // batched call in `detail`.
 enum class trace_step {
     socket, bind, listen, accept, connect, send, recv, sendfile, shutdown, close, resolve, setsockopt,
-    sendto, recvfrom, sendmmsg, recvmmsg,
+    sendto, recvfrom, sendmmsg, recvmmsg, tls_handshake,
     count
 };
 

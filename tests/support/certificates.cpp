@@ -1,0 +1,75 @@
+#include "support/certificates.hpp"
+
+#include <fstream>
+#include <stdexcept>
+
+#include "support/process.hpp"
+
+namespace netlab::test {
+namespace {
+
+constexpr const char* local_names = "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1";
+
+void openssl(std::vector<std::string> args) {
+    args.insert(args.begin(), "openssl");
+    const auto r = run(args, std::chrono::seconds(30));
+    if (r.exit_code != 0) throw std::runtime_error("openssl " + args[1] + " failed: " + r.err);
+}
+
+std::vector<std::string> new_key(const std::string& key) {
+    return {"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key};
+}
+
+// A key and a certificate for `names` signed by the CA, valid for `days` (negative: expired).
+key_pair signed_by_ca(const std::string& dir, const std::string& name, const std::string& subject_cn,
+                      const std::string& names, int days) {
+    const key_pair kp{dir + "/" + name + ".pem", dir + "/" + name + ".key"};
+    auto req = std::vector<std::string>{"req", "-new", "-subj", "/CN=" + subject_cn, "-out", dir + "/" + name + ".csr"};
+    const auto key = new_key(kp.key);
+    req.insert(req.end(), key.begin(), key.end());
+    openssl(req);
+    const std::string ext = dir + "/" + name + ".ext";
+    std::ofstream(ext) << names << "\n";
+    openssl({"x509", "-req", "-in", dir + "/" + name + ".csr", "-CA", dir + "/ca.pem", "-CAkey", dir + "/ca.key",
+             "-CAcreateserial", "-days", std::to_string(days), "-extfile", ext, "-out", kp.cert});
+    return kp;
+}
+
+}  // namespace
+
+test_certificates make_test_certificates(const std::string& dir) {
+    require_program("openssl");
+    test_certificates c;
+    auto ca = std::vector<std::string>{"req", "-x509", "-subj", "/CN=netlab test CA", "-days", "30", "-out", dir + "/ca.pem"};
+    const auto ca_key = new_key(dir + "/ca.key");
+    ca.insert(ca.end(), ca_key.begin(), ca_key.end());
+    openssl(ca);
+    c.ca = dir + "/ca.pem";
+    c.ca_dir = dir + "/ca-dir";
+    run({"mkdir", "-p", c.ca_dir});
+    run({"cp", c.ca, c.ca_dir + "/test-ca.pem"});
+    openssl({"rehash", c.ca_dir});
+    c.localhost = signed_by_ca(dir, "localhost", "localhost", local_names, 30);
+    c.other = signed_by_ca(dir, "other", "other.test", "subjectAltName=DNS:other.test", 30);
+    c.expired = signed_by_ca(dir, "expired", "localhost", local_names, -1);
+    c.self_signed = {dir + "/self.pem", dir + "/self.key"};
+    auto self = std::vector<std::string>{"req", "-x509", "-subj", "/CN=localhost", "-days", "30", "-addext", local_names,
+                                         "-out", c.self_signed.cert};
+    const auto self_key = new_key(c.self_signed.key);
+    self.insert(self.end(), self_key.begin(), self_key.end());
+    openssl(self);
+    return c;
+}
+
+const test_certificates& shared_test_certificates() {
+    static const temp_dir dir;
+    static const test_certificates c = make_test_certificates(dir.path());
+    return c;
+}
+
+bool netlab_has_tls() {
+    static const bool yes = run_netlab({"--json", "--version"}).out.find("\"tls\":null") == std::string::npos;
+    return yes;
+}
+
+}  // namespace netlab::test
