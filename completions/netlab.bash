@@ -25,6 +25,8 @@ _netlab_takes_value() {
         "serve-http -p"|"serve-http --port") return 0 ;;
         "serve-http -b"|"serve-http --bind") return 0 ;;
         "serve-http --threads") return 0 ;;
+        "serve-http --tls-cert") return 0 ;;
+        "serve-http --tls-key") return 0 ;;
         "serve-http --header-timeout") return 0 ;;
         "serve-http --idle-timeout") return 0 ;;
         "serve-http --max-connections") return 0 ;;
@@ -37,6 +39,10 @@ _netlab_takes_value() {
         "get --connect-timeout") return 0 ;;
         "get -m"|"get --max-time") return 0 ;;
         "get --max-filesize") return 0 ;;
+        "get --resolve") return 0 ;;
+        "get --cacert") return 0 ;;
+        "get --capath") return 0 ;;
+        "get --tls-max") return 0 ;;
         "udp-send --count") return 0 ;;
         "udp-send --interval") return 0 ;;
         "udp-send --size") return 0 ;;
@@ -69,6 +75,8 @@ _netlab_value() {
         "serve-http -p"|"serve-http --port") : ;;
         "serve-http -b"|"serve-http --bind") _netlab_hosts ;;
         "serve-http --threads") : ;;
+        "serve-http --tls-cert") _netlab_files ;;
+        "serve-http --tls-key") _netlab_files ;;
         "serve-http --header-timeout") : ;;
         "serve-http --idle-timeout") : ;;
         "serve-http --max-connections") : ;;
@@ -81,6 +89,10 @@ _netlab_value() {
         "get --connect-timeout") : ;;
         "get -m"|"get --max-time") : ;;
         "get --max-filesize") : ;;
+        "get --resolve") : ;;
+        "get --cacert") _netlab_files ;;
+        "get --capath") _netlab_files -d ;;
+        "get --tls-max") : ;;
         "udp-send --count") : ;;
         "udp-send --interval") : ;;
         "udp-send --size") : ;;
@@ -109,8 +121,8 @@ _netlab_value() {
 _netlab_options() {
     local options="-h --help --json --color -q --quiet -v --verbose --trace -V --version"
     case $1 in
-        serve-http) options+=" -p --port -b --bind --threads --echo --dump --no-listing --hidden --follow-symlinks --cors --header-timeout --idle-timeout --max-connections" ;;
-        get) options+=" -o --output -O --remote-name -i --include -I --head -X --request -H --header -d --data -A --user-agent -L --location --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --max-filesize -s --silent -S --show-error --timing" ;;
+        serve-http) options+=" -p --port -b --bind --threads --echo --dump --no-listing --hidden --follow-symlinks --cors --tls-cert --tls-key --tls-self-signed --header-timeout --idle-timeout --max-connections" ;;
+        get) options+=" -o --output -O --remote-name -i --include -I --head -X --request -H --header -d --data -A --user-agent -L --location --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --max-filesize --resolve -k --insecure --cacert --capath --tlsv1.2 --tlsv1.3 --tls-max -s --silent -S --show-error --timing" ;;
         udp-send) options+=" --count --interval --size --source-port -b --bind -4 --ipv4 -6 --ipv6 --ping --probe --rate --duration --no-offload --timeout" ;;
         udp-listen) options+=" -b --bind --echo --hex --headers --count --timeout --no-offload --interval" ;;
         portscan) options+=" -p --ports --top-ports --timeout --concurrency --max-rate --retries --open --banner --randomize -4 --ipv4 -6 --ipv6 --wait" ;;

@@ -26,6 +26,9 @@ $script:NetlabCommands = [ordered]@{
             @{ names = @('--hidden'); kind = 'flag'; words = @(); repeats = $false; tip = 'Serve and list dotfiles (.git, .env, ...)' }
             @{ names = @('--follow-symlinks'); kind = 'flag'; words = @(); repeats = $false; tip = 'Serve symlinks that lead outside the folder' }
             @{ names = @('--cors'); kind = 'flag'; words = @(); repeats = $false; tip = 'Allow cross-origin requests (Access-Control-Allow-Origin: *)' }
+            @{ names = @('--tls-cert'); kind = 'file'; words = @(); repeats = $false; tip = 'Serve HTTPS with the certificate in FILE (PEM; its chain may follow)' }
+            @{ names = @('--tls-key'); kind = 'file'; words = @(); repeats = $false; tip = 'The private key for --tls-cert (PEM, unencrypted)' }
+            @{ names = @('--tls-self-signed'); kind = 'flag'; words = @(); repeats = $false; tip = 'Serve HTTPS with a key and certificate made at start for localhost, 127.0.0.1, ::1 and --bind; its SHA-256 fingerprint is printed' }
             @{ names = @('--header-timeout'); kind = 'text'; words = @(); repeats = $false; tip = 'Seconds a client may take to send a request head (the first: from connecting)' }
             @{ names = @('--idle-timeout'); kind = 'text'; words = @(); repeats = $false; tip = 'Seconds a keep-alive connection may stay idle' }
             @{ names = @('--max-connections'); kind = 'text'; words = @(); repeats = $false; tip = 'Open connections at most (503 beyond)' }
@@ -35,7 +38,7 @@ $script:NetlabCommands = [ordered]@{
         )
     }
     'get' = @{
-        tip = 'Fetch a URL over HTTP/1.1 (curl''s everyday options and exit codes)'
+        tip = 'Fetch a URL over HTTP/1.1, with TLS for https:// (curl''s everyday options and exit codes)'
         options = @(
             @{ names = @('-o', '--output'); kind = 'file'; words = @(); repeats = $false; tip = 'Write the body to FILE instead of stdout' }
             @{ names = @('-O', '--remote-name'); kind = 'flag'; words = @(); repeats = $false; tip = 'Write the body to a file named as the URL''s last path segment' }
@@ -53,12 +56,19 @@ $script:NetlabCommands = [ordered]@{
             @{ names = @('--connect-timeout'); kind = 'text'; words = @(); repeats = $false; tip = 'Seconds allowed for resolving and connecting (default 300)' }
             @{ names = @('-m', '--max-time'); kind = 'text'; words = @(); repeats = $false; tip = 'Seconds allowed for the whole transfer (default: no limit)' }
             @{ names = @('--max-filesize'); kind = 'text'; words = @(); repeats = $false; tip = 'Largest body accepted, in bytes or with K, M, G (1K = 1024); exit 63 beyond it (default: no limit)' }
+            @{ names = @('--resolve'); kind = 'text'; words = @(); repeats = $false; tip = 'Connect to ADDRESS for HOST:PORT, keeping HOST for the Host header, SNI and certificate checks (repeatable)' }
+            @{ names = @('-k', '--insecure'); kind = 'flag'; words = @(); repeats = $false; tip = 'https: skip the certificate checks (chain, expiry, host name)' }
+            @{ names = @('--cacert'); kind = 'file'; words = @(); repeats = $false; tip = 'https: trust the CA certificates in FILE (PEM) instead of the system''s' }
+            @{ names = @('--capath'); kind = 'folder'; words = @(); repeats = $false; tip = 'https: trust the CA certificates in DIR (hashed as by c_rehash)' }
+            @{ names = @('--tlsv1.2'); kind = 'flag'; words = @(); repeats = $false; tip = 'https: TLS 1.2 or newer (the default)' }
+            @{ names = @('--tlsv1.3'); kind = 'flag'; words = @(); repeats = $false; tip = 'https: TLS 1.3 only (with no --tls-max)' }
+            @{ names = @('--tls-max'); kind = 'text'; words = @(); repeats = $false; tip = 'https: newest TLS version to offer (default: the newest known)' }
             @{ names = @('-s', '--silent'); kind = 'flag'; words = @(); repeats = $false; tip = 'No progress bar and no error messages' }
             @{ names = @('-S', '--show-error'); kind = 'flag'; words = @(); repeats = $false; tip = 'With -s, still print error messages' }
             @{ names = @('--timing'); kind = 'flag'; words = @(); repeats = $false; tip = 'Show the phases (DNS, connect, first byte, body) as a bar chart; JSON fields with --json' }
         )
         positionals = @(
-            @{ names = @(); kind = 'text'; words = @(); repeats = $false; tip = 'http://host[:port]/path?query ([::1] for IPv6; user:pw@ for Basic auth)' }
+            @{ names = @(); kind = 'text'; words = @(); repeats = $false; tip = 'http[s]://host[:port]/path?query ([::1] for IPv6; user:pw@ for Basic auth)' }
         )
     }
     'udp-send' = @{
