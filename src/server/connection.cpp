@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <utility>
 #include <vector>
 #include <fmt/format.h>
 
@@ -142,7 +143,7 @@ asio::awaitable<void> connection::serve() {
                 // Between requests: hold no buffers while waiting for the next one. Over TLS
                 // the next request's bytes may already sit decrypted in the TLS engine,
                 // where waiting for the socket would not see them: it reads at once.
-                if (st && !tls_) owner_.release_state(std::move(st));
+                if (st && !tls_) owner_.release_state(std::exchange(st, nullptr));
                 if (draining_ || owner_.draining) break;
                 phase_ = phase::idle;
                 if (!first_request_) set_deadline(owner_.config.idle_timeout);
