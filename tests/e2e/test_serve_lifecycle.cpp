@@ -485,7 +485,14 @@ TEST_CASE("out of file descriptors, a file or folder that exists is 503 with Ret
     for (int i = 0; i < 60 && refused.status == 0; ++i) {
         held.push_back(std::make_unique<raw_connection>(s.port));
         held.back()->send(get("/big.bin", "Range: bytes=0-9\r\n"));
-        const auto r = parse_response(held.back()->read_response(3s));
+        auto r = parse_response(held.back()->read_response(1500ms));
+        if (r.status == 0 && held.size() > 1) {
+            // The descriptors ran out at the accept, not at the file (how many the server
+            // holds at a time decides which, and ASan takes some of its own): one freed
+            // lets the server accept, and then the file finds none.
+            held.erase(held.begin());
+            r = parse_response(held.back()->read_response(3s));
+        }
         REQUIRE_MESSAGE(r.status != 0, "connection " << i << " was not answered");
         if (r.status != 206) refused = r;
     }
@@ -587,7 +594,8 @@ TEST_CASE("a thousand connections holding half-sent heads cost little memory, an
     const long after = anon_kib();
     CAPTURE(before);
     CAPTURE(after);
-    CHECK(after - before < 3 * 1024);
+    if (under_address_sanitizer()) MESSAGE("not checked under ASan: its allocator keeps freed memory in quarantine");
+    else CHECK(after - before < 3 * 1024);
     raw_connection again(s.port);
     again.send(get("/a.txt"));
     CHECK(parse_response(again.read_response()).status == 200);

@@ -34,6 +34,22 @@ std::vector<std::string> native_netlab_command();
 // behaviours seen there are the emulator's, not Windows'.
 bool under_emulator();
 
+// True when this build (and so the netlab it tests) runs under AddressSanitizer, whose
+// allocator keeps freed memory in quarantine instead of giving it back.
+constexpr bool under_address_sanitizer() {
+#if defined(__SANITIZE_ADDRESS__)
+    return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    return true;
+#else
+    return false;
+#endif
+#else
+    return false;
+#endif
+}
+
 // Starts argv with these descriptors as its stdin, stdout and stderr (the caller closes
 // its own copies) and default signal handling; throws when it cannot start.
 pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd);
