@@ -32,7 +32,7 @@ nlohmann::json json_of(const run_result& r) {
 TEST_SUITE_BEGIN("tls");
 
 TEST_CASE("nginx over TLS: the body arrives, the chain and name verified against --cacert") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, work;
     root.write("hello.txt", "hello over TLS\n");
     const auto nginx = require_nginx_tls(root.path(), work.path(), certs().localhost, certs().other);
@@ -45,7 +45,7 @@ TEST_CASE("nginx over TLS: the body arrives, the chain and name verified against
 }
 
 TEST_CASE("SNI picks nginx's server block: other.test gets its own certificate") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, work;
     root.write("x", "x");
     const auto nginx = require_nginx_tls(root.path(), work.path(), certs().localhost, certs().other);
@@ -61,7 +61,7 @@ TEST_CASE("SNI picks nginx's server block: other.test gets its own certificate")
 }
 
 TEST_CASE("--json and -v carry the TLS version, cipher, ALPN and certificate; --timing has the handshake") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, work;
     root.write("x", "x");
     const auto nginx = require_nginx_tls(root.path(), work.path(), certs().localhost, certs().other);
@@ -86,7 +86,7 @@ TEST_CASE("--json and -v carry the TLS version, cipher, ALPN and certificate; --
 }
 
 TEST_CASE("exit 60: unknown CA, expired, wrong name and self-signed, each in its own words") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     struct refusal {
         const key_pair* kp;
         std::vector<std::string> trust;
@@ -115,7 +115,7 @@ TEST_CASE("exit 60: unknown CA, expired, wrong name and self-signed, each in its
 }
 
 TEST_CASE("an IP-address URL is checked against the certificate's IP names, not its DNS names") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     const auto server = require_openssl_server(certs().other, {"-www"});
     const auto r = run_netlab({"get", "-m", "20", "--cacert", certs().ca, local_url(server.port, "127.0.0.1")});
     CHECK(r.exit_code == 60);
@@ -123,13 +123,13 @@ TEST_CASE("an IP-address URL is checked against the certificate's IP names, not 
 }
 
 TEST_CASE("--capath trusts a hashed folder of CA certificates") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     const auto server = require_openssl_server(certs().localhost, {"-www"});
     CHECK(run_netlab({"get", "-m", "20", "-o", "/dev/null", "--capath", certs().ca_dir, local_url(server.port)}).exit_code == 0);
 }
 
 TEST_CASE("exit 77: a --cacert that is missing or not PEM, a --capath that is no folder") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir dir;
     const auto junk = dir.write("junk.pem", "not a certificate\n");
     // Nothing listens: the CA options are read before any connection.
@@ -148,7 +148,7 @@ TEST_CASE("exit 77: a --cacert that is missing or not PEM, a --capath that is no
 }
 
 TEST_CASE("TLS versions: --tls-max 1.2 gets 1.2, --tlsv1.3 against a 1.2-only server is exit 35") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
     root.write("x", "x");
     const auto python = require_python_https(root.path(), certs().localhost);
@@ -164,7 +164,7 @@ TEST_CASE("TLS versions: --tls-max 1.2 gets 1.2, --tlsv1.3 against a 1.2-only se
 }
 
 TEST_CASE("exit 35: a plaintext HTTP server on an https URL, named as such") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, work;
     const auto nginx = require_nginx(root.path(), work.path());
     const auto r = run_netlab({"get", "-m", "20", "https://127.0.0.1:" + std::to_string(nginx.port) + "/"});
@@ -173,7 +173,7 @@ TEST_CASE("exit 35: a plaintext HTTP server on an https URL, named as such") {
 }
 
 TEST_CASE("exit 28: a server that never finishes the handshake is cut off by --connect-timeout") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     scripted_server silent({{hold()}});
     const auto start = std::chrono::steady_clock::now();
     const auto r = run_netlab({"get", "--connect-timeout", "0.5", local_url(silent.port(), "127.0.0.1")}, 20s);
@@ -184,7 +184,7 @@ TEST_CASE("exit 28: a server that never finishes the handshake is cut off by --c
 }
 
 TEST_CASE("a TLS server on an http URL ends at once with an empty or failed reply, not a hang") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     const auto server = require_openssl_server(certs().localhost, {"-www"});
     const auto start = std::chrono::steady_clock::now();
     const auto r = run_netlab({"get", "-m", "10", "http://127.0.0.1:" + std::to_string(server.port) + "/"}, 20s);
@@ -193,7 +193,7 @@ TEST_CASE("a TLS server on an http URL ends at once with an empty or failed repl
 }
 
 TEST_CASE("-L follows http to https and back; -H credentials are dropped when the scheme and port change") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, work;
     root.write("secret.txt", "over TLS\n");
     scripted_server plain({{read_request(), send("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nplain\n"), close_connection()}});
@@ -214,7 +214,7 @@ TEST_CASE("-L follows http to https and back; -H credentials are dropped when th
 }
 
 TEST_CASE("python's ssl module: a file arrives whole over TLS") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
     const std::string content(300 * 1024, 'z');
     root.write("big.txt", content);
@@ -226,7 +226,7 @@ TEST_CASE("python's ssl module: a file arrives whole over TLS") {
 }
 
 TEST_CASE("--trace shows the tls_handshake step with the version and cipher") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     const auto server = require_openssl_server(certs().localhost, {"-www"});
     const auto r = run_netlab({"--trace", "get", "-m", "20", "-o", "/dev/null", "--cacert", certs().ca, local_url(server.port)});
     CHECK(r.exit_code == 0);

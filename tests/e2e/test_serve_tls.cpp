@@ -27,7 +27,7 @@ std::string https(const netlab_server& s, const std::string& host, const std::st
 TEST_SUITE_BEGIN("tls");
 
 TEST_CASE("--tls-self-signed: curl, python and netlab get trust the PEM from the listening event") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, keep;
     root.write("hello.txt", "hello over TLS\n");
     auto s = start_server(root.path(), {"--tls-self-signed"});
@@ -57,7 +57,7 @@ TEST_CASE("--tls-self-signed: curl, python and netlab get trust the PEM from the
 }
 
 TEST_CASE("--tls-cert and --tls-key: TLS 1.3 with ALPN http/1.1; a large file arrives whole and keep-alive works") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
     const auto content = random_bytes(3 * 1024 * 1024 + 17, 7);  // past the cache: read from the file
     root.write("big.bin", content);
@@ -79,7 +79,7 @@ TEST_CASE("--tls-cert and --tls-key: TLS 1.3 with ALPN http/1.1; a large file ar
 }
 
 TEST_CASE("a plaintext HTTP request on the TLS port gets a plain 400 that says the port speaks HTTPS") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
     auto s = start_server(root.path(), {"--tls-self-signed"});
     const auto c = curl({"http://127.0.0.1:" + std::to_string(s.port) + "/"});
@@ -91,7 +91,7 @@ TEST_CASE("a plaintext HTTP request on the TLS port gets a plain 400 that says t
 }
 
 TEST_CASE("a client that starts a handshake and stops is closed at the header timeout") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
     auto s = start_server(root.path(), {"--tls-self-signed", "--header-timeout", "0.5"});
     const auto p = python(
@@ -108,7 +108,7 @@ TEST_CASE("a client that starts a handshake and stops is closed at the header ti
 }
 
 TEST_CASE("a key that does not belong to the certificate, or a certificate without key, is a usage error") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
     auto r = run_netlab({"serve-http", root.path(), "-p", "0", "--tls-cert", certs().localhost.cert, "--tls-key",
                          certs().other.key});
@@ -120,7 +120,7 @@ TEST_CASE("a key that does not belong to the certificate, or a certificate witho
 }
 
 TEST_CASE("serve-http --trace has a tls_handshake step with the version") {
-    if (!netlab_has_tls()) return;
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, keep;
     root.write("a.txt", "a");
     auto s = start_server(root.path(), {"--tls-self-signed", "--trace", "--threads", "1"});
