@@ -7,6 +7,9 @@
 // open must refuse a connection now too (a listener on [::] with IPV6_V6ONLY, or one
 // whose accept queue is full).
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -66,9 +69,28 @@ std::set<int> listening_during(F&& busy) {
 
 bool connects_now(int port) { return wait_for_port(static_cast<unsigned short>(port), std::chrono::milliseconds(300)); }
 
+// The two tests here never run at once (ctest -j): the full-range scan connects to every
+// port, the other test's listeners too, and checks some ports with a plain connect, whose
+// ordinary close leaves a TIME_WAIT that the other test would count as the scan's.
+class one_at_a_time {
+public:
+    one_at_a_time() : fd_(::open("/tmp/netlab-e2e-portscan-exact.lock", O_CREAT | O_RDWR, 0666)) {
+        if (fd_ >= 0) ::flock(fd_, LOCK_EX);  // released by close, or when the process ends
+    }
+    ~one_at_a_time() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    one_at_a_time(const one_at_a_time&) = delete;
+    one_at_a_time& operator=(const one_at_a_time&) = delete;
+
+private:
+    int fd_;
+};
+
 }  // namespace
 
 TEST_CASE("a full-range scan of 127.0.0.1 matches the listening sockets three times in a row") {
+    one_at_a_time lock;
     if (!have_program("ss")) {
         MESSAGE("ss not installed; skipped");
         return;
@@ -116,6 +138,7 @@ TEST_CASE("a full-range scan of 127.0.0.1 matches the listening sockets three ti
 
 TEST_CASE("an abortive close leaves no TIME_WAIT behind on either side") {
     if (!have_program("ss")) return;
+    one_at_a_time lock;
     held_listener a, b;
     const auto r = run_netlab({"portscan", "127.0.0.1", "-p", std::to_string(a.port()) + "," + std::to_string(b.port())});
     REQUIRE(r.exit_code == 0);
