@@ -474,6 +474,12 @@ TEST_CASE("out of file descriptors, a file or folder that exists is 503 with Ret
         MESSAGE("skipped under wine: Windows has no per-process descriptor limit to run out of");
         return;
     }
+    if (under_address_sanitizer()) {
+        // The sanitizers need descriptors of their own; out of them, UBSan's vptr check
+        // reports falsely and the server stops. The ci and clang builds run this test.
+        MESSAGE("skipped under ASan + UBSan: they cannot work without a free descriptor");
+        return;
+    }
     temp_dir dir;
     dir.write("big.bin", random_bytes(512 * 1024, 9));  // too big for the memory cache: opened each time
     dir.write("sub/a.txt", "a\n");
