@@ -34,13 +34,14 @@ std::vector<std::string> native_netlab_command();
 // behaviours seen there are the emulator's, not Windows'.
 bool under_emulator();
 
-// True when this build (and so the netlab it tests) runs under AddressSanitizer, whose
-// allocator keeps freed memory in quarantine instead of giving it back.
-constexpr bool under_address_sanitizer() {
-#if defined(__SANITIZE_ADDRESS__)
+// True when this build (and so the netlab it tests) runs under AddressSanitizer or
+// ThreadSanitizer, whose allocators keep freed memory instead of giving it back and which
+// need file descriptors of their own.
+constexpr bool under_sanitizer() {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
     return true;
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
     return true;
 #else
     return false;
