@@ -89,11 +89,10 @@ private:
         return c;
     }
 
-    // Records the first failure (a call cancelled by the watchdog as a timeout); false,
-    // so callers can `return fail(...)`.
-    bool fail(const std::error_code& ec, std::string what) {
+    // Records the first failure; false, so callers can `return fail(...)`.
+    bool fail(const call& c, std::string what) {
         if (out_.error) return false;
-        out_.error = timed_out_ ? std::make_error_code(std::errc::timed_out) : ec;
+        out_.error = timed_out_ ? std::make_error_code(std::errc::timed_out) : c.error;
         out_.failed = std::move(what);
         return false;
     }
@@ -112,8 +111,7 @@ private:
             udp_server_.cancel(ignored);
             listener_.cancel(ignored);
             for (auto& s : tcp_clients_) s->cancel(ignored);
-            for (auto& s : connections_)
-                if (s) s->cancel(ignored);
+            for (auto& s : connections_) s->cancel(ignored);
         });
     }
 
@@ -172,41 +170,67 @@ private:
     // Step 1: the TCP listener takes a port (any free one for port 0), the UDP socket the
     // same number; for port 0, another try when UDP finds that number taken.
     bool open_servers() {
-        for (int attempt = 1;; ++attempt) {
+        for (int attempt = 0; attempt < port_tries; ++attempt) {
             if (!open_listener()) return false;
             out_.port = listener_.local_endpoint().port();
-            if (!open_socket(udp_server_, protocol::udp, 0, true)) return false;
-            const auto c = bind_socket(udp_server_, protocol::udp, 0, true, udp_server_endpoint());
-            if (!c.error) {
+            const udp::endpoint at(server_address, out_.port);
+            std::error_code ec;
+            udp_server_.open(udp::v4(), ec);
+            auto c = make(protocol::udp, trace_step::socket, ec ? 0 : handle_of(udp_server_));
+            c.error = ec;
+            c.detail = net::socket_kind(udp::v4());
+            report(c, true);
+            if (ec) return fail(c, "socket(SOCK_DGRAM)");
+            udp_server_.bind(at, ec);
+            c = make(protocol::udp, trace_step::bind, handle_of(udp_server_));
+            c.dst = net::to_string(at);
+            c.requested = c.dst;
+            c.error = ec;
+            report(c, true);
+            if (!ec) {
                 receiver_ = std::make_unique<platform::datagram_receiver>(
                     udp_server_, platform::receive_options{.batch = 1, .buffer_size = receive_buffer, .coalesce = false});
                 return true;
             }
-            if (cfg_.port != 0 || attempt == port_tries || platform::classify(c.error) != platform::error_kind::address_in_use)
-                return fail(c.error, "bind UDP " + c.requested);
+            if (cfg_.port != 0 || platform::classify(ec) != platform::error_kind::address_in_use)
+                return fail(c, "bind UDP " + c.dst);
             if (ev_.on_note) ev_.on_note(fmt::format("UDP port {} is taken by another program: another number", out_.port));
-            close_reported(udp_server_, protocol::udp, 0, true);
-            close_reported(listener_, protocol::tcp, 0, true);
+            close_quietly(udp_server_);
+            close_quietly(listener_);
         }
+        return fail({}, "find a port free for both TCP and UDP");
     }
 
     bool open_listener() {
-        if (!open_socket(listener_, protocol::tcp, 0, true)) return false;
-        // As every server does, so that a second run may bind the port again at once.
-        auto c = make(protocol::tcp, trace_step::setsockopt, handle_of(listener_));
-        c.error = platform::set_server_address_reuse(handle_of(listener_));
-        c.detail = platform::server_address_reuse_option();
-        report(c, true, true);
-        c = bind_socket(listener_, protocol::tcp, 0, true, tcp::endpoint(server_address, cfg_.port));
-        if (c.error) return fail(c.error, "bind TCP " + c.requested);
+        const tcp::endpoint at(server_address, cfg_.port);
         std::error_code ec;
+        listener_.open(tcp::v4(), ec);
+        auto c = make(protocol::tcp, trace_step::socket, ec ? 0 : handle_of(listener_));
+        c.error = ec;
+        c.detail = net::socket_kind(tcp::v4());
+        report(c, true);
+        if (ec) return fail(c, "socket(SOCK_STREAM)");
+        // As every server does, so that a second run may bind the port again at once.
+        ec = platform::set_server_address_reuse(handle_of(listener_));
+        c = make(protocol::tcp, trace_step::setsockopt, handle_of(listener_));
+        c.detail = platform::server_address_reuse_option();
+        c.error = ec;
+        report(c, true, true);
+        listener_.bind(at, ec);
+        c = make(protocol::tcp, trace_step::bind, handle_of(listener_));
+        c.error = ec;
+        c.requested = net::to_string(at);
+        if (!ec) c.dst = net::to_string(listener_.local_endpoint());
+        report(c, true);
+        if (ec) return fail(c, "bind TCP " + c.requested);
         listener_.listen(backlog, ec);
         c = make(protocol::tcp, trace_step::listen, handle_of(listener_));
         c.dst = net::to_string(listener_.local_endpoint());
         c.detail = fmt::format("backlog {}", backlog);
         c.error = ec;
         report(c, true);
-        return !ec || fail(ec, "listen");
+        if (ec) return fail(c, "listen");
+        return true;
     }
 
     udp::endpoint udp_server_endpoint() const { return {server_address, out_.port}; }
@@ -227,7 +251,7 @@ private:
             c.payload = payload;
             c.error = ec;
             report(c, false);
-            if (ec) return fail(ec, "sendto " + c.dst);
+            if (ec) return fail(c, "sendto " + c.dst);
         }
         return true;
     }
@@ -235,32 +259,31 @@ private:
     // socket + bind for a client; `at` port 0 lets the OS choose.
     template <class Socket>
     bool open_client(Socket& s, protocol p, unsigned client, const typename Socket::endpoint_type& at) {
-        if (!open_socket(s, p, client, false)) return false;
-        const auto c = bind_socket(s, p, client, false, at);
-        return !c.error || fail(c.error, fmt::format("bind client {} to {}", client, c.requested));
+        if (!open_socket(s, p, client)) return false;
+        const auto c = bind_client(s, p, client, at);
+        return !c.error || fail(c, fmt::format("bind client {} to {}", client, c.requested));
     }
 
     template <class Socket>
-    bool open_socket(Socket& s, protocol p, unsigned client, bool server_side) {
+    bool open_socket(Socket& s, protocol p, unsigned client) {
         std::error_code ec;
         s.open(Socket::protocol_type::v4(), ec);
         auto c = make(p, trace_step::socket, ec ? 0 : handle_of(s), client);
         c.error = ec;
         c.detail = net::socket_kind(Socket::protocol_type::v4());
-        report(c, server_side);
-        return !ec || fail(ec, fmt::format("socket({})", c.detail));
+        report(c, false);
+        return !ec || fail(c, fmt::format("socket for client {}", client));
     }
 
-    // The socket's own end is `dst` for a server, `src` for a client.
     template <class Socket>
-    call bind_socket(Socket& s, protocol p, unsigned client, bool server_side, const typename Socket::endpoint_type& at) {
+    call bind_client(Socket& s, protocol p, unsigned client, const typename Socket::endpoint_type& at) {
         std::error_code ec;
         s.bind(at, ec);
         auto c = make(p, trace_step::bind, handle_of(s), client);
         c.requested = net::to_string(at);
         c.error = ec;
-        if (!ec) (server_side ? c.dst : c.src) = net::to_string(s.local_endpoint());
-        report(c, server_side);
+        if (!ec) c.src = net::to_string(s.local_endpoint());
+        report(c, false);
         return c;
     }
 
@@ -287,7 +310,7 @@ private:
             c.error = ec;
             if (ec) {
                 report(c, true, true);
-                co_return fail(ec, "recvfrom");
+                co_return fail(c, "recvfrom");
             }
             for (const auto& d : receiver_->received()) {
                 c.src = net::to_string(d.source);
@@ -309,17 +332,17 @@ private:
     bool bind_tcp_clients() {
         for (unsigned k = 1; k <= cfg_.clients; ++k) {
             auto& s = *tcp_clients_.emplace_back(std::make_unique<tcp::socket>(io_));
-            if (!open_socket(s, protocol::tcp, k, false)) return false;
+            if (!open_socket(s, protocol::tcp, k)) return false;
             const bool shares = out_.distinct_addresses && k == 2;
             for (int attempt = 1;; ++attempt) {
                 const std::uint16_t port = shares ? tcp_clients_[0]->local_endpoint().port() : 0;
-                const auto c = bind_socket(s, protocol::tcp, k, false, tcp::endpoint(client_address(k), port));
+                const auto c = bind_client(s, protocol::tcp, k, tcp::endpoint(client_address(k), port));
                 if (!c.error) {
                     if (shares) out_.shared_source_port = port;
                     break;
                 }
                 if (!shares || attempt == port_tries || platform::classify(c.error) != platform::error_kind::address_in_use)
-                    return fail(c.error, fmt::format("bind client {} to {}", k, c.requested));
+                    return fail(c, fmt::format("bind client {} to {}", k, c.requested));
                 // That port is taken on the second address (an earlier run's TIME_WAIT):
                 // client 1 starts again on another.
                 auto& first = *tcp_clients_[0];
@@ -345,7 +368,7 @@ private:
             c.src = net::to_string(s.local_endpoint(ignored));
             c.error = ec;
             report(c, false);
-            if (ec) co_return fail(ec, "connect to " + c.dst);
+            if (ec) co_return fail(c, "connect to " + c.dst);
         }
         co_return true;
     }
@@ -368,7 +391,7 @@ private:
             if (ec) {
                 c.socket = listener;
                 report(c, true);
-                co_return fail(ec, "accept");
+                co_return fail(c, "accept");
             }
             std::error_code ignored;
             c.src = net::to_string(s.remote_endpoint(ignored));
@@ -404,7 +427,7 @@ private:
             c.payload = payload;
             c.error = ec;
             report(c, false);
-            if (ec) co_return fail(ec, fmt::format("send from client {}", k));
+            if (ec) co_return fail(c, fmt::format("send from client {}", k));
         }
         // In the order accepted; the views follow the listener's, in the same order.
         for (std::size_t i = 0; i < accepted_.size(); ++i) {
@@ -414,8 +437,7 @@ private:
             std::string got;
             while (got.size() < want) {
                 const auto c = co_await receive(*connections_[k - 1], k, want - got.size());
-                if (c.error || c.bytes == 0)  // the client closed before sending all: not what it does
-                    co_return fail(c.error ? c.error : std::error_code(asio::error::eof), fmt::format("recv on socket {}", view.socket));
+                if (c.error || c.bytes == 0) co_return fail(c, fmt::format("recv on socket {}", view.socket));
                 got += c.payload;
             }
             view.arrivals.push_back({k, view.remote, got.size(), got});
@@ -450,7 +472,8 @@ private:
         for (unsigned k = 1; k <= cfg_.clients; ++k) close_reported(*tcp_clients_[k - 1], protocol::tcp, k, false);
         for (unsigned k = 1; k <= cfg_.clients; ++k) {
             auto& s = *connections_[k - 1];
-            co_await receive(s, k, receive_buffer);  // 0 bytes: the client closed
+            const auto c = co_await receive(s, k, receive_buffer);
+            if (c.error || c.bytes != 0) fail(c, fmt::format("recv of end of stream on socket {}", c.socket));
             close_reported(s, protocol::tcp, k, true);
         }
         close_reported(listener_, protocol::tcp, 0, true);
@@ -474,6 +497,12 @@ private:
         s.close(ec);
         c.error = ec;
         report(c, server_side);
+    }
+
+    template <class Socket>
+    static void close_quietly(Socket& s) {
+        std::error_code ignored;
+        s.close(ignored);
     }
 
     config cfg_;
