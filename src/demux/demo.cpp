@@ -288,13 +288,19 @@ private:
     }
 
     unsigned client_of(const std::string& src, protocol p) const {
+        unsigned same_port = 0;
         for (unsigned k = 1; k <= cfg_.clients; ++k) {
             std::error_code ec;
             const auto local = p == protocol::udp ? net::to_string(udp_clients_[k - 1]->local_endpoint(ec))
                                                   : net::to_string(tcp_clients_[k - 1]->local_endpoint(ec));
-            if (!ec && local == src) return k;
+            if (ec) continue;
+            if (local == src) return k;
+            // Some stacks (wine's) report a datagram from 127.0.0.2 as from 127.0.0.1: the
+            // client's port still tells it apart.
+            if (p == protocol::udp && same_port == 0 && local.substr(local.rfind(':')) == src.substr(src.rfind(':')))
+                same_port = k;
         }
-        return 0;
+        return same_port;
     }
 
     // Step 3: recvfrom on the one server socket, once per datagram.
