@@ -16,7 +16,7 @@ namespace {
 using namespace netlab::http;
 
 void check_url(const url& u) {
-    FUZZ_CHECK(u.scheme == "http");
+    FUZZ_CHECK(u.scheme == "http" || u.scheme == "https");
     FUZZ_CHECK(!u.host.empty() && u.port != 0);
     for (const char c : u.host) FUZZ_CHECK(!(c >= 'A' && c <= 'Z') && c != '/' && c != '@' && c != '[');
     FUZZ_CHECK(u.target.starts_with('/'));
