@@ -1,17 +1,14 @@
 // The bash script: plain bash, using bash-completion's helpers (_init_completion,
 // _filedir, _known_hosts_real) where they are loaded and compgen where they are not.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/completion.hpp"
 
 namespace netlab::cli {
 namespace {
 
-std::string joined(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-    return out;
-}
+std::string joined(const std::vector<std::string>& words) { return fmt::format("{}", fmt::join(words, " ")); }
 
 // What completes a value of this kind; empty when nothing does (free text).
 std::string action(const completion_option& o) {

@@ -1,5 +1,6 @@
 // The fish script: one `complete` line per option and per positional argument.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/completion.hpp"
 
@@ -19,8 +20,7 @@ std::string fish_quoted(const std::string& text) {
 std::string value_arguments(const completion_option& o) {
     switch (o.kind) {
         case value_kind::words: {
-            std::string words;
-            for (const auto& w : o.words) words += (words.empty() ? "" : " ") + w;
+            const std::string words = fmt::format("{}", fmt::join(o.words, " "));
             return " -x -a " + fish_quoted(words);
         }
         case value_kind::file: return " -r -F";

@@ -1,5 +1,6 @@
 // The zsh script: _arguments specs, one set for the global options and one per subcommand.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/completion.hpp"
 
@@ -24,8 +25,7 @@ std::string field(const std::string& text) { return quoted(text, ":"); }
 std::string zsh_action(const completion_option& o) {
     switch (o.kind) {
         case value_kind::words: {
-            std::string words;
-            for (const auto& w : o.words) words += (words.empty() ? "" : " ") + w;
+            const std::string words = fmt::format("{}", fmt::join(o.words, " "));
             return "(" + words + ")";
         }
         case value_kind::file: return "_files";
