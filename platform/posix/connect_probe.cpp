@@ -20,6 +20,29 @@ bool connect_settled(native_socket s) {
 
 namespace {
 
+connect_progress failed(int err, std::error_code& answer) {
+    answer = {err, std::system_category()};
+    return connect_progress::answered;
+}
+
+#if defined(__linux__)
+
+// Linux answers a connect() repeated to the same address with the first one's outcome:
+// 0 or EISCONN once connected, EALREADY while the SYN waits, the failure (ECONNREFUSED,
+// ETIMEDOUT, EHOSTUNREACH, ...) once it failed; reporting the failure also dissolves
+// the association, so the socket can connect again at once. One call per answer where
+// SO_ERROR plus connect(AF_UNSPEC) would take two.
+connect_progress ask_again(int fd, const void* address, std::size_t length, std::error_code& answer) {
+    if (::connect(fd, static_cast<const sockaddr*>(address), static_cast<socklen_t>(length)) == 0 || errno == EISCONN) {
+        answer.clear();
+        return connect_progress::answered;
+    }
+    if (errno == EALREADY || errno == EINPROGRESS || errno == EINTR) return connect_progress::in_progress;
+    return failed(errno, answer);
+}
+
+#else
+
 int pending_error(int fd) {
     int err = 0;
     socklen_t len = sizeof err;
@@ -27,15 +50,9 @@ int pending_error(int fd) {
     return err;
 }
 
-}  // namespace
-
-connect_progress connect_answer(native_socket s, std::error_code& answer) {
-    const int fd = static_cast<int>(s);
-    // SO_ERROR first: a refusal (the common answer) needs no second call.
-    if (const int err = pending_error(fd); err != 0) {
-        answer = {err, std::system_category()};
-        return connect_progress::answered;
-    }
+// SO_ERROR first: a refusal (the common answer) needs no second call.
+connect_progress ask_again(int fd, const void*, std::size_t, std::error_code& answer) {
+    if (const int err = pending_error(fd); err != 0) return failed(err, answer);
     pollfd p{};
     p.fd = fd;
     p.events = POLLOUT;
@@ -43,11 +60,18 @@ connect_progress connect_answer(native_socket s, std::error_code& answer) {
     if ((p.revents & (POLLERR | POLLHUP)) != 0) {
         // The failure arrived between the two calls.
         const int err = pending_error(fd);
-        answer = {err != 0 ? err : ECONNABORTED, std::system_category()};
-        return connect_progress::answered;
+        return failed(err != 0 ? err : ECONNABORTED, answer);
     }
     answer.clear();
     return connect_progress::answered;
+}
+
+#endif
+
+}  // namespace
+
+connect_progress connect_answer(native_socket s, const void* address, std::size_t length, std::error_code& answer) {
+    return ask_again(static_cast<int>(s), address, length, answer);
 }
 
 connect_progress start_connect(native_socket s, const void* address, std::size_t length, std::error_code& answer) {
@@ -55,22 +79,15 @@ connect_progress start_connect(native_socket s, const void* address, std::size_t
         answer.clear();
         return connect_progress::answered;
     }
-    if (errno != EINPROGRESS && errno != EINTR) {
-        answer = {errno, std::system_category()};
-        return connect_progress::answered;
-    }
-    return connect_answer(s, answer);
+    if (errno != EINPROGRESS && errno != EINTR) return failed(errno, answer);
+    return connect_answer(s, address, length, answer);
 }
 
-std::error_code prepare_reconnect(native_socket s) {
+bool reconnects_after_refusal() {
 #if defined(__linux__)
-    sockaddr unspec{};
-    unspec.sa_family = AF_UNSPEC;
-    if (::connect(static_cast<int>(s), &unspec, sizeof unspec) != 0) return {errno, std::system_category()};
-    return {};
+    return true;
 #else
-    (void)s;
-    return std::make_error_code(std::errc::operation_not_supported);
+    return false;
 #endif
 }
 

@@ -53,9 +53,11 @@ connect_progress start_connect(native_socket, const void*, std::size_t, std::err
     return connect_progress::unsupported;
 }
 
-connect_progress connect_answer(native_socket, std::error_code&) { return connect_progress::unsupported; }
+connect_progress connect_answer(native_socket, const void*, std::size_t, std::error_code&) {
+    return connect_progress::unsupported;
+}
 
 // A socket whose ConnectEx failed cannot connect again.
-std::error_code prepare_reconnect(native_socket) { return std::make_error_code(std::errc::operation_not_supported); }
+bool reconnects_after_refusal() { return false; }
 
 }  // namespace netlab::platform

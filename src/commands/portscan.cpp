@@ -149,9 +149,7 @@ public:
     void install() {
         platform::set_trace_sink([this](const platform::trace_record& r) {
             std::lock_guard lock(mutex_);
-            // The AF_UNSPEC connect that readies a socket for reuse is no probe.
-            const bool dissolve = r.step == platform::trace_step::connect && r.remote == scan::dissolve_address;
-            ++counts_[{r.step, dissolve ? std::string("dissolve") : std::string(outcome_name(platform::classify(r.error)))}];
+            ++counts_[{r.step, std::string(outcome_name(platform::classify(r.error)))}];
         });
     }
     void print(cli::output& out) {

@@ -129,7 +129,6 @@ struct slot {
     clock::time_point deadline;
     bool expired = false;
     bool family_v6 = false;  // of the open socket
-    bool reuse = true;       // false once the OS refused to reconnect a socket
 };
 
 struct attempt {
@@ -149,17 +148,6 @@ std::string probe_options_detail(const platform::probe_options& applied) {
     return d;
 }
 
-// The connect(AF_UNSPEC) that readies a refused probe's socket for the next probe.
-void trace_dissolve(tcp::socket& sock, const std::error_code& ec) {
-    if (!platform::tracing_enabled()) return;
-    platform::trace_record r;
-    r.step = trace_step::connect;
-    r.handle = static_cast<std::uint64_t>(sock.native_handle());
-    r.remote = std::string(dissolve_address);
-    r.error = ec;
-    r.detail = "dissolves the association for the next probe";
-    platform::emit_trace(r);
-}
 
 // One thread's event loop with its share of the window.
 class worker {
@@ -314,12 +302,7 @@ private:
 
         if (!a.error && !a.self_connected && banner && !shared_.stop) a.banner = co_await read_banner(s);
         // Refused: keep the socket for the next probe where the OS allows it.
-        if (platform::classify(a.error) == platform::error_kind::refused && s.reuse) {
-            const auto ec = platform::prepare_reconnect(handle_of(sock));
-            trace_dissolve(sock, ec);
-            if (!ec) co_return a;
-            s.reuse = false;
-        }
+        if (direct_ && reconnects_ && platform::classify(a.error) == platform::error_kind::refused) co_return a;
         net::traced_close(sock);
         co_return a;
     }
@@ -344,7 +327,7 @@ private:
             co_await sock.async_wait(tcp::socket::wait_write, asio::redirect_error(use, ec));
             s.now = slot::phase::idle;
             if (ec) co_return;
-            progress = platform::connect_answer(handle_of(sock), ec);
+            progress = platform::connect_answer(handle_of(sock), ep.data(), ep.size(), ec);
         }
     }
 
@@ -417,6 +400,7 @@ private:
     shared_state& shared_;
     asio::io_context ctx_;
     bool direct_ = true;  // platform::start_connect works here
+    const bool reconnects_ = platform::reconnects_after_refusal();
     bool handles_signals_;
     std::vector<std::unique_ptr<slot>> slots_;
     std::size_t launched_ = 0;

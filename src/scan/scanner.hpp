@@ -34,10 +34,6 @@ inline constexpr std::size_t banner_limit = 512;
 // gives up with that error.
 inline constexpr std::chrono::seconds shortage_patience{10};
 
-// The remote address of the trace record for the connect(AF_UNSPEC) that readies a
-// refused probe's socket for the next probe (Linux).
-inline constexpr std::string_view dissolve_address = "AF_UNSPEC";
-
 struct scan_target {
     std::string name;     // as the user wrote it (host name, address or block)
     std::string address;  // numeric

@@ -19,7 +19,7 @@ connect_progress connect_and_wait(tcp::socket& s, const tcp::endpoint& target, s
     auto p = start_connect(handle(s), target.data(), target.size(), answer);
     for (int i = 0; i < 100 && p == connect_progress::in_progress; ++i) {
         s.wait(tcp::socket::wait_write);
-        p = connect_answer(handle(s), answer);
+        p = connect_answer(handle(s), target.data(), target.size(), answer);
     }
     return p;
 }
@@ -48,10 +48,14 @@ TEST_CASE("a connect to a refusing loopback port is answered on the spot or left
     CHECK(classify(answer) == error_kind::refused);
     CHECK(connect_settled(handle(s)));
 
-    // Where the OS allows it the same socket connects again after a refusal.
-    if (!prepare_reconnect(handle(s))) {
+    // Where the OS allows it the same socket connects again after a refusal: refused
+    // again by the same port, then connected by a listener on another.
+    if (reconnects_after_refusal()) {
         CHECK(connect_and_wait(s, target, answer) == connect_progress::answered);
         CHECK(classify(answer) == error_kind::refused);
+        tcp::acceptor acceptor(ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        CHECK(connect_and_wait(s, acceptor.local_endpoint(), answer) == connect_progress::answered);
+        CHECK_FALSE(static_cast<bool>(answer));
     }
 }
 

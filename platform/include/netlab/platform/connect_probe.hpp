@@ -48,16 +48,16 @@ enum class connect_progress {
 // on Windows sockets connect through ConnectEx and the completion port (unsupported).
 connect_progress start_connect(native_socket s, const void* address, std::size_t length, std::error_code& answer);
 
-// The answer of a connect started by start_connect, once the socket is writable
-// (in_progress again if it was not yet).
-connect_progress connect_answer(native_socket s, std::error_code& answer);
+// The answer of a connect started by start_connect to the same address, once the
+// socket is writable (in_progress again if it was not yet).
+connect_progress connect_answer(native_socket s, const void* address, std::size_t length, std::error_code& answer);
 
-// Makes a socket whose connect was refused ready for the next connect, saving the
-// socket()/close() pair and the event-loop registration per probe (the larger part of
-// a refused probe's cost on loopback). Linux: connect() with AF_UNSPEC, which dissolves
-// the association (and aborts an established one with a RST). Elsewhere a failed
-// connect leaves the socket unusable: operation_not_supported, and the caller opens a
-// new one.
-std::error_code prepare_reconnect(native_socket s);
+// True when a socket whose connect start_connect/connect_answer answered "refused" can
+// connect again at once, saving the socket()/close() pair and the event-loop
+// registration per probe (the larger part of a refused probe's cost on loopback).
+// Linux: both ask for the answer with a second connect() to the same address, and a
+// connect() that reports a failure leaves the socket unconnected and reusable. Elsewhere
+// a failed connect leaves the socket unusable, and the caller opens a new one.
+bool reconnects_after_refusal();
 
 }  // namespace netlab::platform
