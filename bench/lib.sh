@@ -37,10 +37,16 @@ wait_for_port() {
     return 1
 }
 
-# start_nginx DIR WORKERS -> sets NGINX_PORT; minimal config, access log off, sendfile on.
+# start_nginx DIR WORKERS [CERT KEY] -> sets NGINX_PORT; minimal config, access log off,
+# sendfile on; with CERT and KEY (PEM) it speaks HTTPS.
 start_nginx() {
-    local dir=$1 workers=$2
+    local dir=$1 workers=$2 listen tls=""
     NGINX_PORT=$(free_port)
+    listen="127.0.0.1:$NGINX_PORT"
+    if [ -n "${3:-}" ]; then
+        listen+=" ssl"
+        tls="ssl_certificate $3; ssl_certificate_key $4;"
+    fi
     mkdir -p "$WORK/nginx"
     cat >"$WORK/nginx/nginx.conf" <<CONF
 worker_processes $workers;
@@ -59,7 +65,7 @@ http {
     uwsgi_temp_path $WORK/nginx/uwsgi;
     scgi_temp_path $WORK/nginx/scgi;
     types { text/html html; application/octet-stream bin; }
-    server { listen 127.0.0.1:$NGINX_PORT; root $dir; }
+    server { listen $listen; root $dir; $tls }
 }
 CONF
     nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
@@ -75,16 +81,32 @@ check_serves() {
     [ "$code" = 200 ] || { echo "server on port $1 answered $code for $2" >&2; exit 1; }
 }
 
-# start_netlab DIR THREADS -> sets NETLAB_PORT, NETLAB_PID; access log off (-q).
+# start_netlab DIR THREADS [OPTION...] -> sets NETLAB_PORT, NETLAB_PID; access log off (-q).
 start_netlab() {
     local dir=$1 threads=$2
+    shift 2
     NETLAB_PORT=$(free_port)
-    "$NETLAB" -q serve-http "$dir" --bind 127.0.0.1 --port "$NETLAB_PORT" --threads "$threads" >/dev/null &
+    "$NETLAB" -q serve-http "$dir" --bind 127.0.0.1 --port "$NETLAB_PORT" --threads "$threads" "$@" >/dev/null &
     PIDS+=($!)
     NETLAB_PID=$!
     wait_for_port "$NETLAB_PORT"
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# make_test_pki DIR: a CA (ca.pem) and a server certificate for localhost and 127.0.0.1
+# signed by it (server.pem, server.key), ECDSA P-256, valid two days.
+make_test_pki() {
+    local d=$1
+    mkdir -p "$d"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" \
+        -days 2 -subj "/CN=netlab bench CA" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/server.key" -out "$d/server.csr" \
+        -subj "/CN=localhost" 2>/dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$d/ext"
+    openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -out "$d/server.pem" \
+        -days 2 -extfile "$d/ext" 2>/dev/null
+    chmod 644 "$d"/*
+}
 
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }

@@ -28,11 +28,18 @@ struct body_writer::shared {
     bool finish_asked = false;
     bool finished = false;
     bool abandoned = false;   // the owner has gone
+    mutable bool owner_waits = false;  // has_room() or done() said no: wake() when that changes
     std::optional<std::string> error;
 
+    // After a write, a failure or the finish. The owner's event loop is woken only when
+    // it waits for the writer: a wake-up per block would cost the I/O thread a cross-thread
+    // post (and often an eventfd write) for every block of a fast download.
     void notify() {
         progress.notify_all();
-        if (wake) wake();
+        if (wake && (owner_waits || finished || error)) {
+            owner_waits = false;
+            wake();
+        }
     }
 
     void run() {
@@ -121,12 +128,16 @@ void body_writer::finish() {
 
 bool body_writer::has_room() const {
     std::lock_guard lock(s_->mutex);
-    return s_->pending < s_->capacity;
+    const bool room = s_->pending < s_->capacity;
+    s_->owner_waits = s_->owner_waits || !room;
+    return room;
 }
 
 bool body_writer::done() const {
     std::lock_guard lock(s_->mutex);
-    return s_->finished || s_->error.has_value();
+    const bool done = s_->finished || s_->error.has_value();
+    s_->owner_waits = s_->owner_waits || !done;
+    return done;
 }
 
 std::optional<std::string> body_writer::error() const {

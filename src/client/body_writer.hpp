@@ -37,7 +37,8 @@ public:
     // after every byte queued before.
     void finish();
 
-    // Bytes queued or being written are below the capacity: read more.
+    // Bytes queued or being written are below the capacity: read more. A false answer
+    // (from either) means the caller waits: `wake` is called at the next change.
     bool has_room() const;
     // finish() has been carried out, or the sink failed.
     bool done() const;

@@ -113,6 +113,7 @@ private:
     body_writer writer_;
     std::vector<char> buf_;
     std::size_t beg_ = 0, end_ = 0;  // unread bytes are buf_[beg_, end_)
+    std::error_code held_error_;      // a TLS read's failure after bytes it returned: the next read's answer
     clock::time_point t0_ = clock::now();
     std::optional<clock::time_point> overall_deadline_;
     bool overall_expired_ = false;
@@ -174,6 +175,7 @@ void transfer::close() {
     net::traced_close(sock_);
     reusable_ = false;
     beg_ = end_ = 0;
+    held_error_.clear();
 }
 
 // A response is complete: whatever else the server has sent was not asked for yet, so it
@@ -319,16 +321,28 @@ asio::awaitable<std::error_code> transfer::read_more() {
     }
     std::error_code ec;
     std::size_t n = 0;
-    const auto space = asio::buffer(buf_.data() + end_, buf_.size() - end_);
     if (tls_) {
-        const auto r = co_await tls_->read_some(space);
-        ec = r.error;
-        n = r.bytes;
+        ec = std::exchange(held_error_, {});
+        // A TLS read returns one record (16 KiB at most). While more has arrived already,
+        // read on: the body then goes to the writer thread in blocks of up to the buffer's
+        // size, one hand-over per block instead of per record.
+        while (!ec) {
+            const auto r = co_await tls_->read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_));
+            net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(r.bytes), r.error, "decrypted");
+            end_ += r.bytes;
+            n += r.bytes;
+            if (r.error) (n > 0 ? held_error_ : ec) = r.error;
+            std::error_code ignored;
+            if (r.error || buf_.size() - end_ < tls::max_record_bytes ||
+                (tls_->pending() == 0 && sock_.available(ignored) == 0))
+                break;
+        }
     } else {
-        n = co_await sock_.async_read_some(space, asio::redirect_error(asio::use_awaitable, ec));
+        n = co_await sock_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),
+                                           asio::redirect_error(asio::use_awaitable, ec));
+        net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n), ec, "");
+        end_ += n;
     }
-    net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(n), ec, tls_ ? "decrypted" : "");
-    end_ += n;
     received_this_response_ += n;
     if (n > 0 && !first_byte_seen_) first_byte();
     co_return ec;

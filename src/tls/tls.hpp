@@ -4,6 +4,7 @@
 // so only the files that do TLS pay for them.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,9 @@ std::string library_version();
 
 // The words for everything that needs TLS in a build without it.
 inline constexpr std::string_view not_built_message = "this netlab was built without TLS";
+
+// The most plaintext one TLS record carries (RFC 8446 section 5.1): what one read returns.
+inline constexpr std::size_t max_record_bytes = 16 * 1024;
 
 enum class version { any, tls1_2, tls1_3 };
 

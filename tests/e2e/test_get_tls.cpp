@@ -7,6 +7,7 @@
 #include <string>
 
 #include "support/certificates.hpp"
+#include "support/http_peers.hpp"
 #include "support/peers.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
@@ -42,6 +43,22 @@ TEST_CASE("nginx over TLS: the body arrives, the chain and name verified against
         CHECK(r.exit_code == 0);
         CHECK(r.out == "hello over TLS\n");
     }
+}
+
+TEST_CASE("nginx over TLS: 5 MiB arrive in order and whole (many records read into each block)") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    temp_dir root, work, out;
+    std::string content(5 * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<char>((i * 2654435761u) >> 13);
+    root.write("big.bin", content);
+    const auto nginx = require_nginx_tls(root.path(), work.path(), certs().localhost, certs().other);
+    const auto file = out.path() + "/big.bin";
+    const auto r = run_netlab({"get", "-s", "-m", "30", "--cacert", certs().ca, "-o", file, local_url(nginx.port, "localhost", "/big.bin")});
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    const auto got = read_file(file);
+    CHECK(got.size() == content.size());
+    CHECK(got == content);
 }
 
 TEST_CASE("SNI picks nginx's server block: other.test gets its own certificate") {
