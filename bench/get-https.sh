@@ -20,6 +20,10 @@ else
     build_release "${PACKAGES[@]}"
 fi
 
+# Each tool's own default store, as on a fresh machine: some images (CI runners, this
+# development machine) set these, which points both tools at the whole bundle.
+unset SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE
+
 make_test_pki "$WORK/pki"
 mkdir -p "$WORK/www"
 head -c 1024 /dev/urandom >"$WORK/www/1k.bin"

@@ -3,8 +3,15 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <vector>
 
 namespace netlab::client {
+namespace {
+
+constexpr std::size_t join_limit = 64 * 1024;  // pieces are joined into blocks up to this size
+constexpr std::size_t spare_blocks = 4;        // written blocks whose memory is kept for the next ones
+
+}  // namespace
 
 struct body_writer::shared {
     struct block {
@@ -23,6 +30,9 @@ struct body_writer::shared {
     // Guarded by mutex:
     std::function<void()> wake;
     std::deque<block> blocks;
+    // Written blocks, emptied: a download reuses their memory instead of asking for fresh
+    // pages (a page fault each) for every block.
+    std::vector<std::string> spares;
     std::size_t pending = 0;  // bytes queued or being written
     bool writing = false;     // the thread is inside the sink
     bool finish_asked = false;
@@ -56,6 +66,10 @@ struct body_writer::shared {
                 lock.lock();
                 writing = false;
                 pending -= b.bytes.size();
+                if (spares.size() < spare_blocks) {
+                    b.bytes.clear();
+                    spares.push_back(std::move(b.bytes));
+                }
                 if (!ok) fail();
                 notify();
                 if (!ok) return;
@@ -104,11 +118,20 @@ void body_writer::queue(std::string_view bytes, bool head) {
     {
         std::lock_guard lock(s_->mutex);
         if (s_->error || s_->finish_asked) return;
-        // Small chunked pieces are joined, so the writer makes one call for many of them.
-        if (!s_->blocks.empty() && s_->blocks.back().head == head && s_->blocks.back().bytes.size() < s_->capacity)
+        // Small chunked pieces are joined, so the writer makes one call for many of them;
+        // big pieces are not, since growing a block copies what it holds again.
+        if (!s_->blocks.empty() && s_->blocks.back().head == head &&
+            s_->blocks.back().bytes.size() + bytes.size() <= join_limit)
             s_->blocks.back().bytes.append(bytes);
-        else
-            s_->blocks.push_back({head, std::string(bytes)});
+        else {
+            std::string memory;
+            if (!s_->spares.empty()) {
+                memory = std::move(s_->spares.back());
+                s_->spares.pop_back();
+            }
+            memory.assign(bytes);
+            s_->blocks.push_back({head, std::move(memory)});
+        }
         s_->pending += bytes.size();
     }
     s_->work.notify_one();

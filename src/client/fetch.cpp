@@ -326,16 +326,15 @@ asio::awaitable<std::error_code> transfer::read_more() {
         // A TLS read returns one record (16 KiB at most). While more has arrived already,
         // read on: the body then goes to the writer thread in blocks of up to the buffer's
         // size, one hand-over per block instead of per record.
-        while (!ec) {
-            const auto r = co_await tls_->read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_));
+        for (bool first = true; !ec; first = false) {
+            const auto space = asio::buffer(buf_.data() + end_, buf_.size() - end_);
+            const auto r = first ? co_await tls_->read_some(space) : tls_->read_ready(space);
+            if (r.error == asio::error::would_block) break;
             net::trace_socket(trace_step::recv, sock_, static_cast<std::int64_t>(r.bytes), r.error, "decrypted");
             end_ += r.bytes;
             n += r.bytes;
             if (r.error) (n > 0 ? held_error_ : ec) = r.error;
-            std::error_code ignored;
-            if (r.error || buf_.size() - end_ < tls::max_record_bytes ||
-                (tls_->pending() == 0 && sock_.available(ignored) == 0))
-                break;
+            if (r.error || buf_.size() - end_ < tls::max_record_bytes) break;
         }
     } else {
         n = co_await sock_.async_read_some(asio::buffer(buf_.data() + end_, buf_.size() - end_),

@@ -59,6 +59,10 @@ public:
     // chain and host-name verification: names against DNS SANs, IP literals against IP SANs.
     asio::awaitable<handshake_result> handshake(std::string host);
     asio::awaitable<io_result> read_some(asio::mutable_buffer buffer);
+    // What can be read without waiting: a record already received (in the socket or
+    // here), or would_block. For reading on after read_some: one system call per record,
+    // where a wait through the event loop would add a turn of the loop.
+    io_result read_ready(asio::mutable_buffer buffer);
     asio::awaitable<io_result> write(std::span<const asio::const_buffer> buffers);
     // Decrypted bytes already read from the socket but not yet by read_some.
     std::size_t pending() const;

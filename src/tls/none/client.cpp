@@ -29,6 +29,8 @@ asio::awaitable<io_result> client_stream::read_some(asio::mutable_buffer) {
 asio::awaitable<io_result> client_stream::write(std::span<const asio::const_buffer>) {
     co_return io_result{std::make_error_code(std::errc::not_supported), 0};
 }
+io_result client_stream::read_ready(asio::mutable_buffer) { return {make_error_code(asio::error::operation_not_supported), 0}; }
+
 std::size_t client_stream::pending() const { return 0; }
 
 }  // namespace netlab::tls
