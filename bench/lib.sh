@@ -45,7 +45,7 @@ start_nginx() {
     listen="127.0.0.1:$NGINX_PORT"
     if [ -n "${3:-}" ]; then
         listen+=" ssl"
-        tls="ssl_certificate $3; ssl_certificate_key $4;"
+        tls="ssl_certificate $3; ssl_certificate_key $4; ssl_protocols TLSv1.2 TLSv1.3;"
     fi
     mkdir -p "$WORK/nginx"
     cat >"$WORK/nginx/nginx.conf" <<CONF
