@@ -42,6 +42,8 @@ _netlab_takes_value() {
         "get --resolve") return 0 ;;
         "get --cacert") return 0 ;;
         "get --capath") return 0 ;;
+        "get -E"|"get --cert") return 0 ;;
+        "get --key") return 0 ;;
         "get --tls-max") return 0 ;;
         "udp-send --count") return 0 ;;
         "udp-send --interval") return 0 ;;
@@ -92,6 +94,8 @@ _netlab_value() {
         "get --resolve") : ;;
         "get --cacert") _netlab_files ;;
         "get --capath") _netlab_files -d ;;
+        "get -E"|"get --cert") _netlab_files ;;
+        "get --key") _netlab_files ;;
         "get --tls-max") : ;;
         "udp-send --count") : ;;
         "udp-send --interval") : ;;
@@ -122,7 +126,7 @@ _netlab_options() {
     local options="-h --help --json --color -q --quiet -v --verbose --trace -V --version"
     case $1 in
         serve-http) options+=" -p --port -b --bind --threads --echo --dump --no-listing --hidden --follow-symlinks --cors --tls-cert --tls-key --tls-self-signed --header-timeout --idle-timeout --max-connections" ;;
-        get) options+=" -o --output -O --remote-name -i --include -I --head -X --request -H --header -d --data -A --user-agent -L --location --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --max-filesize --resolve -k --insecure --cacert --capath --tlsv1.2 --tlsv1.3 --tls-max -s --silent -S --show-error --timing" ;;
+        get) options+=" -o --output -O --remote-name -i --include -I --head -X --request -H --header -d --data -A --user-agent -L --location --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --max-filesize --resolve -k --insecure --cacert --capath -E --cert --key --tlsv1.2 --tlsv1.3 --tls-max -s --silent -S --show-error --timing" ;;
         udp-send) options+=" --count --interval --size --source-port -b --bind -4 --ipv4 -6 --ipv6 --ping --probe --rate --duration --no-offload --timeout" ;;
         udp-listen) options+=" -b --bind --echo --hex --headers --count --timeout --no-offload --interval" ;;
         portscan) options+=" -p --ports --top-ports --timeout --concurrency --max-rate --retries --open --banner --randomize -4 --ipv4 -6 --ipv6 --wait" ;;

@@ -61,6 +61,8 @@ complete -c netlab -n '__fish_seen_subcommand_from get' -l resolve -x -d 'Connec
 complete -c netlab -n '__fish_seen_subcommand_from get' -s k -l insecure -d 'https: skip the certificate checks (chain, expiry, host name)'
 complete -c netlab -n '__fish_seen_subcommand_from get' -l cacert -r -F -d 'https: trust the CA certificates in FILE (PEM) instead of the system\'s'
 complete -c netlab -n '__fish_seen_subcommand_from get' -l capath -x -a '(__fish_complete_directories (commandline -ct))' -d 'https: trust the CA certificates in DIR (hashed as by c_rehash)'
+complete -c netlab -n '__fish_seen_subcommand_from get' -s E -l cert -r -F -d 'https: present the certificate in FILE (PEM, chain allowed) to a server that asks for one'
+complete -c netlab -n '__fish_seen_subcommand_from get' -l key -r -F -d 'https: the private key for --cert (PEM, unencrypted; default: in the --cert file)'
 complete -c netlab -n '__fish_seen_subcommand_from get' -l tlsv1.2 -d 'https: TLS 1.2 or newer (the default)'
 complete -c netlab -n '__fish_seen_subcommand_from get' -l tlsv1.3 -d 'https: TLS 1.3 only (with no --tls-max)'
 complete -c netlab -n '__fish_seen_subcommand_from get' -l tls-max -x -d 'https: newest TLS version to offer (default: the newest known)'

@@ -60,6 +60,8 @@ $script:NetlabCommands = [ordered]@{
             @{ names = @('-k', '--insecure'); kind = 'flag'; words = @(); repeats = $false; tip = 'https: skip the certificate checks (chain, expiry, host name)' }
             @{ names = @('--cacert'); kind = 'file'; words = @(); repeats = $false; tip = 'https: trust the CA certificates in FILE (PEM) instead of the system''s' }
             @{ names = @('--capath'); kind = 'folder'; words = @(); repeats = $false; tip = 'https: trust the CA certificates in DIR (hashed as by c_rehash)' }
+            @{ names = @('-E', '--cert'); kind = 'file'; words = @(); repeats = $false; tip = 'https: present the certificate in FILE (PEM, chain allowed) to a server that asks for one' }
+            @{ names = @('--key'); kind = 'file'; words = @(); repeats = $false; tip = 'https: the private key for --cert (PEM, unencrypted; default: in the --cert file)' }
             @{ names = @('--tlsv1.2'); kind = 'flag'; words = @(); repeats = $false; tip = 'https: TLS 1.2 or newer (the default)' }
             @{ names = @('--tlsv1.3'); kind = 'flag'; words = @(); repeats = $false; tip = 'https: TLS 1.3 only (with no --tls-max)' }
             @{ names = @('--tls-max'); kind = 'text'; words = @(); repeats = $false; tip = 'https: newest TLS version to offer (default: the newest known)' }

@@ -7,7 +7,7 @@ namespace {
 
 // curl's numbers (curl/include/curl/curl.h, CURLcode), so scripts written for curl work;
 // a stop signal ends with netlab's common 130 (128 + SIGINT, as shells report it).
-constexpr std::array<get_error_info, 17> table{{
+constexpr std::array<get_error_info, 18> table{{
     {get_error::ok, 0, "ok", "success"},
     {get_error::unsupported_protocol, 1, "unsupported_protocol", "unsupported protocol (http:// and https:// only; https:// needs a build with TLS)"},
     {get_error::malformed_url, 3, "malformed_url", "URL malformed"},
@@ -21,6 +21,7 @@ constexpr std::array<get_error_info, 17> table{{
     {get_error::too_many_redirects, 47, "too_many_redirects", "too many redirects"},
     {get_error::empty_reply, 52, "empty_reply", "empty reply from server"},
     {get_error::recv_error, 56, "recv_error", "failure receiving data"},
+    {get_error::client_certificate, 58, "client_certificate", "the client certificate (--cert, --key) could not be used"},
     {get_error::peer_certificate, 60, "peer_certificate", "the server's certificate could not be authenticated"},
     {get_error::filesize_exceeded, 63, "filesize_exceeded", "maximum file size exceeded (--max-filesize)"},
     {get_error::ca_file, 77, "ca_file", "the CA certificates (--cacert, --capath) could not be read"},

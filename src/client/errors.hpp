@@ -27,6 +27,7 @@ enum class get_error {
     peer_certificate,
     filesize_exceeded,
     ca_file,
+    client_certificate,
     interrupted,
 };
 

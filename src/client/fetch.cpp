@@ -204,7 +204,8 @@ void transfer::fail_timed_out() {
 
 void transfer::fail_io(const std::error_code& ec, std::string_view doing) {
     if (overall_expired_) return fail_timed_out();
-    fail(get_error::recv_error, fmt::format("{}: {}", doing, platform::describe(ec)));
+    fail(get_error::recv_error, fmt::format("{}: {}{}", doing, platform::describe(ec),
+                                            tls::is_certificate_required(ec) ? " (the server wants a client certificate: --cert)" : ""));
 }
 
 asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point hop_start) {
@@ -556,7 +557,8 @@ bool transfer::tls_ready(const http::url& u) {
     tls::failure error = tls::failure::none;
     std::string why;
     tls_context_ = tls::client_context::create(opt_.tls, error, why);
-    if (!tls_context_) fail(get_error::ca_file, why);
+    if (!tls_context_)
+        fail(error == tls::failure::client_certificate ? get_error::client_certificate : get_error::ca_file, why);
     return tls_context_ != nullptr;
 }
 

@@ -50,6 +50,7 @@ struct get_args {
     bool timing = false;
     bool insecure = false;
     std::string cacert, capath;
+    std::string cert, key;
     bool tlsv1_2 = false, tlsv1_3 = false;
     std::string tls_max;
     std::vector<std::string> resolve;
@@ -145,6 +146,8 @@ client::get_options request_options(const get_args& a) {
     o.tls.verify = !a.insecure;
     o.tls.ca_file = a.cacert;
     o.tls.ca_path = a.capath;
+    o.tls.cert_file = a.cert;
+    o.tls.key_file = a.key;
     o.tls.min = a.tlsv1_3 ? tls::version::tls1_3 : tls::version::tls1_2;
     o.tls.max = a.tls_max.empty() ? tls::version::any : *tls::parse_version(a.tls_max);
     if (a.connect_timeout > 0) o.connect_timeout = to_ms(a.connect_timeout);
@@ -323,6 +326,12 @@ void add_get(CLI::App& app, runner& chosen) {
         ->option_text("FILE");
     sub->add_option("--capath", args->capath, "https: trust the CA certificates in DIR (hashed as by c_rehash)")
         ->option_text("DIR");
+    auto* cert = sub->add_option("-E,--cert", args->cert,
+                                 "https: present the certificate in FILE (PEM, chain allowed) to a server that asks for one")
+                     ->option_text("FILE");
+    sub->add_option("--key", args->key, "https: the private key for --cert (PEM, unencrypted; default: in the --cert file)")
+        ->option_text("FILE")
+        ->needs(cert);
     auto* v12 = sub->add_flag("--tlsv1.2", args->tlsv1_2, "https: TLS 1.2 or newer (the default)");
     auto* v13 = sub->add_flag("--tlsv1.3", args->tlsv1_3, "https: TLS 1.3 only (with no --tls-max)");
     v12->excludes(v13);

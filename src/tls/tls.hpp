@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 namespace netlab::tls {
@@ -17,6 +18,10 @@ bool available();
 
 // "OpenSSL 3.0.22 25 Aug 2026" as the library reports itself; empty without TLS.
 std::string library_version();
+
+// True for the alert a TLS 1.3 server sends when it wants a client certificate and was
+// given none (or one it refused): a read fails with it after the handshake.
+bool is_certificate_required(const std::error_code& ec);
 
 // The words for everything that needs TLS in a build without it.
 inline constexpr std::string_view not_built_message = "this netlab was built without TLS";
@@ -33,6 +38,8 @@ struct client_config {
     bool verify = true;    // chain and host name; -k turns both off
     std::string ca_file;   // --cacert: PEM file; with ca_path empty, the only trust
     std::string ca_path;   // --capath: a folder hashed as c_rehash makes it
+    std::string cert_file; // --cert: our own certificate (PEM, chain allowed), for servers that ask for one
+    std::string key_file;  // --key: its private key (PEM, unencrypted); empty: in cert_file
     version min = version::tls1_2;
     version max = version::any;
 };
@@ -61,6 +68,7 @@ enum class failure {
     handshake,         // 35: the handshake itself failed (no common version, not TLS, closed)
     peer_certificate,  // 60: the server's certificate could not be authenticated
     ca_file,           // 77: --cacert or --capath could not be used
+    client_certificate,  // 58: --cert or --key could not be used
 };
 
 }  // namespace netlab::tls

@@ -242,6 +242,48 @@ TEST_CASE("python's ssl module: a file arrives whole over TLS") {
     CHECK(r.out == content);
 }
 
+TEST_CASE("client certificates: --cert and --key for a server that requires one; without, 56 in words; exit 58 for unusable files") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    const auto server = require_openssl_server(
+        certs().localhost, {"-Verify", "1", "-verify_return_error", "-CAfile", certs().ca, "-www"});
+    const auto get = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args{"get", "-m", "20", "-o", "/dev/null", "--cacert", certs().ca};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.push_back(local_url(server.port));
+        return run_netlab(args);
+    };
+    auto r = get({"--cert", certs().client.cert, "--key", certs().client.key});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+
+    temp_dir dir;
+    dir.write("both.pem", read_file(certs().client.cert) + read_file(certs().client.key));
+    r = get({"-E", dir.path() + "/both.pem"});  // the key in the certificate's file, as curl allows
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+
+    r = get({});
+    CHECK(r.exit_code == 56);
+    CHECK(r.err.find("the server wants a client certificate") != std::string::npos);
+
+    r = get({"--cert", certs().client.cert, "--key", certs().localhost.key});
+    CHECK(r.exit_code == 58);
+    CHECK(r.err.find("does not match the certificate") != std::string::npos);
+    r = get({"--cert", dir.path() + "/missing.pem"});
+    CHECK(r.exit_code == 58);
+    CHECK(r.err.find("no such file") != std::string::npos);
+    r = get({"--cert", certs().client.key, "--key", certs().client.key});
+    CHECK(r.exit_code == 58);
+    CHECK(r.err.find("expected a PEM certificate") != std::string::npos);
+    const auto encrypted = dir.path() + "/encrypted.key";
+    REQUIRE(run({"openssl", "pkey", "-in", certs().client.key, "-aes256", "-passout", "pass:x", "-out", encrypted}).exit_code == 0);
+    r = get({"--cert", certs().client.cert, "--key", encrypted});
+    CHECK(r.exit_code == 58);  // refused at once, never a passphrase prompt that hangs
+    CHECK(r.err.find("encrypted") != std::string::npos);
+
+    r = get({"--key", certs().client.key});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("--key requires --cert") != std::string::npos);
+}
+
 TEST_CASE("--trace shows the tls_handshake step with the version and cipher") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     const auto server = require_openssl_server(certs().localhost, {"-www"});

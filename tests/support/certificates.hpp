@@ -19,6 +19,7 @@ struct test_certificates {
     key_pair other;           // other.test only; signed by the CA
     key_pair expired;         // localhost, 127.0.0.1, ::1; expired yesterday
     key_pair self_signed;     // localhost, 127.0.0.1, ::1; its own issuer
+    key_pair client;          // CN=netlab test client, for TLS client authentication; signed by the CA
 };
 
 // Makes them all in `dir` (which must exist); throws, failing the test, when openssl is

@@ -5,6 +5,7 @@ namespace netlab::tls {
 
 bool available() { return false; }
 std::string library_version() { return {}; }
+bool is_certificate_required(const std::error_code&) { return false; }
 
 struct client_context::impl {};
 struct client_stream::impl {};

@@ -14,6 +14,7 @@
 #include <asio/write.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <fmt/format.h>
 #include <optional>
 
@@ -99,9 +100,65 @@ bool use_ca_options(SSL_CTX* ctx, const client_config& config, std::string& why)
     return true;
 }
 
+// PEM's two ways of saying so: "BEGIN ENCRYPTED PRIVATE KEY" (PKCS#8) and the older
+// "Proc-Type: 4,ENCRYPTED" header.
+bool is_encrypted_key(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::string head(8192, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    return head.find("ENCRYPTED") != std::string::npos;
+}
+
+// --cert and --key: the certificate (and any chain after it) and a private key that
+// matches it. An encrypted key is refused instead of OpenSSL asking for a passphrase on
+// the terminal, which would hang a script.
+bool use_client_certificate(SSL_CTX* ctx, const client_config& config, std::string& why) {
+    namespace fs = std::filesystem;
+    const std::string& key = config.key_file.empty() ? config.cert_file : config.key_file;
+    const char* key_option = config.key_file.empty() ? "--cert" : "--key";
+    std::error_code ec;
+    for (const auto& [option, file] : {std::pair{"--cert", config.cert_file}, std::pair{key_option, key}}) {
+        if (!fs::is_regular_file(file, ec)) {
+            why = fmt::format("cannot use {} {}: {}", option, file, fs::exists(file, ec) ? "not a file" : "no such file");
+            return false;
+        }
+    }
+    if (SSL_CTX_use_certificate_chain_file(ctx, config.cert_file.c_str()) != 1) {
+        why = fmt::format("cannot use --cert {}: {} (expected a PEM certificate)", config.cert_file,
+                          openssl_reason("no certificate in it"));
+        return false;
+    }
+    SSL_CTX_set_default_passwd_cb(ctx, [](char*, int, int, void*) { return 0; });
+    const bool key_loaded = SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) == 1;
+    if (!key_loaded && ERR_GET_REASON(ERR_peek_last_error()) != X509_R_KEY_VALUES_MISMATCH) {
+        if (is_encrypted_key(key)) {
+            ERR_clear_error();
+            why = fmt::format("cannot use {} {}: the key is encrypted and netlab asks for no passphrase "
+                              "(decrypt it first: openssl pkey -in {} -out plain.key)", key_option, key, key);
+        } else {
+            why = fmt::format("cannot use {} {}: {} (expected an unencrypted PEM private key)", key_option, key,
+                              openssl_reason("no private key in it"));
+        }
+        return false;
+    }
+    if (!key_loaded || SSL_CTX_check_private_key(ctx) != 1) {
+        why = fmt::format("cannot use {} {}: the key does not match the certificate in --cert {}", key_option, key,
+                          config.cert_file);
+        ERR_clear_error();
+        return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 bool available() { return true; }
+
+bool is_certificate_required(const std::error_code& ec) {
+    return ec.category() == asio::error::get_ssl_category() &&
+           ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED;
+}
 std::string library_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 struct client_context::impl {
@@ -133,6 +190,10 @@ std::unique_ptr<client_context> client_context::create(const client_config& conf
         SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);
     } else {
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+    }
+    if (!config.cert_file.empty() && !use_client_certificate(ctx, config, why)) {
+        error = failure::client_certificate;
+        return nullptr;
     }
     return std::unique_ptr<client_context>(new client_context(std::move(i)));
 }
