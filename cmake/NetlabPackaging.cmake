@@ -27,10 +27,11 @@ set(CPACK_PACKAGE_VENDOR "the netlab contributors")
 set(CPACK_PACKAGE_CONTACT "${NETLAB_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_DESCRIPTION "netlab is one program for everyday network diagnostics, built on the
-socket API: serve-http serves a folder over HTTP/1.1 and shows each request, get fetches URLs
-with curl's everyday options, portscan is a TCP connect scanner that can wait for a service
-in CI, udp-send and udp-listen send, receive and measure UDP datagrams, and demux-demo shows
-how the transport layer hands data to sockets. Every subcommand can print JSON lines and
+socket API: serve-http serves a folder over HTTP/1.1 and shows each request;
+get fetches URLs with curl's everyday options; portscan is a TCP connect
+scanner that can wait for a service in CI; udp-send and udp-listen send,
+receive and measure UDP datagrams; demux-demo shows how the transport layer
+hands data to sockets. Every subcommand prints JSON lines on request and can
 trace its socket calls.")
 set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_STRIP_FILES ON)

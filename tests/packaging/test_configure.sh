@@ -34,7 +34,8 @@ fi
 
 # first_object BUILD_DIR: the first object file of the platform library (one small compile).
 first_object() {
-    ninja -C "$1" -t targets all | grep -m1 -oE '^platform/CMakeFiles/netlab_platform\.dir/[^:]+\.o'
+    ninja -C "$1" -t targets all >"$1/targets.txt" &&
+        grep -m1 -oE '^platform/CMakeFiles/netlab_platform\.dir/[^:]+\.o' "$1/targets.txt"
 }
 # The cache folder ccache would use under this HOME is /dev/null/.cache/ccache: never writable.
 unusable_home=(env -u CCACHE_DIR -u XDG_CACHE_HOME HOME=/dev/null)
