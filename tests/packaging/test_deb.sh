@@ -97,6 +97,11 @@ got=$(complete_ser "$root/usr/share")
 got=$(complete_ser "$scratch/none" 2>&1)
 [ "$got" != "serve-http" ] || fail "bash completed netlab without the package: the check above proves nothing"
 
+# zsh: where Debian's zsh looks for packaged completions (its fpath has no
+# /usr/share/zsh/site-functions).
+[ -f "$root/usr/share/zsh/vendor-completions/_netlab" ] && echo "ok: zsh completion in /usr/share/zsh/vendor-completions" ||
+    fail "the zsh completion is not in /usr/share/zsh/vendor-completions: $(dpkg-deb -c "$deb" | grep _netlab)"
+
 # The .tar.gz holds the same tree.
 mkdir "$scratch/tgz" && tar -xzf "$tgz" -C "$scratch/tgz"
 tar_bin=$(echo "$scratch"/tgz/*/bin/netlab)
