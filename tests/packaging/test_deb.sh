@@ -6,21 +6,10 @@
 # Usage: test_deb.sh BUILD_DIR VERSION
 set -uo pipefail
 build=$1 version=$2
-scratch=$(mktemp -d)
-server_pid=""
-cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tests/packaging/package_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/package_lib.sh"
 
-if ! cpack --config "$build/CPackConfig.cmake" -G "DEB;TGZ" -B "$scratch/out" >"$scratch/cpack.log" 2>&1; then
-    tail -n 30 "$scratch/cpack.log"
-    echo "FAIL: cpack could not make the packages"
-    exit 1
-fi
+make_packages "$build" "DEB;TGZ"
 deb=$(echo "$scratch"/out/netlab_"$version"_*.deb)
 tgz=$(echo "$scratch"/out/netlab-"$version"-*.tar.gz)
 [ -f "$deb" ] || { echo "FAIL: no netlab_${version}_*.deb made: $(ls "$scratch/out")"; exit 1; }
@@ -53,12 +42,7 @@ first=$("$bin" --version | head -n 1)
 mkdir "$scratch/site" && echo "packaged netlab serves this" >"$scratch/site/hello.txt"
 "$bin" --json serve-http "$scratch/site" -p 0 -b 127.0.0.1 >"$scratch/serve.out" 2>"$scratch/serve.err" &
 server_pid=$!
-port=""
-for _ in $(seq 100); do
-    port=$(grep -m1 -o '"event":"listening".*"port":[0-9]*' "$scratch/serve.out" | grep -o '[0-9]*$')
-    [ -n "$port" ] && break
-    sleep 0.1
-done
+port=$(port_from "$scratch/serve.out" '"event":"listening".*"port":[0-9]+')
 if [ -z "$port" ]; then
     fail "serve-http printed no listening event in 10 s: $(cat "$scratch/serve.out" "$scratch/serve.err")"
 else

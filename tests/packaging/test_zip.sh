@@ -6,21 +6,10 @@
 # Usage: test_zip.sh BUILD_DIR VERSION WINE OBJDUMP   (wine set up: scripts/lib.sh setup_wine)
 set -uo pipefail
 build=$1 version=$2 wine=$3 objdump=$4
-scratch=$(mktemp -d)
-server_pid=""
-cleanup() {
-    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-    rm -rf "$scratch"
-}
-trap cleanup EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+# shellcheck source=tests/packaging/package_lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/package_lib.sh"
 
-if ! cpack --config "$build/CPackConfig.cmake" -G ZIP -B "$scratch/out" >"$scratch/cpack.log" 2>&1; then
-    tail -n 30 "$scratch/cpack.log"
-    echo "FAIL: cpack could not make the .zip"
-    exit 1
-fi
+make_packages "$build" ZIP
 zip=$(echo "$scratch"/out/netlab-"$version"-windows-*.zip)
 [ -f "$zip" ] || { echo "FAIL: no netlab-${version}-windows-*.zip made: $(ls "$scratch/out")"; exit 1; }
 mkdir "$scratch/empty"
@@ -46,12 +35,7 @@ first=$(env -u WINEPATH "$wine" ./netlab.exe --version 2>"$scratch/version.err" 
 mkdir "$scratch/site" && echo "netlab.exe from the zip fetched this" >"$scratch/site/hello.txt"
 python3 -u -m http.server --bind 127.0.0.1 --directory "$scratch/site" 0 >"$scratch/http.out" 2>&1 &
 server_pid=$!
-port=""
-for _ in $(seq 100); do
-    port=$(grep -m1 -oE 'port [0-9]+' "$scratch/http.out" | grep -oE '[0-9]+')
-    [ -n "$port" ] && break
-    sleep 0.1
-done
+port=$(port_from "$scratch/http.out" 'port [0-9]+')
 if [ -z "$port" ]; then
     fail "python's http.server did not start: $(cat "$scratch/http.out")"
 else
