@@ -1,5 +1,6 @@
 # The man page and the packages: `cmake --install` puts everything where a system looks;
-# `cpack` (or scripts/package) makes a .deb and a .tar.gz on Linux, a .zip on Windows.
+# `cpack` (or the package presets: cmake --workflow --preset package / package-mingw)
+# makes a .deb and a .tar.gz on Linux, a .zip on Windows.
 
 # share/man/man1/netlab.1, generated with help2man from the real --help of netlab and of
 # every subcommand, so it cannot drift. Needs the binary to run here: not when cross
