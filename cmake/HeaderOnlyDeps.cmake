@@ -33,7 +33,7 @@ target_compile_definitions(fmt::fmt INTERFACE FMT_HEADER_ONLY)
 add_library(CLI11::CLI11 INTERFACE IMPORTED)
 target_include_directories(CLI11::CLI11 SYSTEM INTERFACE "${_isolated}")
 
-if(NETLAB_BUILD_TESTS)
+if(BUILD_TESTING)
   add_library(doctest::doctest INTERFACE IMPORTED)
   target_include_directories(doctest::doctest SYSTEM INTERFACE "${_isolated}")
   find_file(NETLAB_DOCTEST_CMAKE doctest.cmake

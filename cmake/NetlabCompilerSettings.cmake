@@ -1,8 +1,42 @@
 # Warnings, sanitizers and ccache, applied through one interface target so that every
 # netlab target opts in the same way and third-party headers stay quiet (-isystem).
 find_program(CCACHE_PROGRAM ccache)
-if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
-  set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+if(CCACHE_PROGRAM)
+  set(_ccache_default ON)
+else()
+  set(_ccache_default OFF)
+endif()
+option(NETLAB_CCACHE "Compile through ccache (on when ccache is found)" ${_ccache_default})
+if(NETLAB_CCACHE AND NOT CCACHE_PROGRAM)
+  message(STATUS "ccache: not found, compiling without it")
+elseif(NETLAB_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  # ccache keeps its cache under HOME (~/.cache/ccache) unless CCACHE_DIR says otherwise,
+  # and fails every compile when it cannot create it there (a build user whose HOME is
+  # missing, read-only or /dev/null). Probe the folder it would use; when that cannot be
+  # written, keep the cache inside the build tree instead.
+  execute_process(COMMAND "${CCACHE_PROGRAM}" --get-config cache_dir
+    OUTPUT_VARIABLE _ccache_dir OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE _ccache_rc ERROR_QUIET)
+  string(MAKE_C_IDENTIFIER "${CMAKE_CURRENT_BINARY_DIR}" _ccache_probe_name)
+  set(_ccache_probe "${_ccache_dir}/tmp/netlab-probe-${_ccache_probe_name}")
+  set(_ccache_writable FALSE)
+  if(_ccache_rc EQUAL 0 AND _ccache_dir)
+    execute_process(COMMAND "${CMAKE_COMMAND}" -E make_directory "${_ccache_dir}/tmp"
+      RESULT_VARIABLE _mkdir_rc OUTPUT_QUIET ERROR_QUIET)
+    execute_process(COMMAND "${CMAKE_COMMAND}" -E touch "${_ccache_probe}"
+      RESULT_VARIABLE _touch_rc OUTPUT_QUIET ERROR_QUIET)
+    file(REMOVE "${_ccache_probe}")
+    if(_mkdir_rc EQUAL 0 AND _touch_rc EQUAL 0)
+      set(_ccache_writable TRUE)
+    endif()
+  endif()
+  if(_ccache_writable)
+    set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+  else()
+    set(_ccache_local "${CMAKE_BINARY_DIR}/ccache")
+    message(STATUS "ccache: cannot write its cache in '${_ccache_dir}', keeping it in ${_ccache_local} "
+                   "(set CCACHE_DIR, or NETLAB_CCACHE=OFF to compile without ccache)")
+    set(CMAKE_CXX_COMPILER_LAUNCHER "${CMAKE_COMMAND}" -E env "CCACHE_DIR=${_ccache_local}" "${CCACHE_PROGRAM}")
+  endif()
 endif()
 
 add_library(netlab_warnings INTERFACE)

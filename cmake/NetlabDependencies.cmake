@@ -8,7 +8,7 @@ endif()
 find_package(asio MODULE REQUIRED)        # cmake/Findasio.cmake tries asio's CONFIG first
 find_package(fmt REQUIRED)
 find_package(CLI11 REQUIRED)
-if(NETLAB_BUILD_TESTS)
+if(BUILD_TESTING)
   find_package(doctest REQUIRED)
   include(doctest)
 endif()

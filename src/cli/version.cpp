@@ -4,12 +4,9 @@
 #include <asio/version.hpp>
 #include <fmt/format.h>
 
+#include "cli/version_number.hpp"
 #include "netlab/platform/process.hpp"
 #include "tls/tls.hpp"
-
-#ifndef NETLAB_VERSION
-#define NETLAB_VERSION "0.0.0"
-#endif
 
 namespace netlab::cli {
 namespace {

@@ -12,6 +12,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
+#include "cli/version_number.hpp"
 #include "client/byte_size.hpp"
 #include "client/fetch.hpp"
 #include "client/post_data.hpp"

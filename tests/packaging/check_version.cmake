@@ -1,0 +1,23 @@
+# The version is written once, in project(VERSION): vcpkg.json must say the same, and
+# `netlab --version` (text and JSON) must show it, never a fallback.
+# Usage: cmake -DEXPECTED=X.Y.Z -DSOURCE_DIR=DIR [-DNETLAB=BINARY] -P check_version.cmake
+file(READ "${SOURCE_DIR}/vcpkg.json" _manifest)
+string(JSON _vcpkg_version GET "${_manifest}" version)
+if(NOT _vcpkg_version STREQUAL EXPECTED)
+  message(FATAL_ERROR "vcpkg.json says version ${_vcpkg_version}, project(VERSION) in CMakeLists.txt says ${EXPECTED}: make them equal")
+endif()
+message(STATUS "ok: vcpkg.json's version is project(VERSION)'s, ${EXPECTED}")
+if(NOT NETLAB)
+  return()
+endif()
+string(REPLACE "." "\\." _expected_re "${EXPECTED}")
+execute_process(COMMAND "${NETLAB}" --version OUTPUT_VARIABLE _text RESULT_VARIABLE _rc)
+if(NOT _rc EQUAL 0 OR NOT _text MATCHES "^netlab ${_expected_re} \\(")
+  message(FATAL_ERROR "netlab --version must start with 'netlab ${EXPECTED} (', exit ${_rc}:\n${_text}")
+endif()
+execute_process(COMMAND "${NETLAB}" --json --version OUTPUT_VARIABLE _json RESULT_VARIABLE _rc)
+string(JSON _json_version ERROR_VARIABLE _json_error GET "${_json}" version)
+if(NOT _rc EQUAL 0 OR NOT _json_version STREQUAL EXPECTED)
+  message(FATAL_ERROR "netlab --json --version must say \"version\":\"${EXPECTED}\", exit ${_rc}:\n${_json}")
+endif()
+message(STATUS "ok: netlab --version and --json --version say ${EXPECTED}")
