@@ -5,7 +5,7 @@
 NETLAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 BUILD_PACKAGES=(cmake ninja-build g++ ccache pkg-config libasio-dev libcli11-dev libfmt-dev libssl-dev help2man)
-TEST_PACKAGES=(doctest-dev nlohmann-json3-dev curl python3 nginx-light socat netcat-openbsd nmap iperf3 procps iproute2 iptables util-linux openssl bash-completion zsh fish)
+TEST_PACKAGES=(doctest-dev nlohmann-json3-dev curl python3 nginx-light socat netcat-openbsd nmap iperf3 procps iproute2 iptables util-linux openssl bash-completion zsh fish dpkg-dev man-db bsdextrautils)
 CLANG_PACKAGES=(clang libc++-dev libc++abi-dev clang-tidy libclang-rt-dev)
 WINDOWS_PACKAGES=(g++-mingw-w64-x86-64-posix wine wine64)
 
