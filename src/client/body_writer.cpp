@@ -16,7 +16,9 @@ constexpr std::size_t spare_blocks = 4;        // written blocks whose memory is
 struct body_writer::shared {
     struct block {
         bool head;
-        std::string bytes;
+        std::string bytes;   // its first `length` bytes are the block's
+        std::size_t length;
+        std::string_view view() const { return {bytes.data(), length}; }
     };
 
     explicit shared(body_sink s, std::size_t cap, std::function<void()> w)
@@ -30,8 +32,9 @@ struct body_writer::shared {
     // Guarded by mutex:
     std::function<void()> wake;
     std::deque<block> blocks;
-    // Written blocks, emptied: a download reuses their memory instead of asking for fresh
-    // pages (a page fault each) for every block.
+    // Written blocks: a download reuses their memory instead of asking for fresh pages (a
+    // page fault each) for every block. Their size is kept, so one handed back as a read
+    // buffer needs no zero-filling.
     std::vector<std::string> spares;
     std::size_t pending = 0;  // bytes queued or being written
     bool writing = false;     // the thread is inside the sink
@@ -62,14 +65,11 @@ struct body_writer::shared {
                 block b = std::move(blocks.front());
                 blocks.pop_front();
                 lock.unlock();
-                const bool ok = b.head ? sink.write_head(b.bytes) : sink.write(b.bytes);
+                const bool ok = b.head ? sink.write_head(b.view()) : sink.write(b.view());
                 lock.lock();
                 writing = false;
-                pending -= b.bytes.size();
-                if (spares.size() < spare_blocks) {
-                    b.bytes.clear();
-                    spares.push_back(std::move(b.bytes));
-                }
+                pending -= b.length;
+                if (spares.size() < spare_blocks) spares.push_back(std::move(b.bytes));
                 if (!ok) fail();
                 notify();
                 if (!ok) return;
@@ -84,6 +84,13 @@ struct body_writer::shared {
             notify();
             return;
         }
+    }
+
+    std::string take_spare() {
+        if (spares.empty()) return {};
+        std::string s = std::move(spares.back());
+        spares.pop_back();
+        return s;
     }
 
     void fail() {
@@ -120,21 +127,35 @@ void body_writer::queue(std::string_view bytes, bool head) {
         if (s_->error || s_->finish_asked) return;
         // Small chunked pieces are joined, so the writer makes one call for many of them;
         // big pieces are not, since growing a block copies what it holds again.
-        if (!s_->blocks.empty() && s_->blocks.back().head == head &&
-            s_->blocks.back().bytes.size() + bytes.size() <= join_limit)
-            s_->blocks.back().bytes.append(bytes);
-        else {
-            std::string memory;
-            if (!s_->spares.empty()) {
-                memory = std::move(s_->spares.back());
-                s_->spares.pop_back();
-            }
+        auto* last = s_->blocks.empty() ? nullptr : &s_->blocks.back();
+        if (last != nullptr && last->head == head && last->length == last->bytes.size() &&
+            last->length + bytes.size() <= join_limit) {
+            last->bytes.append(bytes);
+        } else {
+            std::string memory = s_->take_spare();
             memory.assign(bytes);
-            s_->blocks.push_back({head, std::move(memory)});
+            s_->blocks.push_back({head, std::move(memory), 0});
+            last = &s_->blocks.back();
         }
+        last->length = last->bytes.size();
         s_->pending += bytes.size();
     }
     s_->work.notify_one();
+}
+
+std::string body_writer::write_buffer(std::string buffer, std::size_t length) {
+    const std::size_t size = buffer.size();
+    std::string next;
+    {
+        std::lock_guard lock(s_->mutex);
+        if (s_->error || s_->finish_asked) return buffer;
+        s_->blocks.push_back({false, std::move(buffer), length});
+        s_->pending += length;
+        next = s_->take_spare();
+    }
+    s_->work.notify_one();
+    if (next.size() < size) next.resize(size);  // zero-filled only the first few times
+    return next;
 }
 
 void body_writer::write_head(std::string_view head) { queue(head, true); }

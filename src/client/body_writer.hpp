@@ -33,6 +33,10 @@ public:
     // Queue bytes, copied; never blocks. After a failure they are dropped.
     void write_head(std::string_view head);  // never checked for binary content
     void write(std::string_view body);
+    // Body bytes without a copy: takes the whole buffer (its first `length` bytes are
+    // body) and gives back one of the same size to read the next bytes into, reusing the
+    // memory of a block already written where there is one.
+    std::string write_buffer(std::string buffer, std::size_t length);
     // The end of the body: the sink is finished (an empty file created, a file closed)
     // after every byte queued before.
     void finish();

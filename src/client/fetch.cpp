@@ -58,7 +58,7 @@ public:
           writer_(std::move(body), write_queue_bytes,
                   // On the writer's thread: only a post, which ends the current wait.
                   [this] { asio::post(ctx_, [this] { writer_wake_.cancel(); }); }),
-          buf_(recv_buffer_bytes) {}
+          buf_(recv_buffer_bytes, '\0') {}
 
     asio::awaitable<void> run();
     // Stops the whole transfer at once when a stop signal arrives.
@@ -95,7 +95,11 @@ private:
                                       response_info& final_head, http::framing_result& framing);
     asio::awaitable<std::error_code> read_more();
     asio::awaitable<void> read_body(const http::framing_result& framing, bool deliver);
-    bool emit(std::string_view data, bool deliver);
+    // With whole_buffer, data is all of buf_: the buffer itself goes to the writer.
+    bool emit(std::string_view data, bool deliver, bool whole_buffer = false);
+    // emit() for the body bytes buf_[beg_, beg_ + n); a buffer that is nothing else goes to
+    // the writer as it is, and a spare one comes back to read into.
+    bool emit_buffered(std::size_t n, bool deliver);
     asio::awaitable<bool> writer_ready(bool all_written);
 
     asio::io_context& ctx_;
@@ -111,7 +115,7 @@ private:
     asio::signal_set signals_;
     asio::steady_timer writer_wake_;  // never expires: cancelled to wake a wait for the writer
     body_writer writer_;
-    std::vector<char> buf_;
+    std::string buf_;
     std::size_t beg_ = 0, end_ = 0;  // unread bytes are buf_[beg_, end_)
     std::error_code held_error_;      // a TLS read's failure after bytes it returned: the next read's answer
     clock::time_point t0_ = clock::now();
@@ -431,7 +435,7 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
 
 // Hands body bytes on; false when the transfer must stop (the sink failed, the size
 // limit was reached).
-bool transfer::emit(std::string_view data, bool deliver) {
+bool transfer::emit(std::string_view data, bool deliver, bool whole_buffer) {
     if (!deliver || data.empty()) return true;
     // A body that grows past the limit is cut at it, the bytes within it kept (curl 8.4+).
     const bool over = opt_.max_filesize && data.size() > *opt_.max_filesize - result.size_download;
@@ -442,7 +446,8 @@ bool transfer::emit(std::string_view data, bool deliver) {
         return false;
     }
     result.size_download += data.size();
-    writer_.write(data);
+    if (whole_buffer && !over) buf_ = writer_.write_buffer(std::move(buf_), data.size());
+    else writer_.write(data);
     if (over) {
         fail(get_error::filesize_exceeded, fmt::format("exceeded the maximum allowed file size ({}) with {} bytes",
                                                        *opt_.max_filesize, result.size_download));
@@ -452,6 +457,10 @@ bool transfer::emit(std::string_view data, bool deliver) {
     if (ev_.on_progress)
         ev_.on_progress(progress{result.size_download, result.content_length, now() - *result.times.pretransfer});
     return true;
+}
+
+bool transfer::emit_buffered(std::size_t n, bool deliver) {
+    return emit(std::string_view(buf_.data() + beg_, n), deliver, beg_ == 0 && n == end_ && n >= handover_bytes);
 }
 
 // Waits until the writer has room for another block (or, with all_written, has written
@@ -483,7 +492,7 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
             while (remaining > 0) {
                 if (end_ > beg_) {
                     const auto take = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, end_ - beg_));
-                    if (!emit(std::string_view(buf_.data() + beg_, take), deliver)) co_return;
+                    if (!emit_buffered(take, deliver)) co_return;
                     beg_ += take;
                     remaining -= take;
                     continue;
@@ -534,7 +543,7 @@ asio::awaitable<void> transfer::read_body(const http::framing_result& framing, b
         }
         case body_framing::until_close: {
             while (true) {
-                if (end_ > beg_ && !emit(std::string_view(buf_.data() + beg_, end_ - beg_), deliver)) co_return;
+                if (end_ > beg_ && !emit_buffered(end_ - beg_, deliver)) co_return;
                 beg_ = end_ = 0;
                 if (deliver && !co_await writer_ready(false)) co_return;
                 const auto ec = co_await read_more();

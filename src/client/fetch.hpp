@@ -27,6 +27,10 @@ namespace netlab::client {
 // One fixed buffer per transfer. 128 KiB measured best on loopback (bench/get.sh):
 // 64 KiB costs more recv calls, 512 KiB left the sender idle longer.
 inline constexpr std::size_t recv_buffer_bytes = 128 * 1024;
+// A read of body bytes this big or bigger goes to the writer thread as the buffer it was
+// read into, without a copy; a smaller one is copied, so a trickle of small reads does
+// not tie up whole buffers.
+inline constexpr std::size_t handover_bytes = 32 * 1024;
 inline constexpr std::size_t max_response_head_bytes = 64 * 1024;
 inline constexpr int max_interim_responses = 20;               // 1xx before the final one
 inline constexpr std::uint64_t max_drained_redirect_body = 1024 * 1024;  // else reconnect

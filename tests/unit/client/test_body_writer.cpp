@@ -40,7 +40,45 @@ TEST_CASE("the writer writes heads and body in the order queued, then finishes t
     std::string expected = "HTTP/1.1 302 Found\r\n\r\nHTTP/1.1 200 OK\r\n\r\n";
     for (char c = 'a'; c <= 'z'; ++c) expected += std::string(100, c);
     CHECK(scratch_dir::read(path) == expected);
-    CHECK(wakes > 0);  // the transfer hears of every step
+    CHECK(wakes > 0);  // the transfer hears of the finish
+}
+
+TEST_CASE("a whole buffer is written without a copy: its first bytes only, and a buffer of the same size comes back") {
+    scratch_dir dir;
+    const auto path = dir.file("out.bin");
+    {
+        body_writer w(body_sink::file(path), 1 << 20, [] {});
+        std::string buffer(1000, 'x');
+        buffer.replace(0, 3, "abc");
+        const char* memory = buffer.data();
+        std::string next = w.write_buffer(std::move(buffer), 3);
+        CHECK(next.size() == 1000);
+        CHECK(next.data() != memory);  // the first buffer is the writer's now
+        next.replace(0, 2, "de");
+        next = w.write_buffer(std::move(next), 2);
+        w.write("f");
+        w.finish();
+        REQUIRE(wait_done(w));
+        CHECK_FALSE(w.error());
+    }
+    CHECK(scratch_dir::read(path) == "abcdef");
+}
+
+TEST_CASE("the owner is woken when it waits for room, not for every block written") {
+    std::atomic<int> wakes{0};
+    body_writer w(body_sink::discard(), 1000, [&] { ++wakes; });
+    for (int i = 0; i < 50; ++i) w.write(std::string(10, 'x'));  // under the capacity: nobody waits
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!w.has_room() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+    std::this_thread::sleep_for(20ms);
+    CHECK(wakes == 0);
+    w.write(std::string(2000, 'y'));  // over the capacity: the owner asks, is told no, and waits
+    if (!w.has_room()) {
+        while (wakes == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+        CHECK(wakes == 1);
+    }
+    w.finish();
+    REQUIRE(wait_done(w));
 }
 
 TEST_CASE("the writer finishes an empty body: the file exists") {
