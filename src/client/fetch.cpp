@@ -208,8 +208,8 @@ void transfer::fail_timed_out() {
 
 void transfer::fail_io(const std::error_code& ec, std::string_view doing) {
     if (overall_expired_) return fail_timed_out();
-    fail(get_error::recv_error, fmt::format("{}: {}{}", doing, platform::describe(ec),
-                                            tls::is_certificate_required(ec) ? " (the server wants a client certificate: --cert)" : ""));
+    const std::string_view hint = tls::is_certificate_required(ec) ? " (the server wants a client certificate: --cert)" : "";
+    fail(get_error::recv_error, fmt::format("{}: {}{}", doing, platform::describe(ec), hint));
 }
 
 asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point hop_start) {

@@ -148,7 +148,6 @@ std::string probe_options_detail(const platform::probe_options& applied) {
     return d;
 }
 
-
 // One thread's event loop with its share of the window.
 class worker {
 public:

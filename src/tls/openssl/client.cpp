@@ -154,12 +154,12 @@ bool use_client_certificate(SSL_CTX* ctx, const client_config& config, std::stri
 }  // namespace
 
 bool available() { return true; }
+std::string library_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 bool is_certificate_required(const std::error_code& ec) {
     return ec.category() == asio::error::get_ssl_category() &&
            ERR_GET_REASON(static_cast<unsigned long>(ec.value())) == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED;
 }
-std::string library_version() { return OpenSSL_version(OPENSSL_VERSION); }
 
 struct client_context::impl {
     asio::ssl::context ssl{asio::ssl::context::tls_client};
@@ -260,18 +260,7 @@ asio::awaitable<io_result> client_stream::read_some(asio::mutable_buffer buffer)
     return detail::read_some(impl_->stream, buffer);
 }
 
-io_result client_stream::read_ready(asio::mutable_buffer buffer) {
-    auto& socket = impl_->stream.next_layer();
-    std::error_code ec;
-    // Synchronous calls on this socket fail with would_block instead of waiting (the event
-    // loop's own calls are unaffected). A read may make OpenSSL answer the peer (a TLS 1.3
-    // key update): that write goes to a download's nearly empty send buffer.
-    if (!socket.non_blocking()) socket.non_blocking(true, ec);
-    if (ec) return {ec, 0};
-    const std::size_t n = impl_->stream.read_some(buffer, ec);
-    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
-    return {ec, n};
-}
+io_result client_stream::read_ready(asio::mutable_buffer buffer) { return detail::read_ready(impl_->stream, buffer); }
 
 asio::awaitable<io_result> client_stream::write(std::span<const asio::const_buffer> buffers) {
     return detail::write_all(impl_->stream, buffers);

@@ -7,11 +7,32 @@
 
 namespace netlab::tls::detail {
 
+namespace {
+
+// A close without close_notify is the end of the stream (SSL_OP_IGNORE_UNEXPECTED_EOF).
+io_result read_result(std::error_code ec, std::size_t n) {
+    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
+    return io_result{ec, n};
+}
+
+}  // namespace
+
 asio::awaitable<io_result> read_some(ssl_stream& stream, asio::mutable_buffer buffer) {
     std::error_code ec;
     const std::size_t n = co_await stream.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::ssl::error::stream_truncated) ec = asio::error::eof;
-    co_return io_result{ec, n};
+    co_return read_result(ec, n);
+}
+
+io_result read_ready(ssl_stream& stream, asio::mutable_buffer buffer) {
+    auto& socket = stream.next_layer();
+    std::error_code ec;
+    // Synchronous calls on this socket fail with would_block instead of waiting (the event
+    // loop's own calls are unaffected). A read may make OpenSSL answer the peer (a TLS 1.3
+    // key update): that write goes to a download's nearly empty send buffer.
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);
+    if (ec) return {ec, 0};
+    const std::size_t n = stream.read_some(buffer, ec);
+    return read_result(ec, n);
 }
 
 asio::awaitable<io_result> write_all(ssl_stream& stream, std::span<const asio::const_buffer> buffers) {

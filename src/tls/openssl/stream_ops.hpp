@@ -16,6 +16,8 @@ namespace netlab::tls::detail {
 using ssl_stream = asio::ssl::stream<asio::ip::tcp::socket&>;
 
 asio::awaitable<io_result> read_some(ssl_stream& stream, asio::mutable_buffer buffer);
+// What can be read without waiting, or would_block.
+io_result read_ready(ssl_stream& stream, asio::mutable_buffer buffer);
 asio::awaitable<io_result> write_all(ssl_stream& stream, std::span<const asio::const_buffer> buffers);
 
 // Version, cipher and ALPN of a finished handshake (the peer certificate is left alone).
