@@ -174,15 +174,10 @@ private:
             if (!open_listener()) return false;
             out_.port = listener_.local_endpoint().port();
             const udp::endpoint at(server_address, out_.port);
+            if (!open_socket(udp_server_, protocol::udp)) return false;
             std::error_code ec;
-            udp_server_.open(udp::v4(), ec);
-            auto c = make(protocol::udp, trace_step::socket, ec ? 0 : handle_of(udp_server_));
-            c.error = ec;
-            c.detail = net::socket_kind(udp::v4());
-            report(c, true);
-            if (ec) return fail(c, "socket(SOCK_DGRAM)");
             udp_server_.bind(at, ec);
-            c = make(protocol::udp, trace_step::bind, handle_of(udp_server_));
+            auto c = make(protocol::udp, trace_step::bind, handle_of(udp_server_));
             c.dst = net::to_string(at);
             c.requested = c.dst;
             c.error = ec;
@@ -203,16 +198,10 @@ private:
 
     bool open_listener() {
         const tcp::endpoint at(server_address, cfg_.port);
-        std::error_code ec;
-        listener_.open(tcp::v4(), ec);
-        auto c = make(protocol::tcp, trace_step::socket, ec ? 0 : handle_of(listener_));
-        c.error = ec;
-        c.detail = net::socket_kind(tcp::v4());
-        report(c, true);
-        if (ec) return fail(c, "socket(SOCK_STREAM)");
+        if (!open_socket(listener_, protocol::tcp)) return false;
         // As every server does, so that a second run may bind the port again at once.
-        ec = platform::set_server_address_reuse(handle_of(listener_));
-        c = make(protocol::tcp, trace_step::setsockopt, handle_of(listener_));
+        std::error_code ec = platform::set_server_address_reuse(handle_of(listener_));
+        auto c = make(protocol::tcp, trace_step::setsockopt, handle_of(listener_));
         c.detail = platform::server_address_reuse_option();
         c.error = ec;
         report(c, true, true);
@@ -264,15 +253,19 @@ private:
         return !c.error || fail(c, fmt::format("bind client {} to {}", client, c.requested));
     }
 
+    // socket() for a client (numbered from 1) or, with client 0, a server.
     template <class Socket>
-    bool open_socket(Socket& s, protocol p, unsigned client) {
+    bool open_socket(Socket& s, protocol p, unsigned client = 0) {
         std::error_code ec;
         s.open(Socket::protocol_type::v4(), ec);
         auto c = make(p, trace_step::socket, ec ? 0 : handle_of(s), client);
         c.error = ec;
         c.detail = net::socket_kind(Socket::protocol_type::v4());
-        report(c, false);
-        return !ec || fail(c, fmt::format("socket for client {}", client));
+        const bool server = client == 0;
+        report(c, server);
+        if (!ec) return true;
+        return fail(c, server ? fmt::format("socket({})", p == protocol::tcp ? "SOCK_STREAM" : "SOCK_DGRAM")
+                              : fmt::format("socket for client {}", client));
     }
 
     template <class Socket>
