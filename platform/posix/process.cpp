@@ -1,6 +1,15 @@
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__APPLE__)
+#include <mach/mach.h>
+#endif
 
 #include <csignal>
+#include <cstdint>
+#include <fstream>
+#include <string>
 
 #include "netlab/platform/process.hpp"
 
@@ -42,6 +51,43 @@ std::chrono::nanoseconds cpu_time() {
     ::getrusage(RUSAGE_SELF, &u);
     const auto us = [](const timeval& t) { return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec); };
     return us(u.ru_utime) + us(u.ru_stime);
+}
+
+std::chrono::nanoseconds thread_cpu_time() {
+    timespec t{};
+    if (::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return {};
+    return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
+
+system_cpu_times system_cpu() {
+    const long hz = ::sysconf(_SC_CLK_TCK);
+    if (hz <= 0) return {};
+    const auto ticks = [hz](unsigned long long n) {
+        return std::chrono::nanoseconds(static_cast<std::int64_t>(n * (1'000'000'000ULL / static_cast<unsigned long long>(hz))));
+    };
+#if defined(__APPLE__)
+    host_cpu_load_info_data_t load{};
+    mach_msg_type_number_t count = HOST_CPU_LOAD_INFO_COUNT;
+    if (::host_statistics(::mach_host_self(), HOST_CPU_LOAD_INFO, reinterpret_cast<host_info_t>(&load), &count) != KERN_SUCCESS)
+        return {};
+    unsigned long long total = 0;
+    for (const auto t : load.cpu_ticks) total += t;
+    return {ticks(load.cpu_ticks[CPU_STATE_IDLE]), ticks(total)};
+#elif defined(__linux__)
+    // The first line adds up every core: "cpu user nice system idle iowait irq softirq steal ...";
+    // guest time is counted in user already. Waiting for I/O is idle for our purpose.
+    std::ifstream stat("/proc/stat");
+    std::string label;
+    unsigned long long f[8] = {};
+    if (!(stat >> label) || label != "cpu") return {};
+    for (auto& v : f)
+        if (!(stat >> v)) return {};
+    unsigned long long total = 0;
+    for (const auto v : f) total += v;
+    return {ticks(f[3] + f[4]), ticks(total)};
+#else
+    return {};
+#endif
 }
 
 }  // namespace netlab::platform

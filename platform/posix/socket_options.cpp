@@ -1,6 +1,7 @@
 #include <netinet/in.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -22,6 +23,8 @@ std::error_code set_int_option(native_socket s, int level, int name, const char*
 }
 
 }  // namespace
+
+void close_socket(native_socket s) { ::close(static_cast<int>(s)); }
 
 std::error_code set_server_address_reuse(native_socket s) {
     return set_int_option(s, SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR", 1);

@@ -21,14 +21,32 @@ std::string_view os_name() { return "windows"; }
 
 std::string_view io_backend() { return "IOCP"; }
 
+namespace {
+
+// FILETIME counts 100 ns units.
+std::chrono::nanoseconds as_duration(const FILETIME& f) {
+    const auto units = (static_cast<std::uint64_t>(f.dwHighDateTime) << 32) | f.dwLowDateTime;
+    return std::chrono::nanoseconds(static_cast<std::int64_t>(units * 100));
+}
+
+}  // namespace
+
 std::chrono::nanoseconds cpu_time() {
     FILETIME created, exited, kernel, user;
     if (!GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user)) return {};
-    // FILETIME counts 100 ns units.
-    const auto ticks = [](const FILETIME& f) {
-        return (static_cast<std::uint64_t>(f.dwHighDateTime) << 32) | f.dwLowDateTime;
-    };
-    return std::chrono::nanoseconds(static_cast<std::int64_t>((ticks(kernel) + ticks(user)) * 100));
+    return as_duration(kernel) + as_duration(user);
+}
+
+std::chrono::nanoseconds thread_cpu_time() {
+    FILETIME created, exited, kernel, user;
+    if (!GetThreadTimes(GetCurrentThread(), &created, &exited, &kernel, &user)) return {};
+    return as_duration(kernel) + as_duration(user);
+}
+
+system_cpu_times system_cpu() {
+    FILETIME idle, kernel, user;
+    if (!GetSystemTimes(&idle, &kernel, &user)) return {};
+    return {as_duration(idle), as_duration(kernel) + as_duration(user)};  // kernel time includes idle
 }
 
 }  // namespace netlab::platform

@@ -29,6 +29,8 @@ std::error_code set_int_option(native_socket s, int level, int name, const char*
 
 }  // namespace
 
+void close_socket(native_socket s) { ::closesocket(static_cast<SOCKET>(s)); }
+
 std::error_code set_server_address_reuse(native_socket s) {
     // SO_REUSEADDR on Windows lets another socket bind the very same port (hijacking);
     // exclusive use is the safe default, and Windows has no TIME_WAIT bind problem to solve.

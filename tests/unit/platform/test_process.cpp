@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
+#include <cstdint>
+#include <thread>
 
 #include "netlab/platform/process.hpp"
 
@@ -17,4 +20,41 @@ TEST_CASE("the OS and I/O backend have names") {
     CHECK_FALSE(pf::os_name().empty());
     CHECK_FALSE(pf::io_backend().empty());
     pf::init_process();  // idempotent, safe to call in a test
+}
+
+TEST_CASE("a thread's CPU time counts its own work, not its sleep nor other threads' work") {
+    using namespace std::chrono;
+    const auto spin = [](milliseconds how_long) {
+        volatile std::uint64_t sink = 0;
+        const auto end = steady_clock::now() + how_long;
+        while (steady_clock::now() < end) sink = sink + 1;
+    };
+    const auto before = pf::thread_cpu_time();
+    spin(milliseconds(100));
+    const auto worked = pf::thread_cpu_time() - before;
+    // Windows counts in scheduler ticks of about 15.6 ms; a loaded machine may take some
+    // of the 100 ms from us.
+    CHECK(worked >= milliseconds(30));
+    CHECK(worked <= milliseconds(150));
+
+    const auto idle_before = pf::thread_cpu_time();
+    std::thread other([&] { spin(milliseconds(100)); });
+    std::this_thread::sleep_for(milliseconds(100));
+    other.join();
+    CHECK(pf::thread_cpu_time() - idle_before < milliseconds(30));
+}
+
+TEST_CASE("the machine's CPU times add up: idle within total, both growing") {
+    using namespace std::chrono;
+    const auto first = pf::system_cpu();
+    if (first.total == nanoseconds(0)) {
+        CHECK(first.idle == nanoseconds(0));  // this OS does not tell: nothing is claimed
+        return;
+    }
+    CHECK(first.idle <= first.total);
+    std::this_thread::sleep_for(milliseconds(100));
+    const auto second = pf::system_cpu();
+    CHECK(second.total > first.total);  // 100 ms on every core passed
+    CHECK(second.idle >= first.idle);
+    CHECK(second.idle - first.idle <= second.total - first.total);
 }

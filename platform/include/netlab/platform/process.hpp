@@ -25,4 +25,17 @@ std::string_view io_backend();
 // figures such as CPU time per datagram sent).
 std::chrono::nanoseconds cpu_time();
 
+// CPU time the calling thread has used so far, user and system together (how busy one of
+// serve-http's workers is). Windows counts it in scheduler ticks (about 15.6 ms).
+std::chrono::nanoseconds thread_cpu_time();
+
+// The machine's CPU time since boot, summed over all cores, and how much of it was idle:
+// sampled twice, the difference says how many cores were busy in between, with whatever
+// process. Both zero where the OS does not tell (then nothing is known about other load).
+struct system_cpu_times {
+    std::chrono::nanoseconds idle{0};
+    std::chrono::nanoseconds total{0};
+};
+system_cpu_times system_cpu();
+
 }  // namespace netlab::platform

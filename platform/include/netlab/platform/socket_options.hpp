@@ -11,6 +11,10 @@ namespace netlab::platform {
 // An OS socket handle: a file descriptor on POSIX, a SOCKET on Windows.
 using native_socket = std::uintptr_t;
 
+// Closes a handle that no asio socket owns any more (one released from another io_context
+// that no other would take).
+void close_socket(native_socket s);
+
 // Let a restarted server bind its port again at once, without letting another process
 // steal it: SO_REUSEADDR on POSIX (skips TIME_WAIT); SO_EXCLUSIVEADDRUSE on Windows,
 // where SO_REUSEADDR would allow a second process to bind the same port.
