@@ -25,7 +25,7 @@ complete -c netlab -s V -l version -d 'Print version, OS backend and library ver
 # serve-http
 complete -c netlab -n '__fish_seen_subcommand_from serve-http' -s p -l port -x -d 'TCP port; 0 picks a free one'
 complete -c netlab -n '__fish_seen_subcommand_from serve-http' -s b -l bind -x -a '(__fish_print_hostnames)' -d 'Address to listen on (default: all, IPv6 and IPv4)'
-complete -c netlab -n '__fish_seen_subcommand_from serve-http' -l threads -x -d 'Worker threads (default: one per core, at most 8)'
+complete -c netlab -n '__fish_seen_subcommand_from serve-http' -l threads -x -d 'Worker threads; as many take connections as the load needs (default: one per core, at most 8)'
 complete -c netlab -n '__fish_seen_subcommand_from serve-http' -l echo -d 'Answer every request with the request itself, as text (serves no files)'
 complete -c netlab -n '__fish_seen_subcommand_from serve-http' -l dump -d 'Print each request as received: head and body'
 complete -c netlab -n '__fish_seen_subcommand_from serve-http' -l no-listing -d 'No HTML listing for folders without index.html'

@@ -19,7 +19,7 @@ $script:NetlabCommands = [ordered]@{
         options = @(
             @{ names = @('-p', '--port'); kind = 'text'; words = @(); repeats = $false; tip = 'TCP port; 0 picks a free one' }
             @{ names = @('-b', '--bind'); kind = 'text'; words = @(); repeats = $false; tip = 'Address to listen on (default: all, IPv6 and IPv4)' }
-            @{ names = @('--threads'); kind = 'text'; words = @(); repeats = $false; tip = 'Worker threads (default: one per core, at most 8)' }
+            @{ names = @('--threads'); kind = 'text'; words = @(); repeats = $false; tip = 'Worker threads; as many take connections as the load needs (default: one per core, at most 8)' }
             @{ names = @('--echo'); kind = 'flag'; words = @(); repeats = $false; tip = 'Answer every request with the request itself, as text (serves no files)' }
             @{ names = @('--dump'); kind = 'flag'; words = @(); repeats = $false; tip = 'Print each request as received: head and body' }
             @{ names = @('--no-listing'); kind = 'flag'; words = @(); repeats = $false; tip = 'No HTML listing for folders without index.html' }

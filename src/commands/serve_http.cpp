@@ -129,6 +129,13 @@ server::server_events make_events(cli::output& out) {
                                   text, out.paint(size, style::dim)));
     };
     ev.on_notice = [&out](std::string_view text) { out.note(text); };
+    // How many workers take connections, as the balancer changes it: detail for -v.
+    ev.on_workers = [&out](const server::workers_record& w) {
+        if (out.verbosity() < 1) return;
+        json_object o;
+        o.add("event", "workers").add("active", w.active).add("threads", w.threads).add("reason", w.reason);
+        out.event(o, fmt::format("workers taking connections: {} of {} ({})", w.active, w.threads, w.reason));
+    };
     ev.on_internal_error = [&out](std::string_view what) {
         out.error(fmt::format("internal error, still serving: {}", what));
     };
@@ -210,7 +217,7 @@ void add_serve_http(CLI::App& app, runner& chosen) {
     sub->add_option("-b,--bind", c.bind_address, "Address to listen on (default: all, IPv6 and IPv4)")
         ->option_text("ADDR")
         ->check(local_address());
-    sub->add_option("--threads", c.threads, "Worker threads (default: one per core, at most 8)")
+    sub->add_option("--threads", c.threads, "Worker threads; as many take connections as the load needs (default: one per core, at most 8)")
         ->option_text("N")
         ->check(cli::whole_number(1, 256));
     sub->add_flag("--echo", c.echo, "Answer every request with the request itself, as text (serves no files)");

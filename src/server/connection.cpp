@@ -1,6 +1,7 @@
 #include "server/connection.hpp"
 
 #include <asio/co_spawn.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
@@ -56,10 +57,17 @@ connection::connection(asio::ip::tcp::socket socket, worker& owner, clock::time_
     owner_.connections.insert(this);  // counted in counters.active by the acceptor
 }
 
+connection::connection(asio::ip::tcp::socket socket, worker& owner, moved_state from)
+    : socket_(std::move(socket)), deadline_(from.deadline), owner_(owner), client_(std::move(from.client)),
+      first_request_(from.first_request) {
+    owner_.connections.insert(this);
+}
+
 connection::~connection() {
     tls_.reset();  // before the socket it refers to
     owner_.connections.erase(this);
-    owner_.counters.active.fetch_sub(1, std::memory_order_relaxed);
+    owner_.held.fetch_sub(1, std::memory_order_relaxed);
+    if (!moved_) owner_.counters.active.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void connection::start() {
@@ -147,6 +155,7 @@ asio::awaitable<void> connection::serve() {
                 if (draining_ || owner_.draining) break;
                 phase_ = phase::idle;
                 if (!first_request_) set_deadline(owner_.config.idle_timeout);
+                if (!tls_ && move_if_asked()) co_return;
                 if (!tls_) {
                     std::error_code ec;
                     co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
@@ -173,6 +182,19 @@ asio::awaitable<void> connection::serve() {
     if (linger_) co_await lingering_close();
     tls_.reset();
     net::traced_close(socket_);
+}
+
+bool connection::move_if_asked() {
+    worker* to = owner_.take_move();
+    // (Had the socket to be closed, the wait that follows ends this connection.)
+    if (to == nullptr || owner_.counters.moves_failed.load(std::memory_order_relaxed) || !to->take_socket(socket_))
+        return false;
+    moved_ = true;
+    to->held.fetch_add(1, std::memory_order_relaxed);
+    asio::post(to->io, [to, s = std::move(socket_), from = moved_state{client_, deadline_, first_request_}]() mutable {
+        std::make_shared<connection>(std::move(s), *to, std::move(from))->start();
+    });
+    return true;
 }
 
 asio::awaitable<bool> connection::start_tls() {
@@ -338,6 +360,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     } else if (cfg.echo) {
         echo(st);
     } else {
+        const worker::file_work marked(owner_);
         owner_.site.respond(st.req, owner_.cache, res);
     }
     const bool keep_alive = st.req.keep_alive && !res.close && !draining_ && !owner_.draining;

@@ -28,6 +28,14 @@ public:
     // counts from then (as nginx's client_header_timeout does), so a silent connection
     // holds a place for that long, not for the idle timeout.
     connection(asio::ip::tcp::socket socket, worker& owner, std::chrono::steady_clock::time_point accepted);
+    // What a connection carries when it moves to another worker between requests.
+    struct moved_state {
+        std::string client;
+        std::chrono::steady_clock::time_point deadline;
+        bool first_request = true;
+    };
+    // The connection that goes on, on `owner`, from where another worker left it.
+    connection(asio::ip::tcp::socket socket, worker& owner, moved_state from);
     ~connection();
 
     // Starts the request loop on the socket's executor.
@@ -45,6 +53,10 @@ public:
 
 private:
     asio::awaitable<void> serve();
+    // Between requests, if the balancer asked this worker to give connections away: the
+    // socket leaves this worker's io_context and a new connection on the other worker
+    // takes it. True when it went; this one then ends without closing anything.
+    bool move_if_asked();
     // serve-http --tls: a plaintext request gets a plain 400; otherwise the handshake,
     // within the first request's header timeout. False when the connection must end.
     asio::awaitable<bool> start_tls();
@@ -81,6 +93,7 @@ private:
     enum class phase { idle, head, body, sending, closing };
     phase phase_ = phase::idle;
     bool draining_ = false;
+    bool moved_ = false;  // the socket went on to another worker's connection
     bool first_request_ = true;  // its head is still due by accept + header timeout
     bool linger_ = false;  // unread request bytes may remain: close gently
     std::string close_reason_;  // why we closed the socket ourselves (timeout, shutdown)

@@ -49,6 +49,13 @@ struct dump_record {
     std::string_view body;      // the body's first bytes, at most server_config::max_dump_body
 };
 
+// The balancer changed how many workers take connections (see balance.hpp).
+struct workers_record {
+    unsigned active = 1;   // workers taking connections now
+    unsigned threads = 1;  // workers there are (--threads)
+    std::string_view reason;
+};
+
 struct server_stats {
     std::uint64_t connections = 0;
     std::uint64_t requests = 0;
@@ -66,6 +73,7 @@ struct server_events {
     std::function<void(const request_record&)> on_request;  // from any worker thread
     std::function<void(const dump_record&)> on_dump;        // from any worker thread
     std::function<void(std::string_view)> on_notice;        // shutting down, ...
+    std::function<void(const workers_record&)> on_workers;  // from the acceptor's thread
     // An exception escaped a handler (a bug): reported, and the server goes on serving.
     std::function<void(std::string_view)> on_internal_error;  // from any thread
 };

@@ -9,6 +9,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <fmt/format.h>
@@ -22,6 +23,8 @@
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/interfaces.hpp"
 #include "netlab/platform/limits.hpp"
+#include "netlab/platform/process.hpp"
+#include "server/balance.hpp"
 #include "server/connection.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
@@ -48,6 +51,10 @@ constexpr std::chrono::milliseconds refusal_linger{1000};
 constexpr std::size_t refusal_linger_bytes = 64 * 1024;
 constexpr std::size_t refusal_head_bytes = 4 * 1024;  // kept to name the request in the log
 constexpr unsigned max_lingering_refusals = 32;
+// How often the balancer looks at the CPUs and decides how many workers take connections.
+constexpr std::chrono::milliseconds balance_interval{200};
+// A worker this long in one answer from the file system gets no new connections meanwhile.
+constexpr std::chrono::milliseconds stuck_after{10};
 
 // After a refusal: half-closes, then reads and drops what the client sends until it closes
 // or refusal_linger passes, keeping the first bytes in `head`. Returns how many it kept.
@@ -87,7 +94,8 @@ struct server::impl {
     std::vector<tcp::acceptor> acceptors;  // on `control`
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
     std::unique_ptr<net::stop_signals> signals;
-    std::size_t next_worker = 0;
+    // Workers [0, active) take new connections; the balancer changes it (balance.hpp).
+    unsigned active = 1;
     bool stopping = false;
     bool cutting_off = false;            // connections left after the grace are being closed
     clock::time_point cut_off_deadline;  // when the threads stop even so
@@ -97,15 +105,37 @@ struct server::impl {
 
     asio::io_context& main_io() { return control; }
 
+    // The active worker holding the fewest connections, passing over one stuck in a slow
+    // answer from the file system (a new client would wait for it to finish). If every
+    // active worker is stuck, the least loaded worker that is not, active or not (the
+    // balancer moves the connection back later); if all are, the least loaded active one.
     worker& pick_worker() {
-        worker& w = *workers[next_worker];
-        next_worker = (next_worker + 1) % workers.size();
-        return w;
+        const auto n = static_cast<unsigned>(workers.size());
+        const auto fewest = [&](unsigned count, bool skip_stuck) -> worker* {
+            worker* best = nullptr;
+            for (unsigned i = 0; i < count && i < n; ++i) {
+                worker& w = *workers[i];
+                if (skip_stuck && w.stuck_in_file_work(stuck_after)) continue;
+                if (!best || w.held.load(std::memory_order_relaxed) < best->held.load(std::memory_order_relaxed)) best = &w;
+            }
+            return best;
+        };
+        if (worker* w = fewest(active, true)) return *w;
+        if (worker* w = fewest(n, true)) return *w;
+        return *fewest(active, false);
+    }
+    // Whether the balancer decides; if not, every worker takes connections. It needs more than
+    // one worker, and connections that can move: a TLS connection cannot (its stream's state
+    // is tied to the worker), so with TLS they are spread as they come.
+    bool balancing() const {
+        return workers.size() > 1 && !config.tls && !counters.moves_failed.load(std::memory_order_relaxed);
     }
 
     std::error_code listen();
     listening_info describe() const;
     asio::awaitable<void> accept_loop(tcp::acceptor& acceptor);
+    asio::awaitable<void> balance_loop();
+    void set_active(unsigned count, std::string_view reason);
     void hand_over(tcp::socket socket, worker& w);
     asio::awaitable<void> refuse(tcp::socket accepted_socket, worker& w);
     asio::awaitable<void> shutdown();
@@ -206,8 +236,16 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
 }
 
 // A new connection goes to its worker, or is refused over --max-connections.
-void server::impl::hand_over(tcp::socket socket, worker& w) {
+void server::impl::hand_over(tcp::socket socket, worker& picked) {
     const auto accepted = clock::now();
+    // The worker was picked before the connection came (the socket is made on its
+    // io_context); if it has since got stuck in a slow answer, another takes it.
+    worker* to = &picked;
+    if (picked.stuck_in_file_work(stuck_after)) {
+        worker& other = pick_worker();
+        if (&other != &picked && other.take_socket(socket)) to = &other;
+    }
+    worker& w = *to;
     net::trace_socket(platform::trace_step::accept, socket);
     counters.connections.fetch_add(1, std::memory_order_relaxed);
     // Counted here, not when the worker gets to it, so a burst cannot overshoot.
@@ -217,6 +255,7 @@ void server::impl::hand_over(tcp::socket socket, worker& w) {
         asio::co_spawn(w.io, refuse(std::move(socket), w), rethrow_to_run_loop);
         return;
     }
+    w.held.fetch_add(1, std::memory_order_relaxed);
     asio::post(w.io, [&w, s = std::move(socket), accepted]() mutable {
         std::make_shared<connection>(std::move(s), w, accepted)->start();
     });
@@ -270,6 +309,57 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
     w.report(rec);
 }
 
+// Every balance_interval: how busy each worker, the process and the machine were; then how
+// many workers take connections, and which connections move (balance.hpp).
+asio::awaitable<void> server::impl::balance_loop() {
+    asio::steady_timer timer(main_io());
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    auto wall = clock::now();
+    auto process = platform::cpu_time();
+    auto machine = platform::system_cpu();
+    while (!stopping) {
+        timer.expires_after(balance_interval);
+        std::error_code ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping) break;
+        if (!balancing()) {
+            set_active(static_cast<unsigned>(workers.size()), "a connection could not move between workers");
+            break;
+        }
+        const auto wall_now = clock::now();
+        const auto process_now = platform::cpu_time();
+        const auto machine_now = platform::system_cpu();
+        const double seconds = std::chrono::duration<double>(wall_now - wall).count();
+        load_sample s;
+        s.cores = cores;
+        for (const auto& w : workers) s.worker_busy.push_back(w->busy_permille.load(std::memory_order_relaxed) / 1000.0);
+        s.process_busy = seconds > 0 ? std::chrono::duration<double>(process_now - process).count() / seconds : 0;
+        const auto machine_total = machine_now.total - machine.total;
+        if (machine_total.count() > 0) {
+            const double idle_share = std::chrono::duration<double>(machine_now.idle - machine.idle) / machine_total;
+            s.machine_busy = std::clamp(1.0 - idle_share, 0.0, 1.0) * cores;
+        }
+        wall = wall_now;
+        process = process_now;
+        machine = machine_now;
+
+        const auto decision = choose_active_workers(active, s);
+        if (decision.active != active) set_active(decision.active, decision.reason);
+        std::vector<unsigned> held;
+        for (const auto& w : workers) held.push_back(w->held.load(std::memory_order_relaxed));
+        std::vector<std::vector<worker::move_request>> requests(workers.size());
+        for (const auto& m : plan_moves(held, active)) requests[m.from].push_back({workers[m.to].get(), m.count});
+        // Every worker gets its list, empty too: what an earlier interval asked is replaced.
+        for (std::size_t i = 0; i < workers.size(); ++i)
+            asio::post(workers[i]->io, [&w = *workers[i], r = std::move(requests[i])]() mutable { w.request_moves(std::move(r)); });
+    }
+}
+
+void server::impl::set_active(unsigned count, std::string_view reason) {
+    active = count;
+    if (events.on_workers) events.on_workers({active, static_cast<unsigned>(workers.size()), reason});
+}
+
 void server::impl::begin_shutdown() {
     if (cutting_off) {
         // A third Ctrl-C: stop now, reported or not.
@@ -321,6 +411,8 @@ server_stats server::run() {
     platform::raise_open_file_limit(d.config.max_connections + 64);
 
 
+    d.active = d.balancing() ? 1 : static_cast<unsigned>(d.workers.size());
+    if (d.balancing()) asio::co_spawn(d.control, d.balance_loop(), rethrow_to_run_loop);
     for (auto& a : d.acceptors) asio::co_spawn(d.control, d.accept_loop(a), rethrow_to_run_loop);
     for (auto& w : d.workers) {
         asio::co_spawn(w->io, w->reap(), rethrow_to_run_loop);

@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <vector>
 
+#include "net/move_socket.hpp"
 #include "netlab/platform/memory.hpp"
+#include "netlab/platform/process.hpp"
 #include "server/connection.hpp"
 
 namespace netlab::server {
@@ -65,10 +67,25 @@ void worker::release_state(std::unique_ptr<request_state> st) {
     spare_states_.push_back(std::move(st));
 }
 
+worker* worker::take_move() {
+    while (!moves_.empty() && moves_.back().count == 0) moves_.pop_back();
+    if (moves_.empty() || draining) return nullptr;
+    --moves_.back().count;
+    return moves_.back().to;
+}
+
+bool worker::take_socket(asio::ip::tcp::socket& socket) {
+    const auto ec = net::move_socket(socket, io);
+    if (ec == asio::error::operation_not_supported) counters.moves_failed.store(true);
+    return !ec;
+}
+
 asio::awaitable<void> worker::reap() {
     asio::steady_timer timer(io);
     std::vector<connection*> snapshot;
     std::size_t peak = 0;  // connections at most since memory was last given back
+    auto sampled = std::chrono::steady_clock::now();
+    auto cpu = platform::thread_cpu_time();
     while (!draining || !connections.empty()) {
         // A burst has passed (the connections have fallen to a quarter of their peak): what
         // it freed goes back to the OS, so RSS returns to where it was instead of staying
@@ -86,6 +103,12 @@ asio::awaitable<void> worker::reap() {
         std::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         const auto now = std::chrono::steady_clock::now();
+        const auto cpu_now = platform::thread_cpu_time();
+        if (now > sampled)
+            busy_permille.store(static_cast<unsigned>(std::max<std::int64_t>(0, 1000 * (cpu_now - cpu) / (now - sampled))),
+                                std::memory_order_relaxed);
+        sampled = now;
+        cpu = cpu_now;
         // Closing a socket never destroys a connection synchronously, but copy anyway so
         // the set may change under us.
         snapshot.assign(connections.begin(), connections.end());

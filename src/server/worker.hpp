@@ -4,7 +4,10 @@
 
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -71,6 +74,9 @@ struct shared_counters {
     std::atomic<std::uint64_t> timeouts{0};
     std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> cut_off{0};
+    // A socket could not move between workers (the OS cannot release it from its
+    // completion port): from then on every worker takes new connections.
+    std::atomic<bool> moves_failed{false};
 };
 
 class worker {
@@ -111,8 +117,52 @@ public:
     // switched off (-q).
     void report(request_record rec) const;
 
+    // Balancing (balance.hpp). The connections this worker holds or has been handed:
+    // counted up by whoever hands one over, down when one ends; read by the balancer.
+    std::atomic<unsigned> held{0};
+    // This worker's thread's CPU time over its last reap interval, in thousandths of a core.
+    std::atomic<unsigned> busy_permille{0};
+    // Replaces the moves asked of this worker: `count` connections to `to` each, taken by
+    // connections at their next pause between requests (on this worker's thread).
+    struct move_request {
+        worker* to = nullptr;
+        unsigned count = 0;
+    };
+    void request_moves(std::vector<move_request> moves) { moves_ = std::move(moves); }
+    // A connection between requests asks whether to move, and where; null: stay.
+    worker* take_move();
+    // Moves `socket` (no operation pending on it) onto this worker's io_context; false
+    // when it stays where it was. An OS that cannot move sockets at all is noted in
+    // counters.moves_failed, and the balancer stops asking.
+    bool take_socket(asio::ip::tcp::socket& socket);
+
+    // Answering from the file system runs on the worker's thread and may take long (a
+    // listing of 40,000 entries, a slow disk): meanwhile a new connection should go to
+    // another worker. Marked around each answer; read by the acceptor.
+    class file_work {
+    public:
+        explicit file_work(worker& w) : w_(w) { w_.file_work_since_.store(now_ns(), std::memory_order_relaxed); }
+        ~file_work() { w_.file_work_since_.store(0, std::memory_order_relaxed); }
+        file_work(const file_work&) = delete;
+        file_work& operator=(const file_work&) = delete;
+
+    private:
+        worker& w_;
+    };
+    // Busy with one answer for longer than `limit` now.
+    bool stuck_in_file_work(std::chrono::nanoseconds limit) const {
+        const auto since = file_work_since_.load(std::memory_order_relaxed);
+        return since != 0 && now_ns() - since > limit.count();
+    }
+
 private:
+    static std::int64_t now_ns() {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    }
+
     std::vector<std::unique_ptr<request_state>> spare_states_;
+    std::vector<move_request> moves_;
+    std::atomic<std::int64_t> file_work_since_{0};  // steady clock; 0: not in file work
 
 public:
     // Declared last so it is destroyed first: destroying it frees the connections still
