@@ -3,7 +3,9 @@
 # workers, and both at one worker: 1 KiB file, keep-alive, wrk -t1 -c64 --latency, access
 # logs off in both, interleaved rounds, medians. For each server it also reports how the
 # CPU it used was shared among its threads (netlab) or worker processes (nginx), and their
-# context switches: a balanced server splits its CPU evenly.
+# context switches. With wrk on the same cores, netlab's balancer should keep one worker
+# busy ("100"); the last part gives it a load that leaves a core free, where it should
+# spread.
 # Usage: bench/serve-http-threads.sh [ROUNDS] [SECONDS]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROUNDS=${1:-5}
@@ -34,13 +36,13 @@ task_sample() {
     done
 }
 
-# One wrk run against PORT while sampling the server's tasks; prints
-# "requests/s p99_ms cpu_shares ctx_switches_per_request", cpu_shares like "51/49" (busy
-# tasks only, largest first).
+# One wrk run against PORT (PATH, CONNS connections; /1k.bin and 64 unless given) while
+# sampling the server's tasks; prints "requests/s p99_ms cpu_shares ctx_switches_per_request",
+# cpu_shares like "51/49" (busy tasks only, largest first).
 measure() {
-    local port=$1 pid=$2 kind=$3 before after out
+    local port=$1 pid=$2 kind=$3 path=${4:-/1k.bin} conns=${5:-64} before after out
     before=$(task_sample "$pid" "$kind")
-    out=$(wrk -t1 -c64 -d"${SECONDS_PER_RUN}s" --latency "http://127.0.0.1:$port/1k.bin")
+    out=$(wrk -t1 -c"$conns" -d"${SECONDS_PER_RUN}s" --latency "http://127.0.0.1:$port$path")
     after=$(task_sample "$pid" "$kind")
     python3 - "$before" "$after" "$out" <<'PY'
 import re, sys
@@ -97,6 +99,44 @@ compare() {
     wait "$NETLAB_PID" "$NGINX_PID" 2>/dev/null || true
 }
 
+# The other side of the balancer: a load that costs the server far more than the client
+# (a listing of 3,000 entries, 8 connections) leaves a core free of other work, so the
+# default thread count should use it. netlab at its default against netlab at one worker;
+# the balancer's decisions come from -v --json.
+spread() {
+    mkdir -p "$WORK/site/big"
+    local i
+    for i in $(seq 1 3000); do : >"$WORK/site/big/file-$i.txt"; done
+    local p_default p_one pid_default pid_one log="$WORK/spread-events.jsonl"
+    p_default=$(free_port)
+    "$NETLAB" -v --json serve-http "$WORK/site" --bind 127.0.0.1 --port "$p_default" >"$log" &
+    PIDS+=($!) pid_default=$!
+    p_one=$(free_port)
+    "$NETLAB" -q serve-http "$WORK/site" --bind 127.0.0.1 --port "$p_one" --threads 1 >/dev/null &
+    PIDS+=($!) pid_one=$!
+    wait_for_port "$p_default"
+    wait_for_port "$p_one"
+    check_serves "$p_default" /big/
+    echo "== server-bound load: a listing of 3,000 entries, wrk -t1 -c8 -d${SECONDS_PER_RUN}s; netlab default ($CORES threads) vs --threads 1, $ROUNDS interleaved rounds"
+    local d_rps=() o_rps=() round rps p99 shares sw
+    for round in $(seq 1 "$ROUNDS"); do
+        read -r rps p99 shares sw < <(measure "$p_one" "$pid_one" netlab /big/ 8)
+        o_rps+=("$rps")
+        echo "  round $round netlab --threads 1: $rps req/s, p99 $p99 ms, CPU split ${shares:-?} %"
+        read -r rps p99 shares sw < <(measure "$p_default" "$pid_default" netlab /big/ 8)
+        d_rps+=("$rps")
+        echo "  round $round netlab default    : $rps req/s, p99 $p99 ms, CPU split ${shares:-?} %"
+    done
+    local md mo
+    md=$(median "${d_rps[@]}") mo=$(median "${o_rps[@]}")
+    echo "  median: default $md req/s, one worker $mo req/s; ratio $(ratio "$md" "$mo")"
+    echo "  the balancer's decisions (default):"
+    grep '"event":"workers"' "$log" | sed 's/^/    /' | head -20
+    kill "$pid_default" "$pid_one"
+    wait "$pid_default" "$pid_one" 2>/dev/null || true
+}
+
 echo "netlab vs nginx $(nginx -v 2>&1 | sed 's/.*\///'), $CORES cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 compare default "default thread count ($CORES)"
 compare 1 "one worker"
+spread
