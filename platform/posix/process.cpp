@@ -1,5 +1,4 @@
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #if defined(__APPLE__)
@@ -8,6 +7,7 @@
 
 #include <csignal>
 #include <cstdint>
+#include <ctime>
 #include <fstream>
 #include <string>
 

@@ -60,8 +60,7 @@ std::vector<move_order> plan_moves(const std::vector<unsigned>& connections, uns
         const std::int64_t target = total / active + (i < total % active ? 1 : 0);
         const std::int64_t over = std::int64_t{connections[i]} - target;
         const std::int64_t tolerance = std::max<std::int64_t>(2, target / 8);
-        if (over < 0) surplus[i] = over;
-        else if (over > tolerance) surplus[i] = over;
+        if (over < 0 || over > tolerance) surplus[i] = over;  // room to take, or too many to keep
     }
     unsigned to = 0;
     for (unsigned from = 0; from < n; ++from) {
