@@ -60,19 +60,22 @@ std::chrono::nanoseconds thread_cpu_time() {
 }
 
 system_cpu_times system_cpu() {
+#if defined(__APPLE__) || defined(__linux__)
     const long hz = ::sysconf(_SC_CLK_TCK);
     if (hz <= 0) return {};
-    const auto ticks = [hz](unsigned long long n) {
-        return std::chrono::nanoseconds(static_cast<std::int64_t>(n * (1'000'000'000ULL / static_cast<unsigned long long>(hz))));
+    const auto seconds = [hz](unsigned long long ticks) {
+        return std::chrono::duration<double>(static_cast<double>(ticks) / static_cast<double>(hz));
     };
+#endif
 #if defined(__APPLE__)
+    static const mach_port_t host = ::mach_host_self();  // a send right: taken once, not per call
     host_cpu_load_info_data_t load{};
     mach_msg_type_number_t count = HOST_CPU_LOAD_INFO_COUNT;
-    if (::host_statistics(::mach_host_self(), HOST_CPU_LOAD_INFO, reinterpret_cast<host_info_t>(&load), &count) != KERN_SUCCESS)
+    if (::host_statistics(host, HOST_CPU_LOAD_INFO, reinterpret_cast<host_info_t>(&load), &count) != KERN_SUCCESS)
         return {};
     unsigned long long total = 0;
     for (const auto t : load.cpu_ticks) total += t;
-    return {ticks(load.cpu_ticks[CPU_STATE_IDLE]), ticks(total)};
+    return {seconds(load.cpu_ticks[CPU_STATE_IDLE]), seconds(total)};
 #elif defined(__linux__)
     // The first line adds up every core: "cpu user nice system idle iowait irq softirq steal ...";
     // guest time is counted in user already. Waiting for I/O is idle for our purpose.
@@ -84,7 +87,7 @@ system_cpu_times system_cpu() {
         if (!(stat >> v)) return {};
     unsigned long long total = 0;
     for (const auto v : f) total += v;
-    return {ticks(f[3] + f[4]), ticks(total)};
+    return {seconds(f[3] + f[4]), seconds(total)};
 #else
     return {};
 #endif

@@ -46,7 +46,8 @@ std::chrono::nanoseconds thread_cpu_time() {
 system_cpu_times system_cpu() {
     FILETIME idle, kernel, user;
     if (!GetSystemTimes(&idle, &kernel, &user)) return {};
-    return {as_duration(idle), as_duration(kernel) + as_duration(user)};  // kernel time includes idle
+    const auto seconds = [](const FILETIME& f) { return std::chrono::duration<double>(as_duration(f)); };
+    return {seconds(idle), seconds(kernel) + seconds(user)};  // kernel time includes idle
 }
 
 }  // namespace netlab::platform

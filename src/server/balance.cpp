@@ -18,10 +18,10 @@ double others_busy(const load_sample& s) { return std::max(0.0, s.machine_busy -
 
 }  // namespace
 
-unsigned worker_capacity(const load_sample& s) {
+unsigned worker_capacity(const load_sample& s, double slack) {
     const unsigned n = worker_count(s);
     if (s.machine_busy < 0) return n;  // nothing is known of other processes
-    const double free = static_cast<double>(s.cores) - others_busy(s) + free_core_slack;
+    const double free = static_cast<double>(s.cores) - others_busy(s) + slack;
     return std::clamp(static_cast<unsigned>(std::max(0.0, std::floor(free))), 1u, n);
 }
 
@@ -29,8 +29,8 @@ balance_decision choose_active_workers(unsigned active, const load_sample& s) {
     const unsigned n = worker_count(s);
     active = std::clamp(active, 1u, n);
     const unsigned capacity = worker_capacity(s);
-    if (active > capacity)
-        return {capacity, fmt::format("other processes kept {:.1f} of the {} cores busy", others_busy(s), s.cores)};
+    const unsigned keep = worker_capacity(s, keep_core_slack);
+    if (active > keep) return {keep, fmt::format("other processes kept {:.1f} of the {} cores busy", others_busy(s), s.cores)};
     const auto active_end = s.worker_busy.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(active, s.worker_busy.size()));
     const auto busiest = std::max_element(s.worker_busy.begin(), active_end);
     // Each worker measures itself on its own clock: a figure above the whole process's is

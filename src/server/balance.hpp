@@ -31,14 +31,18 @@ struct balance_decision {
 inline constexpr double saturated_busy = 0.85;
 // Workers give one up when the load would keep the rest at most this busy.
 inline constexpr double light_busy = 0.6;
-// A core counts as free for a worker when other processes use at most this much of it.
+// A core counts as free for one more worker when other processes use at most this much
+// of it; a worker that has one keeps it until they use more than keep_core_slack. The gap
+// keeps a measurement that wavers near the line (the machine's figures come in 10 ms
+// ticks) from adding and dropping a worker every interval.
 inline constexpr double free_core_slack = 0.3;
+inline constexpr double keep_core_slack = 0.5;
 
 // The cores the workers may use without competing with other processes: all of them, less
-// what other processes used (rounded in the workers' favour by free_core_slack), between 1
-// and the number of workers. The server's own other threads (acceptor, log writer) are
-// not counted: they are light, and the workers' own figures lag too much to subtract.
-unsigned worker_capacity(const load_sample& s);
+// what other processes used (rounded in the workers' favour by `slack`), between 1 and the
+// number of workers. The server's own other threads (acceptor, log writer) are not
+// counted: they are light, and the workers' own figures lag too much to subtract.
+unsigned worker_capacity(const load_sample& s, double slack = free_core_slack);
 
 // The active count for the next interval, given the current one.
 balance_decision choose_active_workers(unsigned active, const load_sample& s);

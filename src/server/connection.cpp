@@ -155,6 +155,7 @@ asio::awaitable<void> connection::serve() {
                 if (draining_ || owner_.draining) break;
                 phase_ = phase::idle;
                 if (!first_request_) set_deadline(owner_.config.idle_timeout);
+                owner_.note_pause(pause_epoch_);
                 if (!tls_ && move_if_asked()) co_return;
                 if (!tls_) {
                     std::error_code ec;
@@ -187,7 +188,7 @@ asio::awaitable<void> connection::serve() {
 bool connection::move_if_asked() {
     worker* to = owner_.take_move();
     // (Had the socket to be closed, the wait that follows ends this connection.)
-    if (to == nullptr || owner_.counters.moves_failed.load(std::memory_order_relaxed) || !to->take_socket(socket_))
+    if (to == nullptr || owner_.counters.sockets_stay() || !to->take_socket(socket_))
         return false;
     moved_ = true;
     to->held.fetch_add(1, std::memory_order_relaxed);

@@ -94,6 +94,7 @@ private:
     phase phase_ = phase::idle;
     bool draining_ = false;
     bool moved_ = false;  // the socket went on to another worker's connection
+    unsigned pause_epoch_ = 0;  // for worker::note_pause
     bool first_request_ = true;  // its head is still due by accept + header timeout
     bool linger_ = false;  // unread request bytes may remain: close gently
     std::string close_reason_;  // why we closed the socket ourselves (timeout, shutdown)

@@ -128,7 +128,7 @@ struct server::impl {
     // one worker, and connections that can move: a TLS connection cannot (its stream's state
     // is tied to the worker), so with TLS they are spread as they come.
     bool balancing() const {
-        return workers.size() > 1 && !config.tls && !counters.moves_failed.load(std::memory_order_relaxed);
+        return workers.size() > 1 && !config.tls && !counters.sockets_stay();
     }
 
     std::error_code listen();
@@ -332,11 +332,11 @@ asio::awaitable<void> server::impl::balance_loop() {
         const double seconds = std::chrono::duration<double>(wall_now - wall).count();
         load_sample s;
         s.cores = cores;
-        for (const auto& w : workers) s.worker_busy.push_back(w->busy_permille.load(std::memory_order_relaxed) / 1000.0);
+        for (const auto& w : workers) s.worker_busy.push_back(w->busy(2 * balance_interval));
         s.process_busy = seconds > 0 ? std::chrono::duration<double>(process_now - process).count() / seconds : 0;
         const auto machine_total = machine_now.total - machine.total;
         if (machine_total.count() > 0) {
-            const double idle_share = std::chrono::duration<double>(machine_now.idle - machine.idle) / machine_total;
+            const double idle_share = (machine_now.idle - machine.idle) / machine_total;
             s.machine_busy = std::clamp(1.0 - idle_share, 0.0, 1.0) * cores;
         }
         wall = wall_now;
@@ -345,10 +345,13 @@ asio::awaitable<void> server::impl::balance_loop() {
 
         const auto decision = choose_active_workers(active, s);
         if (decision.active != active) set_active(decision.active, decision.reason);
-        std::vector<unsigned> held;
-        for (const auto& w : workers) held.push_back(w->held.load(std::memory_order_relaxed));
+        // Planned by the connections being served: only they reach the pause where they
+        // can move, and only they carry load. None go to a worker stuck in a slow answer.
+        std::vector<unsigned> serving;
+        for (const auto& w : workers) serving.push_back(w->busy_connections.load(std::memory_order_relaxed));
         std::vector<std::vector<worker::move_request>> requests(workers.size());
-        for (const auto& m : plan_moves(held, active)) requests[m.from].push_back({workers[m.to].get(), m.count});
+        for (const auto& m : plan_moves(serving, active))
+            if (!workers[m.to]->stuck_in_file_work(stuck_after)) requests[m.from].push_back({workers[m.to].get(), m.count});
         // Every worker gets its list, empty too: what an earlier interval asked is replaced.
         for (std::size_t i = 0; i < workers.size(); ++i)
             asio::post(workers[i]->io, [&w = *workers[i], r = std::move(requests[i])]() mutable { w.request_moves(std::move(r)); });
@@ -376,7 +379,9 @@ void server::impl::begin_shutdown() {
     if (events.on_notice) events.on_notice("shutting down: finishing responses in flight");
     for (auto& a : acceptors) net::traced_close(a);
     for (auto& w : workers) asio::post(w->io, [&w = *w] { w.drain(); });
-    for (auto& g : guards) g.reset();
+    // The workers keep running until shutdown() stops them, even with nothing left to do:
+    // a connection may be on its way to one from another (a move taken just before that
+    // one drained), and must find it running.
     asio::co_spawn(main_io(), shutdown(), rethrow_to_run_loop);
 }
 

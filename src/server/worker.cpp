@@ -76,8 +76,13 @@ worker* worker::take_move() {
 
 bool worker::take_socket(asio::ip::tcp::socket& socket) {
     const auto ec = net::move_socket(socket, io);
-    if (ec == asio::error::operation_not_supported) counters.moves_failed.store(true);
+    if (ec == asio::error::operation_not_supported) counters.move_failures.fetch_add(1);
     return !ec;
+}
+
+double worker::busy(std::chrono::nanoseconds stale_after) const {
+    if (now_ns() - busy_measured_.load(std::memory_order_relaxed) > stale_after.count()) return 1.0;
+    return busy_permille_.load(std::memory_order_relaxed) / 1000.0;
 }
 
 asio::awaitable<void> worker::reap() {
@@ -86,6 +91,7 @@ asio::awaitable<void> worker::reap() {
     std::size_t peak = 0;  // connections at most since memory was last given back
     auto sampled = std::chrono::steady_clock::now();
     auto cpu = platform::thread_cpu_time();
+    busy_measured_.store(now_ns(), std::memory_order_relaxed);
     while (!draining || !connections.empty()) {
         // A burst has passed (the connections have fallen to a quarter of their peak): what
         // it freed goes back to the OS, so RSS returns to where it was instead of staying
@@ -105,10 +111,14 @@ asio::awaitable<void> worker::reap() {
         const auto now = std::chrono::steady_clock::now();
         const auto cpu_now = platform::thread_cpu_time();
         if (now > sampled)
-            busy_permille.store(static_cast<unsigned>(std::max<std::int64_t>(0, 1000 * (cpu_now - cpu) / (now - sampled))),
-                                std::memory_order_relaxed);
+            busy_permille_.store(static_cast<unsigned>(std::max<std::int64_t>(0, 1000 * (cpu_now - cpu) / (now - sampled))),
+                                 std::memory_order_relaxed);
+        busy_measured_.store(now_ns(), std::memory_order_relaxed);
         sampled = now;
         cpu = cpu_now;
+        busy_connections.store(pauses_, std::memory_order_relaxed);
+        pauses_ = 0;
+        ++epoch_;
         // Closing a socket never destroys a connection synchronously, but copy anyway so
         // the set may change under us.
         snapshot.assign(connections.begin(), connections.end());

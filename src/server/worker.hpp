@@ -74,9 +74,11 @@ struct shared_counters {
     std::atomic<std::uint64_t> timeouts{0};
     std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> cut_off{0};
-    // A socket could not move between workers (the OS cannot release it from its
-    // completion port): from then on every worker takes new connections.
-    std::atomic<bool> moves_failed{false};
+    // Sockets that could not move between workers because the OS would not release one
+    // from its completion port. After a few (Windows before 8.1 and Wine never can; asio
+    // reports any failure of the call the same way), every worker takes new connections.
+    std::atomic<unsigned> move_failures{0};
+    bool sockets_stay() const { return move_failures.load(std::memory_order_relaxed) >= 3; }
 };
 
 class worker {
@@ -120,8 +122,21 @@ public:
     // Balancing (balance.hpp). The connections this worker holds or has been handed:
     // counted up by whoever hands one over, down when one ends; read by the balancer.
     std::atomic<unsigned> held{0};
-    // This worker's thread's CPU time over its last reap interval, in thousandths of a core.
-    std::atomic<unsigned> busy_permille{0};
+    // Of those, how many paused between requests in the last reap interval: the ones
+    // being served. Only they can move, so moves are planned by them.
+    std::atomic<unsigned> busy_connections{0};
+    // A connection at a pause between requests says so; `epoch` is its own note of the
+    // last interval it was counted in.
+    void note_pause(unsigned& epoch) {
+        if (epoch != epoch_) {
+            epoch = epoch_;
+            ++pauses_;
+        }
+    }
+    // This worker's thread's CPU over its last reap interval, 0..1 of a core; 1 when the
+    // figure is older than `stale_after` (the thread has been too busy to measure itself:
+    // a long answer from the file system).
+    double busy(std::chrono::nanoseconds stale_after) const;
     // Replaces the moves asked of this worker: `count` connections to `to` each, taken by
     // connections at their next pause between requests (on this worker's thread).
     struct move_request {
@@ -163,6 +178,10 @@ private:
     std::vector<std::unique_ptr<request_state>> spare_states_;
     std::vector<move_request> moves_;
     std::atomic<std::int64_t> file_work_since_{0};  // steady clock; 0: not in file work
+    std::atomic<unsigned> busy_permille_{0};        // busy(), in thousandths
+    std::atomic<std::int64_t> busy_measured_{0};    // when, steady clock
+    unsigned epoch_ = 1;   // reap intervals so far (a connection's note starts at 0)
+    unsigned pauses_ = 0;  // connections that paused in this one
 
 public:
     // Declared last so it is destroyed first: destroying it frees the connections still

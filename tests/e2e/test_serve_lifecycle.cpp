@@ -240,15 +240,16 @@ TEST_CASE("a slow listing on one worker does not hold up accepting: another work
     // A folder whose listing takes a while: every entry is stat()ed and sorted.
     dir.fill_with_files("big", 40000);
     auto s = start_server(dir.path(), {"--threads", "2"});
-    // The first connection goes to one worker, the next to the other: the second answer
-    // must come while the first worker is still busy with the listing.
+    // The next connection comes while the first one's worker is busy with the listing
+    // (the server passes over a worker stuck in one answer for 10 ms): the second answer
+    // must come while the first worker is still busy with it.
     const auto r = python(R"py(
 import socket, sys, time
 port = int(sys.argv[1])
 t0 = time.monotonic()
 slow = socket.create_connection(("127.0.0.1", port), timeout=20)
 slow.sendall(b"GET /big/?sort=size HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-time.sleep(0.03)  # the slow request is read and its listing begun (it takes ~0.15 s here)
+time.sleep(0.06)  # the slow request is read and its listing well begun (it takes ~0.15 s here)
 quick = socket.create_connection(("127.0.0.1", port), timeout=20)
 quick.sendall(b"GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
 first = quick.recv(12)

@@ -29,13 +29,16 @@ TEST_CASE("a thread's CPU time counts its own work, not its sleep nor other thre
         const auto end = steady_clock::now() + how_long;
         while (steady_clock::now() < end) sink = sink + 1;
     };
+    // Work until the clock says 50 ms of CPU (5 s at most: a loaded machine, sanitizers
+    // and wine give a thread less CPU than wall time); it cannot have taken less wall time.
+    const auto wall_before = steady_clock::now();
     const auto before = pf::thread_cpu_time();
-    spin(milliseconds(100));
+    while (pf::thread_cpu_time() - before < milliseconds(50) && steady_clock::now() - wall_before < seconds(5))
+        spin(milliseconds(5));
     const auto worked = pf::thread_cpu_time() - before;
-    // Windows counts in scheduler ticks of about 15.6 ms; a loaded machine may take some
-    // of the 100 ms from us.
-    CHECK(worked >= milliseconds(30));
-    CHECK(worked <= milliseconds(150));
+    CHECK(worked >= milliseconds(50));
+    // Windows counts in scheduler ticks of about 15.6 ms.
+    CHECK(worked <= steady_clock::now() - wall_before + milliseconds(32));
 
     const auto idle_before = pf::thread_cpu_time();
     std::thread other([&] { spin(milliseconds(100)); });
@@ -47,14 +50,14 @@ TEST_CASE("a thread's CPU time counts its own work, not its sleep nor other thre
 TEST_CASE("the machine's CPU times add up: idle within total, both growing") {
     using namespace std::chrono;
     const auto first = pf::system_cpu();
-    if (first.total == nanoseconds(0)) {
-        CHECK(first.idle == nanoseconds(0));  // this OS does not tell: nothing is claimed
+    if (first.total.count() == 0) {
+        CHECK(first.idle.count() == 0);  // this OS does not tell: nothing is claimed
         return;
     }
     CHECK(first.idle <= first.total);
     std::this_thread::sleep_for(milliseconds(100));
     const auto second = pf::system_cpu();
     CHECK(second.total > first.total);  // 100 ms on every core passed
-    CHECK(second.idle >= first.idle);
-    CHECK(second.idle - first.idle <= second.total - first.total);
+    CHECK(second.idle <= second.total);
+    // (Linux's iowait, part of idle here, may step back a little: no check that idle grew.)
 }

@@ -54,6 +54,18 @@ TEST_CASE("workers are given up when other processes claim the cores") {
     CHECK(worker_capacity(sample({0.1, 0.0}, 0.1, 2.0, 2)) == 1);
 }
 
+TEST_CASE("a measurement near the line neither adds nor drops a worker") {
+    // Other processes use 0.4 of a core: too much to add a second worker...
+    CHECK(choose_active_workers(1, sample({1.0, 0.0}, 1.0, 1.4, 2)).active == 1);
+    // ...too little to take one away that is there already.
+    CHECK(choose_active_workers(2, sample({0.75, 0.75}, 1.5, 1.9, 2)).active == 2);
+    CHECK(worker_capacity(sample({0.75, 0.75}, 1.5, 1.9, 2)) == 1);
+    CHECK(worker_capacity(sample({0.75, 0.75}, 1.5, 1.9, 2), keep_core_slack) == 2);
+    // Clearly past it, either way.
+    CHECK(choose_active_workers(1, sample({1.0, 0.0}, 1.0, 1.2, 2)).active == 2);
+    CHECK(choose_active_workers(2, sample({0.7, 0.7}, 1.4, 2.0, 2)).active == 1);
+}
+
 TEST_CASE("workers are given up when the load fits in fewer") {
     auto d = choose_active_workers(2, sample({0.25, 0.30}, 0.55, 0.6, 2));
     CHECK(d.active == 1);

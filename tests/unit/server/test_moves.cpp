@@ -106,7 +106,7 @@ TEST_CASE("a connection moves to another worker between requests and is served t
     asio::post(w.a.io, [&] { w.a.request_moves({{&w.b, 1}}); });
     CHECK(ask(client) == "hello");
     CHECK(ask(client) == "hello");
-    if (w.counters.moves_failed) {
+    if (w.counters.move_failures > 0) {
         // Only where the OS cannot take a socket off its completion port (old Windows).
         MESSAGE("this OS cannot move a socket between workers; the connection stayed");
         CHECK(netlab::platform::os_name() == "windows");
@@ -123,5 +123,5 @@ TEST_CASE("a connection moves to another worker between requests and is served t
     // The client leaves: its connection ends on the worker that holds it.
     client.close();
     CHECK(eventually([&] { return w.counters.active == 0; }));
-    CHECK(w.a.held + w.b.held == 0);
+    CHECK(eventually([&] { return w.a.held + w.b.held == 0; }));
 }

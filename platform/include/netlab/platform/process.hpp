@@ -32,9 +32,11 @@ std::chrono::nanoseconds thread_cpu_time();
 // The machine's CPU time since boot, summed over all cores, and how much of it was idle:
 // sampled twice, the difference says how many cores were busy in between, with whatever
 // process. Both zero where the OS does not tell (then nothing is known about other load).
+// In seconds as a double: summed over many cores for a long uptime, nanoseconds would
+// overflow.
 struct system_cpu_times {
-    std::chrono::nanoseconds idle{0};
-    std::chrono::nanoseconds total{0};
+    std::chrono::duration<double> idle{0};
+    std::chrono::duration<double> total{0};
 };
 system_cpu_times system_cpu();
 
