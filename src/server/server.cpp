@@ -80,6 +80,35 @@ asio::awaitable<std::size_t> linger_after_refusal(std::shared_ptr<tcp::socket> s
     co_return kept;
 }
 
+// The process's and the machine's CPU use since the last reading, in cores.
+class cpu_meter {
+public:
+    load_sample next() {
+        const auto wall_now = clock::now();
+        const auto process_now = platform::cpu_time();
+        const auto machine_now = platform::system_cpu();
+        load_sample s;
+        s.cores = cores_;
+        const double seconds = std::chrono::duration<double>(wall_now - wall_).count();
+        if (seconds > 0) s.process_busy = std::chrono::duration<double>(process_now - process_).count() / seconds;
+        const auto machine_total = machine_now.total - machine_.total;
+        if (machine_total.count() > 0) {  // else not known: stays negative
+            const double idle_share = (machine_now.idle - machine_.idle) / machine_total;
+            s.machine_busy = std::clamp(1.0 - idle_share, 0.0, 1.0) * cores_;
+        }
+        wall_ = wall_now;
+        process_ = process_now;
+        machine_ = machine_now;
+        return s;
+    }
+
+private:
+    unsigned cores_ = std::max(1u, std::thread::hardware_concurrency());
+    clock::time_point wall_ = clock::now();
+    std::chrono::nanoseconds process_ = platform::cpu_time();
+    platform::system_cpu_times machine_ = platform::system_cpu();
+};
+
 }  // namespace
 
 struct server::impl {
@@ -313,10 +342,7 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
 // many workers take connections, and which connections move (balance.hpp).
 asio::awaitable<void> server::impl::balance_loop() {
     asio::steady_timer timer(main_io());
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    auto wall = clock::now();
-    auto process = platform::cpu_time();
-    auto machine = platform::system_cpu();
+    cpu_meter meter;
     while (!stopping) {
         timer.expires_after(balance_interval);
         std::error_code ec;
@@ -326,25 +352,11 @@ asio::awaitable<void> server::impl::balance_loop() {
             set_active(static_cast<unsigned>(workers.size()), "a connection could not move between workers");
             break;
         }
-        const auto wall_now = clock::now();
-        const auto process_now = platform::cpu_time();
-        const auto machine_now = platform::system_cpu();
-        const double seconds = std::chrono::duration<double>(wall_now - wall).count();
-        load_sample s;
-        s.cores = cores;
+        load_sample s = meter.next();
         for (const auto& w : workers) s.worker_busy.push_back(w->busy(2 * balance_interval));
-        s.process_busy = seconds > 0 ? std::chrono::duration<double>(process_now - process).count() / seconds : 0;
-        const auto machine_total = machine_now.total - machine.total;
-        if (machine_total.count() > 0) {
-            const double idle_share = (machine_now.idle - machine.idle) / machine_total;
-            s.machine_busy = std::clamp(1.0 - idle_share, 0.0, 1.0) * cores;
-        }
-        wall = wall_now;
-        process = process_now;
-        machine = machine_now;
-
         const auto decision = choose_active_workers(active, s);
         if (decision.active != active) set_active(decision.active, decision.reason);
+
         // Planned by the connections being served: only they reach the pause where they
         // can move, and only they carry load. None go to a worker stuck in a slow answer.
         std::vector<unsigned> serving;

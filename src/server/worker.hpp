@@ -147,8 +147,8 @@ public:
     // A connection between requests asks whether to move, and where; null: stay.
     worker* take_move();
     // Moves `socket` (no operation pending on it) onto this worker's io_context; false
-    // when it stays where it was. An OS that cannot move sockets at all is noted in
-    // counters.moves_failed, and the balancer stops asking.
+    // when it stays where it was. A refusal by the OS is counted in
+    // counters.move_failures; after a few the balancer stops asking.
     bool take_socket(asio::ip::tcp::socket& socket);
 
     // Answering from the file system runs on the worker's thread and may take long (a
