@@ -30,6 +30,7 @@ TEST_CASE("--version --json is one JSON object") {
 
 TEST_CASE("--help lists the exit codes") {
     const auto r = run_netlab({"--help"});
+    INFO("stderr: " << r.err);  // a start that fails (once under wine: exit 1, no output) says why
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("Exit codes") != std::string::npos);
     CHECK(r.out.find("130") != std::string::npos);
