@@ -111,11 +111,9 @@ spread() {
     p_default=$(free_port)
     "$NETLAB" -v --json serve-http "$WORK/site" --bind 127.0.0.1 --port "$p_default" >"$log" &
     PIDS+=($!) pid_default=$!
-    p_one=$(free_port)
-    "$NETLAB" -q serve-http "$WORK/site" --bind 127.0.0.1 --port "$p_one" --threads 1 >/dev/null &
-    PIDS+=($!) pid_one=$!
+    start_netlab "$WORK/site" 1
+    p_one=$NETLAB_PORT pid_one=$NETLAB_PID
     wait_for_port "$p_default"
-    wait_for_port "$p_one"
     check_serves "$p_default" /big/
     echo "== server-bound load: a listing of 3,000 entries, wrk -t1 -c8 -d${SECONDS_PER_RUN}s; netlab default ($CORES threads) vs --threads 1, $ROUNDS interleaved rounds"
     local d_rps=() o_rps=() round rps p99 shares sw

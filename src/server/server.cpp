@@ -428,8 +428,9 @@ server_stats server::run() {
     platform::raise_open_file_limit(d.config.max_connections + 64);
 
 
-    d.active = d.balancing() ? 1 : static_cast<unsigned>(d.workers.size());
-    if (d.balancing()) asio::co_spawn(d.control, d.balance_loop(), rethrow_to_run_loop);
+    const bool balancing = d.balancing();
+    d.active = balancing ? 1 : static_cast<unsigned>(d.workers.size());
+    if (balancing) asio::co_spawn(d.control, d.balance_loop(), rethrow_to_run_loop);
     for (auto& a : d.acceptors) asio::co_spawn(d.control, d.accept_loop(a), rethrow_to_run_loop);
     for (auto& w : d.workers) {
         asio::co_spawn(w->io, w->reap(), rethrow_to_run_loop);

@@ -91,7 +91,7 @@ asio::awaitable<void> worker::reap() {
     std::size_t peak = 0;  // connections at most since memory was last given back
     auto sampled = std::chrono::steady_clock::now();
     auto cpu = platform::thread_cpu_time();
-    busy_measured_.store(now_ns(), std::memory_order_relaxed);
+    busy_measured_.store(as_ns(sampled), std::memory_order_relaxed);
     while (!draining || !connections.empty()) {
         // A burst has passed (the connections have fallen to a quarter of their peak): what
         // it freed goes back to the OS, so RSS returns to where it was instead of staying
@@ -113,7 +113,7 @@ asio::awaitable<void> worker::reap() {
         if (now > sampled)
             busy_permille_.store(static_cast<unsigned>(std::max<std::int64_t>(0, 1000 * (cpu_now - cpu) / (now - sampled))),
                                  std::memory_order_relaxed);
-        busy_measured_.store(now_ns(), std::memory_order_relaxed);
+        busy_measured_.store(as_ns(now), std::memory_order_relaxed);
         sampled = now;
         cpu = cpu_now;
         busy_connections.store(pauses_, std::memory_order_relaxed);

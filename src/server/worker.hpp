@@ -171,9 +171,10 @@ public:
     }
 
 private:
-    static std::int64_t now_ns() {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    static std::int64_t as_ns(std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
     }
+    static std::int64_t now_ns() { return as_ns(std::chrono::steady_clock::now()); }
 
     std::vector<std::unique_ptr<request_state>> spare_states_;
     std::vector<move_request> moves_;
