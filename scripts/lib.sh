@@ -83,7 +83,7 @@ WINE_E2E_SKIP='listing escapes names|symlink|SIGTERM|signal sent as soon|too slo
 # run_wine_e2e [CTEST-ARGS...]: the Linux build's end-to-end tests against netlab.exe of
 # the MinGW build, under wine (after setup_wine).
 run_wine_e2e() {
-    NETLAB_EMULATOR=wine NETLAB_BIN="$NETLAB_ROOT/build/mingw/src/netlab.exe" \
+    NETLAB_EMULATOR=${NETLAB_EMULATOR:-wine} NETLAB_BIN="$NETLAB_ROOT/build/mingw/src/netlab.exe" \
         ctest --preset ci -L e2e -R "$WINE_E2E_TESTS" -E "$WINE_E2E_SKIP" "$@"
 }
 
