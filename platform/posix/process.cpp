@@ -35,6 +35,8 @@ std::string_view os_name() {
 #endif
 }
 
+bool running_under_wine() { return false; }
+
 std::string_view io_backend() {
     // The reactor asio selects on each OS (asio/detail/reactor.hpp).
 #if defined(__linux__)

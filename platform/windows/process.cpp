@@ -19,6 +19,11 @@ std::vector<int> stop_signals() { return {SIGINT, SIGTERM, SIGBREAK}; }
 
 std::string_view os_name() { return "windows"; }
 
+bool running_under_wine() {
+    const HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+}
+
 std::string_view io_backend() { return "IOCP"; }
 
 namespace {

@@ -5,12 +5,12 @@
 
 #include <asio.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "netlab/platform/datagram.hpp"
 #include "netlab/platform/error.hpp"
+#include "netlab/platform/process.hpp"
 #include "netlab/platform/socket_options.hpp"
 
 namespace pf = netlab::platform;
@@ -62,10 +62,6 @@ asio::ip::address unmapped(const asio::ip::address& a) {
 std::error_code receive(asio::io_context& io, pf::datagram_receiver& r) {
     return run_for(io, r.receive(), std::error_code(asio::error::timed_out));
 }
-
-// Wine (scripts/lib.sh's setup_wine exports WINEPREFIX) ignores a source address given to
-// WSASendMsg; Windows itself honours it.
-bool under_wine() { return std::getenv("WINEPREFIX") != nullptr; }
 
 }  // namespace
 
@@ -190,7 +186,8 @@ TEST_CASE("a reply sent from the destination address reaches a peer connected to
         MESSAGE("127.0.0.2 is not a loopback address here; skipped");
         return;
     }
-    if (under_wine()) {
+    if (pf::running_under_wine()) {
+        // Wine ignores a source address given to WSASendMsg; Windows itself honours it.
         MESSAGE("wine sends from the address it chooses; skipped");
         return;
     }

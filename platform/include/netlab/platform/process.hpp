@@ -18,6 +18,11 @@ std::vector<int> stop_signals();
 // "linux", "macos", "windows", ...
 std::string_view os_name();
 
+// True when this Windows program runs under Wine (ntdll exports wine_get_version), which
+// differs from Windows in a few behaviours that tests meet (the source address of a UDP
+// reply); always false on POSIX.
+bool running_under_wine();
+
 // The readiness/completion mechanism asio uses here: "epoll", "kqueue", "IOCP", ...
 std::string_view io_backend();
 
