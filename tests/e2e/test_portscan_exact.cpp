@@ -1,12 +1,13 @@
 // Scans of ports the test does not own, run alone (RUN_SERIAL: tests/e2e/CMakeLists.txt):
 // the default 1000 most common ports, and exactness: a full scan of 127.0.0.1 reports
-// precisely the ports that listen, every time, and leaves no TIME_WAIT sockets behind. Other tests (and other programs) open
-// and close listeners while this runs, so the comparison with the OS's own list is made
-// robust: every listener this test holds must be found; every port reported open must
-// have been seen listening (ss, polled before, during and after the scan) or accept a
-// connection now; every port that listened both before and after but was not reported
-// open must refuse a connection now too (a listener on [::] with IPV6_V6ONLY, or one
-// whose accept queue is full).
+// precisely the ports that listen, every time, and leaves no TIME_WAIT sockets behind.
+// Other programs (another test run, anything else on the machine) may open and close
+// listeners while this runs, so the comparison with the OS's own list is made robust:
+// every listener this test holds must be found; every port reported open must have been
+// seen listening (ss, polled before, during and after the scan) or accept a connection
+// now; every port that listened both before and after but was not reported open must
+// refuse a connection now too (a listener on [::] with IPV6_V6ONLY, or one whose accept
+// queue is full).
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <sys/file.h>

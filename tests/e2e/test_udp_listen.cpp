@@ -25,7 +25,7 @@ const char* python_send =
 TEST_CASE("nc -u sends a line and udp-listen shows source, destination, length and the escaped payload") {
     require_program("nc");
     auto l = start_udp_listen({"--count", "1"});
-    const auto nc = run({"nc", "-u", "-w1", "127.0.0.1", std::to_string(l.port)}, 10s, "hello \x1b[31mworld\n");
+    const auto nc = run({"nc", "-u", "-w1", "127.0.0.1", std::to_string(l.port)}, 30s, "hello \x1b[31mworld\n");
     INFO("nc: " << nc.err);
     const auto d = l.next_event(20s);
     REQUIRE(d.is_object());
@@ -46,7 +46,7 @@ TEST_CASE("nc -u sends a line and udp-listen shows source, destination, length a
 TEST_CASE("human output never passes a control byte to the terminal") {
     require_program("python3");
     auto l = start_human_udp_listen({"--count", "1", "--timeout", "10"});
-    run({"python3", "-c", python_send, std::to_string(l.port), "a\x1b]0;owned\x07\r\x7f\xc2\x9b" "b"}, 10s);
+    run({"python3", "-c", python_send, std::to_string(l.port), "a\x1b]0;owned\x07\r\x7f\xc2\x9b" "b"}, 30s);
     l.process.wait(20s);
     // Line ends may be CRLF (Windows text mode); nothing else below 0x20 may appear.
     const std::string out = lf_lines(l.process.stdout_rest());
@@ -59,7 +59,7 @@ TEST_CASE("a wildcard listener reports the address each datagram was really sent
     auto l = start_udp_listen({"--bind", "0.0.0.0", "--count", "2"});
     // 127.0.0.2 is loopback on Linux: the listener is bound to neither in particular.
     for (const char* to : {"127.0.0.1", "127.0.0.2"}) {
-        const auto r = run({"socat", "-u", "-", std::string("UDP4-SENDTO:") + to + ":" + std::to_string(l.port)}, 10s, "x");
+        const auto r = run({"socat", "-u", "-", std::string("UDP4-SENDTO:") + to + ":" + std::to_string(l.port)}, 30s, "x");
         INFO("socat: " << r.err);
         const auto d = l.next_event(20s);
         REQUIRE(d.is_object());
@@ -82,7 +82,7 @@ TEST_CASE("a dual-stack listener hears IPv4 and IPv6 senders on one port") {
         "p = int(sys.argv[1])\n"
         "socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'four', ('127.0.0.1', p))\n"
         "socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).sendto(b'six', ('::1', p))\n";
-    run({"python3", "-c", both, std::to_string(l.port)}, 10s);
+    run({"python3", "-c", both, std::to_string(l.port)}, 30s);
     const auto a = l.next_event(20s);
     const auto b = l.next_event(20s);
     REQUIRE(a.is_object());
@@ -116,7 +116,7 @@ TEST_CASE("--headers gives the RFC 768 checksum python computes over the pseudo-
         CAPTURE(fam);
         const std::string host = fam[0] == '4' ? "127.0.0.1" : "::1";
         auto l = start_udp_listen({"--bind", host, "--headers", "--count", "1"});
-        const auto py = run({"python3", "-c", script, fam, host, std::to_string(l.port)}, 10s);
+        const auto py = run({"python3", "-c", script, fam, host, std::to_string(l.port)}, 30s);
         REQUIRE(py.exit_code == 0);
         const auto d = l.next_event(20s);
         REQUIRE(d.is_object());
@@ -135,7 +135,7 @@ TEST_CASE("the largest IPv4 datagram, 65,507 bytes, arrives whole") {
         "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
         "s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)\n"
         "s.sendto(bytes(i % 251 for i in range(65507)), ('127.0.0.1', int(sys.argv[1])))\n";
-    REQUIRE(run({"python3", "-c", big, std::to_string(l.port)}, 10s).exit_code == 0);
+    REQUIRE(run({"python3", "-c", big, std::to_string(l.port)}, 30s).exit_code == 0);
     const auto d = l.next_event(20s);
     REQUIRE(d.is_object());
     CHECK(d["length"] == 65507);
@@ -149,7 +149,7 @@ TEST_CASE("the largest IPv4 datagram, 65,507 bytes, arrives whole") {
 TEST_CASE("--hex shows a hexdump -C style dump") {
     require_program("python3");
     auto l = start_human_udp_listen({"--count", "1", "--hex"});
-    run({"python3", "-c", python_send, std::to_string(l.port), "Hello, world!"}, 10s);
+    run({"python3", "-c", python_send, std::to_string(l.port), "Hello, world!"}, 30s);
     l.process.wait(20s);
     CHECK(l.process.stdout_rest().find("00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21") != std::string::npos);
     CHECK(l.process.stdout_rest().find("|Hello, world!|") != std::string::npos);
@@ -168,11 +168,11 @@ TEST_CASE("--echo returns each datagram to socat and to python") {
     CHECK(socat.wait(20s) == 0);
     const char* twice =
         "import socket, sys\n"
-        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(20)\n"
         "for m in (b'one', b'two'):\n"
         "    s.sendto(m, ('127.0.0.1', int(sys.argv[1])))\n"
         "    print(s.recvfrom(100)[0].decode())\n";
-    const auto p = run({"python3", "-c", twice, std::to_string(l.port)}, 10s);
+    const auto p = run({"python3", "-c", twice, std::to_string(l.port)}, 30s);
     CHECK(p.out == "one\ntwo\n");
     l.process.send_signal(SIGINT);
     CHECK(l.process.wait(20s) == 0);
@@ -189,10 +189,10 @@ TEST_CASE("an echo comes back from the address it was sent to, so a connected pe
     // while the listener would answer from 127.0.0.1 if it let the OS choose.
     const char* connected =
         "import socket, sys\n"
-        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(5)\n"
+        "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(20)\n"
         "s.connect(('127.0.0.2', int(sys.argv[1]))); s.send(b'via 127.0.0.2')\n"
         "print(s.recv(100).decode())\n";
-    const auto p = run({"python3", "-c", connected, std::to_string(l.port)}, 10s);
+    const auto p = run({"python3", "-c", connected, std::to_string(l.port)}, 30s);
     CHECK(p.out == "via 127.0.0.2\n");
 }
 

@@ -21,7 +21,7 @@ namespace {
 // answers each with "ack:" + payload.
 const char* python_receiver =
     "import socket, sys\n"
-    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); s.settimeout(10)\n"
+    "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); s.settimeout(20)\n"
     "print(s.getsockname()[1], flush=True)\n"
     "for _ in range(int(sys.argv[1])):\n"
     "    data, peer = s.recvfrom(65535)\n"
@@ -37,7 +37,7 @@ TEST_CASE("a message reaches a python receiver and the reply is printed") {
     // --timeout: the quiet time after the message, so a generous window for the reply.
     const auto r = run_netlab({"--json", "udp-send", "127.0.0.1", std::to_string(port), "hello python", "--timeout", "5"});
     CHECK(r.exit_code == 0);
-    CHECK(py.read_line(10s) == "b'hello python'");
+    CHECK(py.read_line(20s) == "b'hello python'");
     const auto events = json_lines(r.out);
     const auto replies = events_of(events, "reply");
     REQUIRE(replies.size() == 1);
@@ -56,9 +56,9 @@ TEST_CASE("each stdin line becomes one datagram without its newline") {
     const auto r = run_netlab({"udp-send", "127.0.0.1", std::to_string(port), "--timeout", "5"}, 30s,
                               "first\nsecond line\r\n\n");
     CHECK(r.exit_code == 0);
-    CHECK(py.read_line(10s) == "b'first'");
-    CHECK(py.read_line(10s) == "b'second line'");
-    CHECK(py.read_line(10s) == "b''");
+    CHECK(py.read_line(20s) == "b'first'");
+    CHECK(py.read_line(20s) == "b'second line'");
+    CHECK(py.read_line(20s) == "b''");
     CHECK(r.out.find("ack:second line") != std::string::npos);
 }
 

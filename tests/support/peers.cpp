@@ -42,7 +42,7 @@ std::optional<http_peer> start_python_http(const std::string& root) {
         "s.serve_forever()\n";
     http_peer p;
     p.process = child::start({"python3", "-c", program, root});
-    const auto line = p.process.read_line(10s);
+    const auto line = p.process.read_line(20s);
     if (!line) throw std::runtime_error("python3 http.server did not report its port: " + p.process.stderr_text());
     p.port = static_cast<unsigned short>(std::stoi(*line));
     return p;
@@ -168,7 +168,7 @@ http_peer require_python_https(const std::string& root, const key_pair& kp) {
     http_peer p;
     p.scheme = "https";
     p.process = child::start({"python3", "-c", program, root, kp.cert, kp.key});
-    const auto line = p.process.read_line(10s);
+    const auto line = p.process.read_line(20s);
     if (!line) throw std::runtime_error("python3 https server did not report its port: " + p.process.stderr_text());
     p.port = static_cast<unsigned short>(std::stoi(*line));
     return p;

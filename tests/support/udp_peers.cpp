@@ -54,7 +54,7 @@ child start_python_udp(const std::string& script, unsigned short& port, const st
     std::vector<std::string> argv{"python3", "-c", script};
     argv.insert(argv.end(), args.begin(), args.end());
     child c = child::start(argv);
-    const auto line = c.read_line(10s);
+    const auto line = c.read_line(20s);
     if (!line) throw std::runtime_error("the python3 UDP peer did not print its port: " + c.stderr_text());
     port = static_cast<unsigned short>(std::stoi(*line));
     return c;
