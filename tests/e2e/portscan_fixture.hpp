@@ -7,9 +7,12 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <algorithm>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -61,7 +64,8 @@ private:
 
 // Ports bound on loopback addresses and held for the test, every one refusing connects
 // except those made listeners (accepting and closing in the background). While bound, the
-// OS gives these ports to nobody else, not even as a connection's source port.
+// OS gives these ports to nobody else, not even as a connection's source port. Not port
+// 0: a block of consecutive ports is tried at random until one is free.
 class owned_ports {
 public:
     // `count` consecutive ports on `address`.
@@ -99,16 +103,19 @@ public:
 private:
     owned_ports() = default;
 
+    // Blocks are sought below the ephemeral range (Linux: ip_local_port_range, 32768
+    // up by default), where no test's port-0 listener or connection lands: in the range,
+    // the TIME_WAIT sockets a busy test run leaves make a free run of 200 ports rare.
     template <class Bind>
     static std::unique_ptr<owned_ports> find(const Bind& bind_all, int count) {
+        int ephemeral_low = 32768;
+        std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> ephemeral_low;
+        const int low = 10000, high = std::max(low + 1000, ephemeral_low) - count;
+        std::mt19937 pick(std::random_device{}());
         for (int attempt = 0; attempt < 100; ++attempt) {
             std::unique_ptr<owned_ports> o(new owned_ports);
-            // The OS's pick of a free port as the first; the rest may be taken (then again).
-            asio::ip::tcp::acceptor probe(o->ctx_, asio::ip::tcp::v4());
-            probe.bind({asio::ip::make_address("127.0.0.1"), 0});
-            const auto first = probe.local_endpoint().port();
-            probe.close();
-            if (first + count - 1 <= 65535 && bind_all(*o, first)) return o;
+            const int first = std::uniform_int_distribution<int>(low, high)(pick);
+            if (bind_all(*o, static_cast<unsigned short>(first))) return o;
         }
         throw std::runtime_error("no free block of loopback ports in 100 tries");
     }
