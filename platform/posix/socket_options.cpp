@@ -3,6 +3,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#if defined(__linux__)
+#include <linux/sock_diag.h>
+#endif
+
+#include <array>
 #include <cerrno>
 
 #include <string>
@@ -72,6 +77,20 @@ std::error_code set_receive_coalescing(native_socket s) {
 #else
     (void)s;
     return std::make_error_code(std::errc::not_supported);
+#endif
+}
+
+std::optional<std::uint64_t> receive_drops(native_socket s) {
+#if defined(__linux__) && defined(SO_MEMINFO)
+    std::array<std::uint32_t, SK_MEMINFO_VARS> info{};
+    socklen_t len = sizeof info;
+    if (::getsockopt(static_cast<int>(s), SOL_SOCKET, SO_MEMINFO, info.data(), &len) != 0 ||
+        len < sizeof(std::uint32_t) * (SK_MEMINFO_DROPS + 1))
+        return std::nullopt;
+    return info[SK_MEMINFO_DROPS];
+#else
+    (void)s;
+    return std::nullopt;
 #endif
 }
 

@@ -71,6 +71,8 @@ std::error_code set_receive_timestamps(native_socket) { return std::make_error_c
 
 std::error_code set_receive_coalescing(native_socket) { return std::make_error_code(std::errc::not_supported); }
 
+std::optional<std::uint64_t> receive_drops(native_socket) { return std::nullopt; }
+
 bool send_segmentation_supported(native_socket) { return false; }
 
 }  // namespace netlab::platform

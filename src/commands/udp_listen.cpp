@@ -99,13 +99,18 @@ int run(cli::output& out, listen_options& o) {
         .add("truncated", s.truncated)
         .add("echoed", s.echoed)
         .add("probe_datagrams", s.probe_datagrams)
-        .add("sessions", s.sessions)
-        .add("uptime_s", s.uptime_s)
-        .add("stopped_by", stop_name(s.reason));
+        .add("sessions", s.sessions);
+    if (s.kernel_drops) sum.add("kernel_drops", *s.kernel_drops);
+    else sum.add_null("kernel_drops");
+    sum.add("uptime_s", s.uptime_s).add("stopped_by", stop_name(s.reason));
+    // Drops are named only when there were some: they explain a probe's loss.
+    const std::string drops = s.kernel_drops.value_or(0) > 0
+                                  ? fmt::format(", {} dropped by the kernel (receive buffer full)", *s.kernel_drops)
+                                  : std::string();
     out.event(sum, fmt::format("Stopped after {:.1f} s ({}): {} datagrams, {} bytes, {} truncated, {} echoed, {} probe "
-                               "datagrams in {} sessions",
+                               "datagrams in {} sessions{}",
                                s.uptime_s, stop_name(s.reason), s.datagrams, s.bytes, s.truncated, s.echoed,
-                               s.probe_datagrams, s.sessions));
+                               s.probe_datagrams, s.sessions, drops));
     return cli::exit_code::ok;
 }
 

@@ -168,6 +168,7 @@ listen_summary listener::run() {
     d.io.run();
     for (const auto& [id, s] : d.sessions)
         if (!s->stats.closed()) d.report(*s, report_reason::stopped);
+    d.summary.kernel_drops = platform::receive_drops(static_cast<platform::native_socket>(d.socket.native_handle()));
     net::traced_close(d.socket);
     d.summary.uptime_s = std::chrono::duration<double>(clock::now() - d.started).count();
     return d.summary;

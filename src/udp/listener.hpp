@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -69,6 +70,9 @@ struct listen_summary {
     std::uint64_t echoed = 0;
     std::uint64_t probe_datagrams = 0;
     std::uint64_t sessions = 0;
+    // Datagrams the kernel dropped before we could read them (receive buffer full: we
+    // fell behind); nullopt where the OS does not say. Not among `datagrams`.
+    std::optional<std::uint64_t> kernel_drops;
     double uptime_s = 0;
     stop_reason reason = stop_reason::signal;
 };

@@ -26,8 +26,18 @@ with open(os.path.join(home, ".zshrc"), "w") as rc:
              "PS1='READY> '\n")
 
 
-def run(line, timeout=10.0):
-    """Types `line` and a Tab in a fresh zsh; returns what the terminal showed after it."""
+MARKER = "ZZDONE7731"
+
+
+def plain(raw):
+    """What a person would read: no colour or cursor sequences."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\x08", "", raw.decode(errors="replace"))
+
+
+def run(line, timeout=20.0):
+    """Types `line` and a Tab in a fresh zsh; returns what the terminal showed after it.
+    zsh handles keys in order, so a marker typed after the Tab is echoed only once the
+    completion is done: its echo is the end of what the Tab showed."""
     pid, fd = pty.fork()
     if pid == 0:
         os.environ.update(HOME=home, ZDOTDIR=home, TERM="xterm", PATH=os.environ["PATH"])
@@ -36,7 +46,7 @@ def run(line, timeout=10.0):
 
     def read_until(marker, deadline):
         nonlocal out
-        while time.monotonic() < deadline and marker not in out:
+        while time.monotonic() < deadline and marker not in plain(out):
             ready, _, _ = select.select([fd], [], [], 0.1)
             if ready:
                 try:
@@ -45,13 +55,13 @@ def run(line, timeout=10.0):
                     break
 
     deadline = time.monotonic() + timeout
-    read_until(b"READY> ", deadline)
+    read_until("READY> ", deadline)
     start = len(out)
-    os.write(fd, line.encode() + b"\t")
-    time.sleep(0.3)
-    read_until(b"\x00never", time.monotonic() + 1.5)  # whatever arrives meanwhile
-    # What a person would read: no colour or cursor sequences.
-    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[=>]|\x08", "", out[start:].decode(errors="replace"))
+    os.write(fd, line.encode() + b"\t" + MARKER.encode())
+    read_until(MARKER, deadline)
+    shown = plain(out[start:])
+    if MARKER not in shown:
+        shown += f" [no echo of the marker typed after the Tab within {timeout:g} s]"
     os.kill(pid, signal.SIGKILL)  # the shell we started, by its PID
     os.waitpid(pid, 0)
     os.close(fd)

@@ -51,7 +51,7 @@ TEST_CASE("a binary body is not poured onto a terminal: exit 23 and curl's advic
     if (terminal_is_emulated()) return;
     scripted_server srv({reply(ok_response(png_start))});
     auto c = child::start_on_terminal(netlab_args({"get", "-m", "10", srv.url("/logo.png")}), {.out = true, .err = false});
-    CHECK(c.wait() == 23);
+    CHECK(c.wait(20s) == 23);
     CHECK(c.stderr_text() == "netlab: (23) binary output can mess up your terminal; use -o FILE or -o -\n");
     CHECK(c.terminal_text().find("PNG") == std::string::npos);
 }
@@ -61,7 +61,7 @@ TEST_CASE("-o - sends a binary body to the terminal anyway") {
     scripted_server srv({reply(ok_response(png_start))});
     auto c = child::start_on_terminal(netlab_args({"get", "-o", "-", "-m", "10", srv.url("/logo.png")}),
                                    {.out = true, .err = false});
-    CHECK(c.wait() == 0);
+    CHECK(c.wait(20s) == 0);
     CHECK(c.stderr_text().empty());
     CHECK(c.terminal_text() == png_start);
 }
@@ -70,7 +70,7 @@ TEST_CASE("a text body reaches the terminal as it is") {
     if (terminal_is_emulated()) return;
     scripted_server srv({reply(ok_response("plain text\n"))});
     auto c = child::start_on_terminal(netlab_args({"get", "-m", "10", srv.url()}), {.out = true, .err = false});
-    CHECK(c.wait() == 0);
+    CHECK(c.wait(20s) == 0);
     CHECK(c.terminal_text() == "plain text\n");
 }
 
@@ -97,7 +97,7 @@ TEST_CASE("a progress bar on the terminal's stderr while the body goes to a file
     temp_dir dir;
     auto c = child::start_on_terminal(netlab_args({"get", "-o", dir.path() + "/big", "-m", "20", srv.url()}),
                                    {.out = true, .err = true});
-    CHECK(c.wait_for_terminal("ETA"));
+    CHECK(c.wait_for_terminal("ETA", 20s));
     CHECK(c.terminal_text().find("% [") != std::string::npos);
 }
 
@@ -105,7 +105,7 @@ TEST_CASE("a progress bar also when stdout is redirected, as curl does") {
     if (terminal_is_emulated()) return;
     scripted_server srv({trickle()});
     auto c = child::start_on_terminal(netlab_args({"get", "-m", "20", srv.url()}), {.out = false, .err = true});
-    CHECK(c.wait_for_terminal("ETA"));
+    CHECK(c.wait_for_terminal("ETA", 20s));
 }
 
 TEST_CASE("no progress bar when the body itself goes to the terminal") {
@@ -118,7 +118,7 @@ TEST_CASE("no progress bar when the body itself goes to the terminal") {
     }
     scripted_server srv({s});
     auto c = child::start_on_terminal(netlab_args({"get", "-m", "20", srv.url()}), {.out = true, .err = true});
-    CHECK(c.wait() == 0);
+    CHECK(c.wait(20s) == 0);
     CHECK(c.terminal_text() == body);
 }
 
@@ -129,9 +129,9 @@ TEST_CASE("Ctrl-C during a download ends the bar's line before the message, exit
     auto c = child::start_on_terminal(
         netlab_args({"--color", "never", "get", "-o", dir.path() + "/big", "-m", "20", srv.url()}),
         {.out = false, .err = true});
-    REQUIRE(c.wait_for_terminal("ETA"));
+    REQUIRE(c.wait_for_terminal("ETA", 20s));
     c.send_signal(SIGINT);
-    CHECK(c.wait() == 130);
+    CHECK(c.wait(20s) == 130);
     const auto& t = c.terminal_text();
     const auto message = t.find("netlab: (130) interrupted with ");
     REQUIRE(message != std::string::npos);

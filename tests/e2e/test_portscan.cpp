@@ -1,9 +1,14 @@
 // netlab portscan against listeners the test opens: states, targets, port lists, output.
+// Every scan here stays on ports the test owns (or port 1, which no test uses); the scans
+// of ports it does not own are in test_portscan_exact.cpp, which runs alone.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "e2e/portscan_fixture.hpp"
 #include "support/process.hpp"
@@ -48,14 +53,16 @@ TEST_CASE("listeners are open and a refusing port is closed with nmap's service 
 }
 
 TEST_CASE("the human table lists open ports like nmap and folds many closed ones into a count") {
-    held_listener open;
-    const auto lo = std::max(1, open.port() - 40);
-    const auto r = run_netlab({"portscan", "127.0.0.1", "-p", std::to_string(lo) + "-" + std::to_string(open.port())});
+    // 41 ports of our own, the last one listening.
+    const auto block = owned_ports::block(41);
+    block->listen(40);
+    const auto r = run_netlab({"portscan", "127.0.0.1", "-p", std::to_string(block->port(0)) + "-" + std::to_string(block->port(40))});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.out.find("Scan report for 127.0.0.1") != std::string::npos);
     CHECK(r.out.find("PORT") != std::string::npos);
-    CHECK(r.out.find(std::to_string(open.port()) + "/tcp") != std::string::npos);
+    CHECK(r.out.find(std::to_string(block->port(40)) + "/tcp") != std::string::npos);
+    CHECK(r.out.find("40 closed ports") != std::string::npos);
     CHECK(r.out.find("Not shown: ") != std::string::npos);
     CHECK(r.out.find("closed ports") != std::string::npos);
     CHECK(r.out.find("Done: 127.0.0.1: ") != std::string::npos);
@@ -106,8 +113,13 @@ TEST_CASE("an IPv6 literal is scanned over IPv6") {
 }
 
 TEST_CASE("a CIDR block 127.0.0.0/28 scans 16 addresses and only the listener's is open") {
-    held_listener l("127.0.0.5");
-    const auto r = run_netlab({"--json", "portscan", "127.0.0.0/28", "-p", std::to_string(l.port())});
+    // The port is ours on all 16 addresses; only 127.0.0.5 listens.
+    std::vector<std::string> block;
+    for (int i = 0; i < 16; ++i) block.push_back("127.0.0." + std::to_string(i));
+    const auto ports = owned_ports::same_port_on(block);
+    ports->listen(5);
+    REQUIRE(ports->address(5) == "127.0.0.5");
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.0/28", "-p", std::to_string(ports->port())});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::set<std::string> addresses, open;
@@ -202,16 +214,18 @@ TEST_CASE("--banner shows what a service says first and escapes it") {
 }
 
 TEST_CASE("--randomize still gives every port exactly one result") {
-    held_listener l;
-    const int lo = std::max(1, l.port() - 200);
+    const auto block = owned_ports::block(201);
+    block->listen(200);
     const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "--randomize", "-p",
-                               std::to_string(lo) + "-" + std::to_string(l.port())});
+                               std::to_string(block->port(0)) + "-" + std::to_string(block->port(200))});
     REQUIRE(r.exit_code == 0);
     std::multiset<int> seen;
     for (const auto& p : events(r.out, "port")) seen.insert(p["port"].get<int>());
-    CHECK(seen.size() == static_cast<std::size_t>(l.port() - lo + 1));
+    CHECK(seen.size() == 201);
     CHECK(std::set<int>(seen.begin(), seen.end()).size() == seen.size());
-    CHECK(states_of(r.out).at(l.port()) == "open");
+    const auto states = states_of(r.out);
+    CHECK(states.at(block->port(200)) == "open");
+    CHECK(std::count_if(states.begin(), states.end(), [](const auto& s) { return s.second == "closed"; }) == 200);
 }
 
 TEST_CASE("--trace shows each socket call for a small scan and a tally per outcome for a large one") {
@@ -221,22 +235,15 @@ TEST_CASE("--trace shows each socket call for a small scan and a tally per outco
     CHECK(r.err.find("socket") != std::string::npos);
     CHECK(r.err.find("remote=127.0.0.1:" + std::to_string(closed.port())) != std::string::npos);
     CHECK(r.err.find("connection refused") != std::string::npos);
-    r = run_netlab({"--trace", "--json", "portscan", "127.0.0.1", "-p", "1-200"});
+    const auto block = owned_ports::block(200);
+    r = run_netlab({"--trace", "--json", "portscan", "127.0.0.1", "-p",
+                    std::to_string(block->port(0)) + "-" + std::to_string(block->port(199))});
     CHECK(r.exit_code == 0);
     std::uint64_t connects = 0;
     for (const auto& t : json_lines(r.err))
         if (t["event"] == "trace_summary" && t["step"] == "connect") connects = t["count"];
     CHECK(connects >= 200);
     CHECK(r.err.find("\"event\":\"trace\"") == std::string::npos);
-}
-
-TEST_CASE("the default is the 1000 most common ports and --top-ports takes fewer") {
-    auto r = run_netlab({"--json", "portscan", "127.0.0.1"});
-    CHECK(r.exit_code == 0);
-    CHECK(events(r.out, "summary").at(0)["ports"] == 1000);
-    r = run_netlab({"--json", "portscan", "127.0.0.1", "--top-ports", "10"});
-    CHECK(events(r.out, "summary").at(0)["ports"] == 10);
-    CHECK(states_of(r.out).count(80) == 1);
 }
 
 TEST_CASE("portscan --help shows defaults in words and examples") {

@@ -29,6 +29,23 @@ nlohmann::json the_one(const std::vector<nlohmann::json>& events, const std::str
     return found[0];
 }
 
+// What the listener's summary says the kernel dropped at its socket (receive buffer full:
+// it fell behind); 0 where the OS does not say (the emulated build).
+std::uint64_t kernel_drops(const std::vector<nlohmann::json>& listener_events) {
+    const auto s = events_of(listener_events, "summary");
+    return s.size() == 1 && s[0]["kernel_drops"].is_number() ? s[0]["kernel_drops"].get<std::uint64_t>() : 0;
+}
+
+// Exact counts hold only if nothing was lost on the way by accident. Each test keeps its
+// datagrams in flight below what a receive buffer holds at Linux's default limits (a 64-
+// byte datagram takes 832 bytes of the 416 KiB netlab gets: 512 of them), so a loss here
+// is a stall longer than the whole stream, and it is named as such.
+void require_no_kernel_drops(std::uint64_t drops, const std::string& where) {
+    REQUIRE_MESSAGE(drops == 0, "the kernel dropped " << drops << " datagrams at " << where
+                                                     << " (its receive buffer was full: the program fell behind), "
+                                                        "so the counts below cannot be exact");
+}
+
 void check_counts(const nlohmann::json& r, std::uint64_t expected, std::uint64_t lost, std::uint64_t duplicates,
                   std::uint64_t out_of_order, std::uint64_t extent, std::uint64_t bursts, std::uint64_t longest) {
     CHECK(r["expected"] == expected);
@@ -52,15 +69,17 @@ TEST_CASE("through the impairing relay every count is exact, on the listener and
     const auto r = send(netlab_command(), relay.port(), {"--probe", "--count", "100", "--rate", "2000"});
     INFO("stderr: " << r.err);
     REQUIRE(r.exit_code == 0);
+    l.process.send_signal(SIGINT);
+    CHECK(l.process.wait(20s) == 0);
+    const auto events = l.remaining_events();
+    require_no_kernel_drops(relay.kernel_drops(), "the relay");
+    require_no_kernel_drops(kernel_drops(events), "the listener");
+
     const auto sender = json_lines(r.out);
     CHECK(the_one(sender, "probe_sent")["sent"] == 100);
     const auto seen_by_sender = the_one(sender, "probe_report");
     CHECK(seen_by_sender["view"] == "listener");
     check_counts(seen_by_sender, 100, 5, 1, 2, 3, 3, 3);
-
-    l.process.send_signal(SIGINT);
-    CHECK(l.process.wait(20s) == 0);
-    const auto events = l.remaining_events();
     const auto report = the_one(events, "probe_report");
     CHECK(report["reason"] == "closed");
     CHECK(report["session"] == seen_by_sender["session"]);
@@ -74,34 +93,38 @@ TEST_CASE("two senders to one listener are reported as two sessions") {
     auto argv = netlab_command();
     for (const char* a : {"--json", "udp-send", "127.0.0.1"}) argv.emplace_back(a);
     argv.push_back(std::to_string(l.port));
-    for (const char* a : {"--probe", "--count", "400", "--rate", "1000"}) argv.emplace_back(a);
+    for (const char* a : {"--probe", "--count", "200", "--rate", "1000"}) argv.emplace_back(a);
     child a = child::start(argv);
     child b = child::start(argv);
     CHECK(a.wait(30s) == 0);
     CHECK(b.wait(30s) == 0);
-    const auto ra = the_one(json_lines(a.stdout_rest()), "probe_report");
-    const auto rb = the_one(json_lines(b.stdout_rest()), "probe_report");
-    CHECK(ra["session"] != rb["session"]);
-    CHECK(ra["received"] == 400);
-    CHECK(rb["received"] == 400);
     l.process.send_signal(SIGINT);
     CHECK(l.process.wait(20s) == 0);
     const auto events = l.remaining_events();
+    require_no_kernel_drops(kernel_drops(events), "the listener");
+    const auto ra = the_one(json_lines(a.stdout_rest()), "probe_report");
+    const auto rb = the_one(json_lines(b.stdout_rest()), "probe_report");
+    CHECK(ra["session"] != rb["session"]);
+    CHECK(ra["received"] == 200);
+    CHECK(rb["received"] == 200);
     const auto reports = events_of(events, "probe_report");
     REQUIRE(reports.size() == 2);
     CHECK(reports[0]["session"] != reports[1]["session"]);
     CHECK(reports[0]["peer"] != reports[1]["peer"]);
-    for (const auto& rep : reports) check_counts(rep, 400, 0, 0, 0, 0, 0, 0);
+    for (const auto& rep : reports) check_counts(rep, 200, 0, 0, 0, 0, 0, 0);
     CHECK(the_one(events, "summary")["sessions"] == 2);
 }
 
 TEST_CASE("--interval reports a session as it goes, then once at its end") {
-    auto l = start_udp_listen({"--interval", "0.2"});
-    const auto r = send(netlab_command(), l.port, {"--probe", "--count", "400", "--rate", "500"});
+    // Reports every 0.1 s of a stream that lasts 2 s: a listener stalled for most of it
+    // would still make two.
+    auto l = start_udp_listen({"--interval", "0.1"});
+    const auto r = send(netlab_command(), l.port, {"--probe", "--count", "200", "--rate", "100"});
     REQUIRE(r.exit_code == 0);
     l.process.send_signal(SIGINT);
     CHECK(l.process.wait(20s) == 0);
     const auto events = l.remaining_events();
+    require_no_kernel_drops(kernel_drops(events), "the listener");
     const auto reports = events_of(events, "probe_report");
     REQUIRE(reports.size() >= 3);
     for (std::size_t i = 0; i + 1 < reports.size(); ++i) {
@@ -110,7 +133,7 @@ TEST_CASE("--interval reports a session as it goes, then once at its end") {
         CHECK(reports[i]["received"] <= reports[i + 1]["received"]);
     }
     CHECK(reports.back()["reason"] == "closed");
-    CHECK(reports.back()["received"] == 400);
+    CHECK(reports.back()["received"] == 200);
 }
 
 TEST_CASE("a probe to a closed port stops at once: nothing listens, exit 1") {
@@ -129,11 +152,10 @@ TEST_CASE("a probe to a peer that never reports ends after --timeout with exit 1
         "while True: s.recvfrom(65535)\n";
     unsigned short port = 0;
     child py = start_python_udp(sink, port);
-    const auto started = std::chrono::steady_clock::now();
+    // Ended by --timeout in its own words ("within 0.5 s"), long before the run's deadline.
     const auto r = send(netlab_command(), port, {"--probe", "--count", "10", "--timeout", "0.5"});
     CHECK(r.exit_code == 1);
-    CHECK(r.err.find("no report from 127.0.0.1:" + std::to_string(port)) != std::string::npos);
-    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    CHECK(r.err.find("no report from 127.0.0.1:" + std::to_string(port) + " within 0.5 s") != std::string::npos);
     CHECK(the_one(json_lines(r.out), "probe_sent")["sent"] == 10);
 }
 
@@ -147,13 +169,15 @@ void check_pair(bool native_listener) {
     const auto probe = send(sender, l.port, {"--probe", "--count", "300", "--rate", "1000"});
     INFO("probe stderr: " << probe.err);
     CHECK(probe.exit_code == 0);
-    check_counts(the_one(json_lines(probe.out), "probe_report"), 300, 0, 0, 0, 0, 0, 0);
-    const auto ping = send(sender, l.port, {"--ping", "--count", "3", "--interval", "0.1"});
+    // Each ping reply may take 5 s.
+    const auto ping = send(sender, l.port, {"--ping", "--count", "3", "--interval", "0.1", "--timeout", "5"});
     CHECK(ping.exit_code == 0);
-    CHECK(the_one(json_lines(ping.out), "ping_summary")["received"] == 3);
     l.process.send_signal(SIGINT);
     CHECK(l.process.wait(20s) == 0);
     const auto events = l.remaining_events();
+    require_no_kernel_drops(kernel_drops(events), "the listener");
+    check_counts(the_one(json_lines(probe.out), "probe_report"), 300, 0, 0, 0, 0, 0, 0);
+    CHECK(the_one(json_lines(ping.out), "ping_summary")["received"] == 3);
     CHECK(events_of(events, "datagram").size() == 3);  // the pings, shown and echoed
     CHECK(the_one(events, "summary")["echoed"] == 3);
 }

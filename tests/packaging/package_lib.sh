@@ -21,10 +21,10 @@ make_packages() {
 }
 
 # port_from FILE REGEX: the number ending the first match of REGEX in FILE, waiting up to
-# 10 s for the server that writes FILE to print it; empty if it never does.
+# 20 s for the server that writes FILE to print it; empty if it never does.
 port_from() {
     local port
-    for _ in $(seq 100); do
+    for _ in $(seq 200); do
         port=$(grep -s -m1 -oE "$2" "$1" | grep -oE '[0-9]+$')
         [ -n "$port" ] && break
         sleep 0.1

@@ -44,9 +44,9 @@ mkdir "$scratch/site" && echo "packaged netlab serves this" >"$scratch/site/hell
 server_pid=$!
 port=$(port_from "$scratch/serve.out" '"event":"listening".*"port":[0-9]+')
 if [ -z "$port" ]; then
-    fail "serve-http printed no listening event in 10 s: $(cat "$scratch/serve.out" "$scratch/serve.err")"
+    fail "serve-http printed no listening event in 20 s: $(cat "$scratch/serve.out" "$scratch/serve.err")"
 else
-    body=$(curl -s --max-time 10 "http://127.0.0.1:$port/hello.txt")
+    body=$(curl -s --max-time 20 "http://127.0.0.1:$port/hello.txt")
     [ "$body" = "packaged netlab serves this" ] && echo "ok: serve-http -p 0 served the file to curl on port $port" ||
         fail "curl got '$body' from the installed serve-http"
 fi

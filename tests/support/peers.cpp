@@ -2,8 +2,10 @@
 
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <stdexcept>
 #include <thread>
 
@@ -40,13 +42,18 @@ std::optional<http_peer> start_python_http(const std::string& root) {
         "s.serve_forever()\n";
     http_peer p;
     p.process = child::start({"python3", "-c", program, root});
-    const auto line = p.process.read_line(10s);
+    const auto line = p.process.read_line(20s);
     if (!line) throw std::runtime_error("python3 http.server did not report its port: " + p.process.stderr_text());
     p.port = static_cast<unsigned short>(std::stoi(*line));
     return p;
 }
 
 namespace {
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // nginx in the foreground on a free port; `servers(port)` writes the server blocks.
 std::optional<http_peer> start_nginx_with(const std::string& work,
@@ -56,10 +63,11 @@ std::optional<http_peer> start_nginx_with(const std::string& work,
         if (!have_program("nginx")) return std::nullopt;
         nginx = "nginx";
     }
+    std::string why;
     for (int attempt = 0; attempt < 5; ++attempt) {
-        // A free port: bound and closed just now; if nginx loses the race it exits and
-        // the next attempt takes another port.
-        const unsigned short port = unused_port();
+        // A free port: bound and released just now; if nginx loses the race it exits
+        // ("address already in use") and the next attempt takes another port.
+        const unsigned short port = free_port_for_peer();
         const std::string conf = work + "/nginx.conf";
         std::ofstream(conf) << "daemon off;\nmaster_process off;\nworker_processes 1;\n"
                             << "pid " << work << "/nginx.pid;\nerror_log " << work << "/error.log;\n"
@@ -69,12 +77,26 @@ std::optional<http_peer> start_nginx_with(const std::string& work,
                             << "  fastcgi_temp_path " << work << "/fastcgi;\n  uwsgi_temp_path " << work << "/uwsgi;\n"
                             << "  scgi_temp_path " << work << "/scgi;\n"
                             << servers(port) << "}\n";
+        const std::string pid_file = work + "/nginx.pid";
+        std::filesystem::remove(pid_file);
         http_peer p;
         p.process = child::start({nginx, "-e", work + "/error.log", "-p", work, "-c", conf});
         p.port = port;
-        if (wait_for_port(port, 3s)) return p;
+        // nginx writes its pid file once every listen socket is bound: from then on the
+        // port is nginx's, not another program's that took it first.
+        const auto until = std::chrono::steady_clock::now() + 20s;
+        while (!p.process.exited() && std::chrono::steady_clock::now() < until) {
+            if (std::ifstream in(pid_file); in) {
+                pid_t written = 0;
+                if (in >> written && written == p.process.pid()) return p;
+            }
+            std::this_thread::sleep_for(10ms);
+        }
+        p.process.wait(5s);
+        why = read_text(work + "/error.log") + p.process.stderr_text();
+        if (why.find("Address already in use") == std::string::npos) break;
     }
-    throw std::runtime_error("nginx did not start (see its error.log)");
+    throw std::runtime_error("nginx did not start: " + why);
 }
 
 }  // namespace
@@ -111,18 +133,25 @@ http_peer require_nginx_tls(const std::string& root, const std::string& work, co
 
 http_peer require_openssl_server(const key_pair& kp, const std::vector<std::string>& options) {
     require_program("openssl");
+    std::string why;
     for (int attempt = 0; attempt < 5; ++attempt) {
-        const unsigned short port = unused_port();
+        const unsigned short port = free_port_for_peer();
         std::vector<std::string> argv{"openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(port),
-                                      "-cert", kp.cert, "-key", kp.key, "-quiet"};
+                                      "-cert", kp.cert, "-key", kp.key};
         argv.insert(argv.end(), options.begin(), options.end());
         http_peer p;
         p.scheme = "https";
         p.process = child::start(argv);
         p.port = port;
-        if (wait_for_port(port, 3s)) return p;
+        // s_server says ACCEPT once it listens; it ends with "Address already in use"
+        // when another program took the port first.
+        while (const auto line = p.process.read_line(20s))
+            if (*line == "ACCEPT") return p;
+        p.process.wait(5s);
+        why = p.process.stderr_text();
+        if (why.find("Address already in use") == std::string::npos) break;
     }
-    throw std::runtime_error("openssl s_server did not start");
+    throw std::runtime_error("openssl s_server did not start: " + why);
 }
 
 http_peer require_python_https(const std::string& root, const key_pair& kp) {
@@ -139,7 +168,7 @@ http_peer require_python_https(const std::string& root, const key_pair& kp) {
     http_peer p;
     p.scheme = "https";
     p.process = child::start({"python3", "-c", program, root, kp.cert, kp.key});
-    const auto line = p.process.read_line(10s);
+    const auto line = p.process.read_line(20s);
     if (!line) throw std::runtime_error("python3 https server did not report its port: " + p.process.stderr_text());
     p.port = static_cast<unsigned short>(std::stoi(*line));
     return p;

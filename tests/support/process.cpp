@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -31,7 +32,7 @@ std::vector<char*> c_argv(const std::vector<std::string>& argv) {
 
 void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
-// Spawns argv with stdin/stdout/stderr on pipes; returns pid and our ends.
+// Spawns argv with stdin/stdout/stderr on pipes; returns pid and our ends (non-blocking).
 pid_t spawn(const std::vector<std::string>& argv, int& in_w, int& out_r, int& err_r) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
@@ -49,12 +50,12 @@ pid_t spawn(const std::vector<std::string>& argv, int& in_w, int& out_r, int& er
     in_w = in[1];
     out_r = out[0];
     err_r = err[0];
-    set_nonblocking(out_r);
-    set_nonblocking(err_r);
+    for (const int fd : {in_w, out_r, err_r}) set_nonblocking(fd);
     return pid;
 }
 
-// Reads what is available from fd into s; returns false at EOF.
+// Reads what is available from fd into s; returns false at EOF (or EIO: a terminal's
+// master side once the other side is closed).
 bool drain(int fd, std::string& s) {
     char buf[65536];
     for (;;) {
@@ -64,8 +65,14 @@ bool drain(int fd, std::string& s) {
             continue;
         }
         if (n == 0) return false;
-        return errno == EAGAIN || errno == EINTR;
+        if (errno == EINTR) continue;
+        return errno == EAGAIN;
     }
+}
+
+std::chrono::milliseconds left_until(clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+    return left.count() > 0 ? left : std::chrono::milliseconds(0);
 }
 
 int decode_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
@@ -78,6 +85,9 @@ pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd,
     posix_spawn_file_actions_adddup2(&fa, in_fd, 0);
     posix_spawn_file_actions_adddup2(&fa, out_fd, 1);
     posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+    // asio's sockets are not close-on-exec: without this a child would hold a copy of
+    // every socket the test has open, and a close the test makes would send no FIN.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     // The child starts with default signal dispositions (ctest may ignore some).
@@ -87,7 +97,10 @@ pid_t spawn_process(const std::vector<std::string>& argv, int in_fd, int out_fd,
     sigset_t none;
     sigemptyset(&none);
     posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    // A group of its own (pgid = its PID): the deadline kill reaches the child's own
+    // children too (socat's forks, a shell's pipeline), and only them.
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
     pid_t pid = -1;
     auto args = c_argv(argv);
     const int rc = ::posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
@@ -131,50 +144,27 @@ bool have_program(const std::string& name) {
     return false;
 }
 
-namespace {
-
 // With read_stdout false, stdout is a pipe kept open and never read: once its buffer is
 // full, every write the child makes there blocks.
-run_result run_child(const std::vector<std::string>& argv, std::chrono::milliseconds timeout, std::string_view input,
-                     bool read_stdout) {
-    int in_w = -1, out_r = -1, err_r = -1;
-    const pid_t pid = spawn(argv, in_w, out_r, err_r);
-    // Small inputs fit the pipe buffer; larger ones would need polling on in_w too.
-    if (!input.empty()) {
-        if (::write(in_w, input.data(), input.size()) < 0) { /* child may have exited */ }
-    }
-    ::close(in_w);
+run_result child::run_to_end(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
+                             std::string_view input, bool read_stdout) {
+    child c = start_piped(argv, true, read_stdout);
+    c.write_stdin(input);
+    c.close_stdin();
     run_result r;
-    const auto deadline = clock::now() + timeout;
-    bool out_open = read_stdout, err_open = true;
-    while (out_open || err_open) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-        if (left <= 0) {
-            r.timed_out = true;
-            break;
-        }
-        pollfd fds[2] = {{out_r, POLLIN, 0}, {err_r, POLLIN, 0}};
-        ::poll(fds, 2, static_cast<int>(left));
-        if (out_open) out_open = drain(out_r, r.out);
-        if (err_open) err_open = drain(err_r, r.err);
-    }
-    if (r.timed_out) ::kill(pid, SIGKILL);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    ::close(out_r);
-    ::close(err_r);
-    r.exit_code = r.timed_out ? -1 : decode_status(status);
+    r.exit_code = c.wait(timeout);
+    r.timed_out = c.killed_;
+    r.out = std::move(c.out_);
+    r.err = std::move(c.err_);
     return r;
 }
 
-}  // namespace
-
 run_result run(const std::vector<std::string>& argv, std::chrono::milliseconds timeout, std::string_view input) {
-    return run_child(argv, timeout, input, true);
+    return child::run_to_end(argv, timeout, input, true);
 }
 
 run_result run_with_stdout_unread(const std::vector<std::string>& argv, std::chrono::milliseconds timeout) {
-    return run_child(argv, timeout, {}, false);
+    return child::run_to_end(argv, timeout, {}, false);
 }
 
 run_result run_netlab(const std::vector<std::string>& args, std::chrono::milliseconds timeout, std::string_view input) {
@@ -183,23 +173,37 @@ run_result run_netlab(const std::vector<std::string>& args, std::chrono::millise
     return run(argv, timeout, input);
 }
 
-child child::start(const std::vector<std::string>& argv) {
+child child::start_piped(const std::vector<std::string>& argv, bool keep_stdin, bool read_stdout) {
     child c;
-    int in_w = -1;
-    c.pid_ = spawn(argv, in_w, c.out_fd_, c.err_fd_);
-    ::close(in_w);
+    c.pid_ = spawn(argv, c.in_fd_, c.out_fd_, c.err_fd_);
+    c.read_out_ = read_stdout;
+    if (!keep_stdin) {
+        ::close(c.in_fd_);
+        c.in_fd_ = -1;
+    }
     return c;
 }
 
+child child::start(const std::vector<std::string>& argv) { return start_piped(argv, false, true); }
+
+child child::start_with_stdin(const std::vector<std::string>& argv) { return start_piped(argv, true, true); }
+
 child::child(child&& o) noexcept
     : pid_(std::exchange(o.pid_, -1)),
+      in_fd_(std::exchange(o.in_fd_, -1)),
       out_fd_(std::exchange(o.out_fd_, -1)),
       err_fd_(std::exchange(o.err_fd_, -1)),
       term_fd_(std::exchange(o.term_fd_, -1)),
+      read_out_(o.read_out_),
+      in_(std::move(o.in_)),
+      close_in_(o.close_in_),
       out_(std::move(o.out_)),
       err_(std::move(o.err_)),
+      err_seen_(o.err_seen_),
       term_(std::move(o.term_)),
       exited_(o.exited_),
+      killed_(o.killed_),
+      exited_at_(o.exited_at_),
       status_(o.status_) {}
 
 child& child::operator=(child&& o) noexcept {
@@ -211,31 +215,110 @@ child& child::operator=(child&& o) noexcept {
 }
 
 child::~child() {
-    if (pid_ > 0 && !exited_) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status_, 0);
-    }
+    reap();
+    if (pid_ > 0 && !exited_) kill_group();
     close_pipes();
 }
 
+void child::kill_group() {
+    // The group first (the child and whatever it started), then the PID itself in case
+    // it has left its group.
+    ::kill(-pid_, SIGKILL);
+    ::kill(pid_, SIGKILL);
+    // A killed process is gone at once unless it is stuck in the kernel (uninterruptible
+    // I/O); then it is left behind rather than hanging the test.
+    const auto until = clock::now() + 10s;
+    while (!exited_ && clock::now() < until) {
+        reap();
+        if (!exited_) ::poll(nullptr, 0, 10);
+    }
+    killed_ = true;
+}
+
+void child::reap() {
+    if (exited_ || pid_ <= 0) return;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return;
+    exited_ = true;
+    status_ = status;
+    exited_at_ = clock::now();
+}
+
+bool child::exited() {
+    reap();
+    return exited_;
+}
+
 void child::close_pipes() {
+    for (int* fd : {&in_fd_, &out_fd_, &err_fd_, &term_fd_}) {
+        if (*fd >= 0) ::close(*fd);
+        *fd = -1;
+    }
+}
+
+bool child::reading() const { return (read_out_ && out_fd_ >= 0) || err_fd_ >= 0 || term_fd_ >= 0; }
+
+void child::give_up_pipes() {
+    err_ += "[test harness: PID " + std::to_string(pid_) +
+            " has exited but a process it started still holds its stdout/stderr open; stopped reading them]\n";
     for (int* fd : {&out_fd_, &err_fd_, &term_fd_}) {
         if (*fd >= 0) ::close(*fd);
         *fd = -1;
     }
 }
 
+void child::write_stdin(std::string_view bytes) {
+    if (in_fd_ < 0) return;
+    in_.append(bytes);
+    flush_stdin();
+}
+
+void child::close_stdin() {
+    close_in_ = true;
+    flush_stdin();
+}
+
+void child::flush_stdin() {
+    while (in_fd_ >= 0 && !in_.empty()) {
+        const ssize_t n = ::write(in_fd_, in_.data(), in_.size());
+        if (n > 0) {
+            in_.erase(0, static_cast<std::size_t>(n));
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return;
+        // EPIPE (SIGPIPE is ignored in tests): the child closed its stdin or has exited.
+        in_.clear();
+    }
+    if (in_fd_ >= 0 && in_.empty() && close_in_) {
+        ::close(in_fd_);
+        in_fd_ = -1;
+    }
+}
+
 void child::pump(std::chrono::milliseconds timeout) {
-    // Negative descriptors are skipped by poll. A terminal's master side reads EIO once
-    // the child's side is closed: its end of stream.
-    pollfd fds[3] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}, {term_fd_, POLLIN, 0}};
-    ::poll(fds, 3, static_cast<int>(timeout.count()));
+    reap();
+    // Until the exit is seen, poll in short slices so that it is seen even while a
+    // descendant keeps the pipes open and quiet; after it, no longer than the grace.
+    auto slice = std::min(timeout, std::chrono::milliseconds(50));
+    if (exited_) slice = std::min(timeout, left_until(exited_at_ + pipe_grace_after_exit));
+    // Negative descriptors are skipped by poll.
+    const bool writing = in_fd_ >= 0 && !in_.empty();
+    pollfd fds[4] = {{read_out_ ? out_fd_ : -1, POLLIN, 0},
+                     {err_fd_, POLLIN, 0},
+                     {term_fd_, POLLIN, 0},
+                     {writing ? in_fd_ : -1, POLLOUT, 0}};
+    ::poll(fds, 4, static_cast<int>(slice.count()));
     for (auto [fd, text] : {std::pair{&out_fd_, &out_}, std::pair{&err_fd_, &err_}, std::pair{&term_fd_, &term_}}) {
+        if (fd == &out_fd_ && !read_out_) continue;
         if (*fd >= 0 && !drain(*fd, *text)) {
             ::close(*fd);
             *fd = -1;
         }
     }
+    if (writing && fds[3].revents != 0) flush_stdin();
+    reap();
+    if (exited_ && reading() && clock::now() - exited_at_ >= pipe_grace_after_exit) give_up_pipes();
 }
 
 std::optional<std::string> child::read_line(std::chrono::milliseconds timeout) {
@@ -247,7 +330,40 @@ std::optional<std::string> child::read_line(std::chrono::milliseconds timeout) {
             return line;
         }
         if (out_fd_ < 0) return std::nullopt;
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        const auto left = left_until(deadline);
+        if (left.count() <= 0) return std::nullopt;
+        pump(left);
+    }
+}
+
+std::optional<std::string> child::wait_for_stderr(std::string_view text, std::chrono::milliseconds timeout) {
+    return wait_for_stderr_line([text](std::string_view line) { return line.find(text) != std::string_view::npos; },
+                                timeout);
+}
+
+std::optional<std::string> child::wait_for_stderr_line(const std::function<bool(std::string_view)>& match,
+                                                       std::chrono::milliseconds timeout) {
+    const auto deadline = clock::now() + timeout;
+    std::size_t at = err_seen_;  // lines before it were looked at by this call already
+    for (;;) {
+        for (auto nl = err_.find('\n', at); nl != std::string::npos; nl = err_.find('\n', at)) {
+            const std::string_view line(err_.data() + at, nl - at);
+            at = nl + 1;
+            if (match(line)) {
+                err_seen_ = at;
+                return std::string(line);
+            }
+        }
+        if (err_fd_ < 0) {
+            // stderr has ended: a last line without its '\n' counts too.
+            const std::string_view rest(err_.data() + at, err_.size() - at);
+            if (!rest.empty() && match(rest)) {
+                err_seen_ = err_.size();
+                return std::string(rest);
+            }
+            return std::nullopt;
+        }
+        const auto left = left_until(deadline);
         if (left.count() <= 0) return std::nullopt;
         pump(left);
     }
@@ -256,7 +372,7 @@ std::optional<std::string> child::read_line(std::chrono::milliseconds timeout) {
 bool child::wait_for_terminal(std::string_view text, std::chrono::milliseconds timeout) {
     const auto deadline = clock::now() + timeout;
     while (term_.find(text) == std::string::npos) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+        const auto left = left_until(deadline);
         if (left.count() <= 0 || term_fd_ < 0) return false;
         pump(left);
     }
@@ -264,27 +380,34 @@ bool child::wait_for_terminal(std::string_view text, std::chrono::milliseconds t
 }
 
 void child::send_signal(int sig) {
+    reap();  // never signal a PID that may have been reused
     if (pid_ > 0 && !exited_) ::kill(pid_, sig);
 }
 
 int child::wait(std::chrono::milliseconds timeout) {
     const auto deadline = clock::now() + timeout;
     while (!exited_) {
-        if (::waitpid(pid_, &status_, WNOHANG) == pid_) {
-            exited_ = true;
+        const auto left = left_until(deadline);
+        if (left.count() <= 0) {
+            kill_group();
+            if (!exited_) give_up_pipes();  // not even SIGKILL ended it
             break;
         }
-        if (clock::now() >= deadline) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, &status_, 0);
-            exited_ = true;
-            status_ = -1;
-            break;
-        }
-        pump(20ms);
+        pump(left);
     }
-    while (out_fd_ >= 0 || err_fd_ >= 0 || term_fd_ >= 0) pump(100ms);
-    return status_ == -1 ? -1 : decode_status(status_);
+    // What it wrote is in the pipes already; pump gives up on them pipe_grace_after_exit
+    // after the exit if a descendant keeps them open.
+    while (reading()) pump(pipe_grace_after_exit);
+    if (in_fd_ >= 0) {
+        ::close(in_fd_);
+        in_fd_ = -1;
+    }
+    if (!read_out_ && out_fd_ >= 0) {
+        ::close(out_fd_);
+        out_fd_ = -1;
+    }
+    if (killed_ || !exited_) return -1;
+    return decode_status(status_);
 }
 
 temp_dir::temp_dir(where place) {

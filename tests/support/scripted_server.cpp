@@ -11,8 +11,18 @@
 #include <asio/streambuf.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 
 namespace netlab::test {
 namespace {
@@ -43,6 +53,7 @@ struct scripted_server::impl {
     tcp::acceptor acceptor{ctx};
     std::vector<script> scripts;
     mutable std::mutex mutex;
+    std::condition_variable request_arrived;
     std::vector<std::string> requests;
     int connections = 0;
     std::thread thread;
@@ -65,8 +76,11 @@ struct scripted_server::impl {
                     if (ec) co_return;
                     std::string body(asio::buffers_begin(in.data()), asio::buffers_begin(in.data()) + static_cast<std::ptrdiff_t>(length));
                     in.consume(length);
-                    std::lock_guard lock(mutex);
-                    requests.push_back(head + body);
+                    {
+                        std::lock_guard lock(mutex);
+                        requests.push_back(head + body);
+                    }
+                    request_arrived.notify_all();
                     break;
                 }
                 case step::kind::send:
@@ -100,18 +114,28 @@ struct scripted_server::impl {
         }
     }
 
+    // A connection takes its script when its first byte arrives: one that closes without
+    // a word (a port scan of another test passing by) takes none and is not counted.
+    asio::awaitable<void> first_byte_then_serve(tcp::socket s) {
+        std::error_code ec;
+        co_await s.async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+        char byte = 0;
+        if (ec || s.receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec) != 1 || ec) co_return;
+        script sc;
+        {
+            std::lock_guard lock(mutex);
+            sc = scripts[std::min<std::size_t>(static_cast<std::size_t>(connections), scripts.size() - 1)];
+            ++connections;
+        }
+        co_await serve(std::move(s), std::move(sc));
+    }
+
     asio::awaitable<void> accept_loop() {
         while (true) {
             std::error_code ec;
             auto s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
             if (ec) co_return;
-            script sc;
-            {
-                std::lock_guard lock(mutex);
-                sc = scripts[std::min<std::size_t>(static_cast<std::size_t>(connections), scripts.size() - 1)];
-                ++connections;
-            }
-            asio::co_spawn(ctx, serve(std::move(s), std::move(sc)), asio::detached);
+            asio::co_spawn(ctx, first_byte_then_serve(std::move(s)), asio::detached);
         }
     }
 };
@@ -150,6 +174,11 @@ int scripted_server::connections() const {
     return impl_->connections;
 }
 
+bool scripted_server::wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(impl_->mutex);
+    return impl_->request_arrived.wait_for(lock, timeout, [&] { return impl_->requests.size() >= n; });
+}
+
 struct full_backlog_listener::impl {
     asio::io_context ctx;
     tcp::acceptor acceptor{ctx};
@@ -169,17 +198,59 @@ full_backlog_listener::full_backlog_listener(const std::string& address) : impl_
         impl_->fillers.emplace_back(impl_->ctx);
         impl_->fillers.back().async_connect(target, [](const std::error_code&) {});
     }
-    std::this_thread::sleep_for(100ms);
+    // Full once the kernel holds more completed connections than the backlog allows
+    // (for a listener, TCP_INFO's unacked is the accept queue's length, sacked its limit).
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    for (;;) {
+        tcp_info info{};
+        socklen_t size = sizeof info;
+        if (::getsockopt(impl_->acceptor.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &size) != 0)
+            throw std::runtime_error(std::string("full_backlog_listener: TCP_INFO: ") + std::strerror(errno));
+        if (info.tcpi_unacked > info.tcpi_sacked) break;
+        if (std::chrono::steady_clock::now() >= until)
+            throw std::runtime_error("full_backlog_listener: the accept queue did not fill within 20 s");
+        std::this_thread::sleep_for(5ms);
+    }
 }
 
 full_backlog_listener::~full_backlog_listener() = default;
 
 unsigned short full_backlog_listener::port() const { return impl_->acceptor.local_endpoint().port(); }
 
+namespace {
+
+// A TCP socket bound to 127.0.0.1 port 0, never listening: connects to its port are
+// refused, and the OS gives the port to nobody else (not even as a connection's source
+// port) while it is open.
+int bound_socket() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+        throw std::runtime_error(std::string("cannot bind a loopback port: ") + std::strerror(errno));
+    return fd;
+}
+
+unsigned short port_of(int fd) {
+    sockaddr_in a{};
+    socklen_t size = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size);
+    return ntohs(a.sin_port);
+}
+
+}  // namespace
+
 unsigned short unused_port() {
-    asio::io_context ctx;
-    tcp::acceptor a(ctx, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-    return a.local_endpoint().port();
+    // Held until the test process ends (one test case each): a descriptor per call.
+    return port_of(bound_socket());
+}
+
+unsigned short free_port_for_peer() {
+    const int fd = bound_socket();
+    const auto port = port_of(fd);
+    ::close(fd);
+    return port;
 }
 
 }  // namespace netlab::test

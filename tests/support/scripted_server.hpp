@@ -2,7 +2,8 @@
 // request, send bytes, pause, close, reset, or hold the connection open without a word.
 // For the responses real servers never send: truncated bodies, garbage, 1xx, huge heads,
 // redirect loops. Port 0 only; runs on its own thread; every wait in it is bounded by the
-// server's lifetime.
+// server's lifetime. A connection that closes without sending a byte (another test's port
+// scan) takes no script and is not counted.
 #pragma once
 
 #include <chrono>
@@ -39,7 +40,8 @@ script reply(std::string bytes);
 
 class scripted_server {
 public:
-    // Connection i follows scripts[i], the last script for all later ones.
+    // The i-th connection to send something follows scripts[i], the last script for all
+    // later ones.
     explicit scripted_server(std::vector<script> scripts, const std::string& address = "127.0.0.1");
     ~scripted_server();
     scripted_server(const scripted_server&) = delete;
@@ -50,7 +52,10 @@ public:
     std::string url(const std::string& path = "/") const;
     // Every request received so far (head and body), in order.
     std::vector<std::string> requests() const;
+    // Connections that sent something.
     int connections() const;
+    // True once `n` requests have been read (read_request steps), false at the deadline.
+    bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout = 20s) const;
 
 private:
     struct impl;
@@ -72,7 +77,13 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-// A loopback port on which nothing listens (bound, then closed).
+// A loopback port (127.0.0.1) that refuses connections: bound and never listening, held
+// until the test process ends, so no other program can take it in the meantime.
 unsigned short unused_port();
+
+// A loopback port free right now, for a peer that must bind it itself (nginx, openssl
+// s_server): bound without listening, then released. The peer may still lose it to
+// another program; it then fails with "address already in use".
+unsigned short free_port_for_peer();
 
 }  // namespace netlab::test

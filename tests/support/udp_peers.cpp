@@ -1,8 +1,18 @@
 #include "support/udp_peers.hpp"
 
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+
 #include <asio/io_context.hpp>
 #include <asio/ip/udp.hpp>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace netlab::test {
 namespace {
@@ -44,10 +54,55 @@ child start_python_udp(const std::string& script, unsigned short& port, const st
     std::vector<std::string> argv{"python3", "-c", script};
     argv.insert(argv.end(), args.begin(), args.end());
     child c = child::start(argv);
-    const auto line = c.read_line(10s);
+    const auto line = c.read_line(20s);
     if (!line) throw std::runtime_error("the python3 UDP peer did not print its port: " + c.stderr_text());
     port = static_cast<unsigned short>(std::stoi(*line));
     return c;
+}
+
+namespace {
+
+// The receive queue (bytes) of the socket bound to `port` as /proc/net/udp or udp6 lists
+// it ("0100007F:1F90" is 127.0.0.1:8080, "00000000:00000340" tx:rx queue), or nullopt.
+std::optional<std::uint64_t> udp_socket_queue(unsigned short port) {
+    for (const char* table : {"/proc/net/udp", "/proc/net/udp6"}) {
+        std::ifstream in(table);
+        std::string line;
+        std::getline(in, line);  // the column names
+        while (std::getline(in, line)) {
+            std::istringstream words(line);
+            std::string slot, local, remote, state, queues;
+            words >> slot >> local >> remote >> state >> queues;
+            const auto colon = local.rfind(':');
+            if (colon == std::string::npos || std::stoul(local.substr(colon + 1), nullptr, 16) != port) continue;
+            const auto rx = queues.find(':');
+            return rx == std::string::npos ? 0 : std::stoull(queues.substr(rx + 1), nullptr, 16);
+        }
+    }
+    return std::nullopt;
+}
+
+bool udp_port_bound(unsigned short port) { return udp_socket_queue(port).has_value(); }
+
+}  // namespace
+
+bool udp_queue_empty(unsigned short port) { return udp_socket_queue(port).value_or(0) == 0; }
+
+bool wait_for_udp_port(unsigned short port, child& peer, std::chrono::milliseconds timeout) {
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (!peer.exited() && std::chrono::steady_clock::now() < until) {
+        if (udp_port_bound(port)) return true;
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
+std::uint64_t socket_drops(int fd) {
+    std::array<std::uint32_t, SK_MEMINFO_VARS> info{};
+    socklen_t size = sizeof info;
+    if (::getsockopt(fd, SOL_SOCKET, SO_MEMINFO, info.data(), &size) != 0)
+        throw std::runtime_error(std::string("SO_MEMINFO: ") + std::strerror(errno));
+    return info[SK_MEMINFO_DROPS];
 }
 
 unsigned short unused_udp_port() {

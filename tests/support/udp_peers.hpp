@@ -3,6 +3,8 @@
 // peers that cannot take port 0 (nc, socat).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,5 +25,18 @@ child start_python_udp(const std::string& script, unsigned short& port, const st
 
 // A UDP port on 127.0.0.1 that nothing uses right now (bound, then closed).
 unsigned short unused_udp_port();
+
+// True once a UDP socket is bound to `port` on this host, as the kernel's own table says
+// (/proc/net/udp, udp6): for peers that print nothing when ready (nc -u -l, socat). False
+// when `peer` exits first or the deadline passes.
+bool wait_for_udp_port(unsigned short port, child& peer, std::chrono::milliseconds timeout = 20s);
+
+// True when the socket bound to UDP `port` has nothing waiting to be read (or there is
+// none): its program has taken every datagram from the kernel.
+bool udp_queue_empty(unsigned short port);
+
+// Datagrams the kernel dropped at this socket so far (its receive buffer was full), from
+// SO_MEMINFO.
+std::uint64_t socket_drops(int fd);
 
 }  // namespace netlab::test

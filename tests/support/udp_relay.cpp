@@ -10,6 +10,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/udp_peers.hpp"
+
 namespace netlab::test {
 
 using asio::ip::udp;
@@ -97,5 +99,9 @@ udp_relay::~udp_relay() {
 unsigned short udp_relay::port() const { return impl_->front.local_endpoint().port(); }
 
 std::uint64_t udp_relay::received() const { return impl_->count.load(); }
+
+std::uint64_t udp_relay::kernel_drops() const {
+    return socket_drops(impl_->front.native_handle()) + socket_drops(impl_->back.native_handle());
+}
 
 }  // namespace netlab::test

@@ -27,6 +27,9 @@ public:
 
     unsigned short port() const;  // where clients send (127.0.0.1)
     std::uint64_t received() const;  // from the client so far
+    // Datagrams the kernel dropped at the relay's two sockets (receive buffer full: the
+    // relay's thread fell behind), which the far end would count as lost.
+    std::uint64_t kernel_drops() const;
 
 private:
     struct impl;

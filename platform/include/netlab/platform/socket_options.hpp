@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <system_error>
 
@@ -45,6 +46,10 @@ std::error_code set_receive_timestamps(native_socket s);
 // datagrams from one sender to one receive call. Traced as setsockopt; an error where
 // the OS has no such option.
 std::error_code set_receive_coalescing(native_socket s);
+
+// Datagrams the kernel has dropped at this socket so far because its receive buffer was
+// full (Linux: SO_MEMINFO's drop count); nullopt where the OS does not say.
+std::optional<std::uint64_t> receive_drops(native_socket s);
 
 // True when the kernel can segment one send into several datagrams (UDP GSO,
 // UDP_SEGMENT, Linux 4.18+). A device may still refuse at send time (EIO).
