@@ -66,6 +66,10 @@ struct request_state {
 // Counters shared by all workers.
 struct shared_counters {
     std::atomic<std::uint64_t> connections{0};
+    // Connections holding a place under --max-connections. A connection gives its place
+    // back before its socket is closed, so a client that sees the close and connects again
+    // at once finds the place free. (Shutdown waits for the connections themselves:
+    // worker::held.)
     std::atomic<std::uint64_t> active{0};
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> bytes{0};
@@ -90,6 +94,7 @@ public:
     const server_events& events;
     const static_site& site;
     shared_counters& counters;
+    unsigned index = 0;  // its place among the server's workers, for the events that name it
     file_cache cache;
     std::unordered_set<connection*> connections;  // touched only on this worker's thread
     bool draining = false;
@@ -156,7 +161,11 @@ public:
     // another worker. Marked around each answer; read by the acceptor.
     class file_work {
     public:
-        explicit file_work(worker& w) : w_(w) { w_.file_work_since_.store(now_ns(), std::memory_order_relaxed); }
+        explicit file_work(worker& w) : w_(w) {
+            const auto now = now_ns();
+            w_.file_work_since_.store(now, std::memory_order_relaxed);
+            if (w_.on_file_work) w_.on_file_work(now);
+        }
         ~file_work() { w_.file_work_since_.store(0, std::memory_order_relaxed); }
         file_work(const file_work&) = delete;
         file_work& operator=(const file_work&) = delete;
@@ -169,6 +178,11 @@ public:
         const auto since = file_work_since_.load(std::memory_order_relaxed);
         return since != 0 && now_ns() - since > limit.count();
     }
+    // When the answer it is busy with began (steady clock, ns), or 0 when it is not busy.
+    std::int64_t file_work_started() const { return file_work_since_.load(std::memory_order_relaxed); }
+    // Called on this worker's thread as each answer from the file system begins, with its
+    // start time; for -v, which reports a worker that stays busy (unset otherwise).
+    std::function<void(std::int64_t)> on_file_work;
 
 private:
     static std::int64_t as_ns(std::chrono::steady_clock::time_point t) {
