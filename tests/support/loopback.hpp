@@ -22,6 +22,11 @@ public:
     raw_connection(const raw_connection&) = delete;
     raw_connection& operator=(const raw_connection&) = delete;
 
+    // The connection's own port: serve-http's events name it as the client, "127.0.0.1:PORT".
+    unsigned short local_port() const;
+    // "127.0.0.1:PORT", as serve-http's events write the client.
+    std::string client() const;
+
     void send(std::string_view bytes);
     // Reads until `marker` has arrived (returned data ends after it) or the deadline.
     std::string read_until(std::string_view marker, std::chrono::milliseconds timeout = 5s);
