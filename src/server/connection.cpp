@@ -55,14 +55,14 @@ connection::connection(asio::ip::tcp::socket socket, worker& owner, clock::time_
     client_ = ec ? "unknown" : net::to_string(peer);
     // Each response goes out in one write; without Nagle it leaves at once.
     net::set_no_delay(socket_);
-    owner_.connections.insert(this);  // counted in counters.active by the acceptor
+    owner_.add_connection(this);  // counted in counters.active by the acceptor
 }
 
 connection::connection(asio::ip::tcp::socket socket, worker& owner, moved_state from)
     : socket_(std::move(socket)), deadline_(from.deadline), owner_(owner), client_(std::move(from.client)),
       first_request_(from.first_request), accepted_(from.accepted), idle_since_(from.idle_since),
       answered_(from.answered) {
-    owner_.connections.insert(this);
+    owner_.add_connection(this);
 }
 
 connection::~connection() {

@@ -88,7 +88,6 @@ double worker::busy(std::chrono::nanoseconds stale_after) const {
 asio::awaitable<void> worker::reap() {
     asio::steady_timer timer(io);
     std::vector<connection*> snapshot;
-    std::size_t peak = 0;  // connections at most since memory was last given back
     bool trimmed_part_way = false;  // given back while some of a burst's connections remained
     auto sampled = std::chrono::steady_clock::now();
     auto cpu = platform::thread_cpu_time();
@@ -99,7 +98,7 @@ asio::awaitable<void> worker::reap() {
         // at the peak. The peak starts again from here, so a long fall trims a few times.
         // A fall trimmed part of the way ends with one more trim when the last connection
         // has gone, so what the rest held goes back too.
-        peak = std::max(peak, connections.size());
+        const std::size_t peak = peak_connections;
         if ((peak >= burst_connections && connections.size() <= peak / 4) || (trimmed_part_way && connections.empty())) {
             // What is kept for reuse goes too: kept, it would pin pages all over the heap.
             spare_states_.clear();
@@ -108,7 +107,7 @@ asio::awaitable<void> worker::reap() {
             platform::release_free_memory();
             if (events.on_memory_released) events.on_memory_released({index, connections.size(), peak});
             trimmed_part_way = !connections.empty();
-            peak = connections.size();
+            peak_connections = connections.size();
         }
         timer.expires_after(reap_interval);
         std::error_code ec;

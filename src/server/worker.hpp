@@ -5,6 +5,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -97,6 +98,13 @@ public:
     unsigned index = 0;  // its place among the server's workers, for the events that name it
     file_cache cache;
     std::unordered_set<connection*> connections;  // touched only on this worker's thread
+    // The most connections held at once since memory was last given back (see reap()):
+    // counted as each comes, so a burst shorter than a reap interval counts too.
+    std::size_t peak_connections = 0;
+    void add_connection(connection* c) {
+        connections.insert(c);
+        peak_connections = std::max(peak_connections, connections.size());
+    }
     bool draining = false;
 
     std::unique_ptr<request_state> acquire_state();
