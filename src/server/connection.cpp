@@ -299,8 +299,6 @@ asio::awaitable<bool> connection::start_tls() {
         end_error_ = ec;
         co_return false;
     }
-    idle_since_ = {};
-    request_began_ = clock::now();
     std::array<unsigned char, 1> first{};
     const std::size_t n = socket_.receive(asio::buffer(first), asio::socket_base::message_peek, ec);
     if (ec || n == 0) {
@@ -308,6 +306,8 @@ asio::awaitable<bool> connection::start_tls() {
         end_error_ = ec ? ec : make_error_code(asio::error::eof);
         co_return false;
     }
+    idle_since_ = {};
+    request_began_ = clock::now();
     if (!tls::looks_like_tls(first)) {
         co_await refuse_plain_http();
         ending_ = ending::plaintext;
@@ -321,7 +321,9 @@ asio::awaitable<bool> connection::start_tls() {
                           ok ? fmt::format("{} {}", r.session.version, r.session.cipher) : r.message);
     if (ok) {
         tls_ = std::move(stream);
-        request_began_ = {};  // the handshake is done; the first request has yet to begin
+        // The handshake is done; the first request has yet to begin.
+        request_began_ = {};
+        idle_since_ = clock::now();
     } else {
         ending_ = ending::tls_failed;
         tls_failure_ = r.message;
@@ -415,11 +417,14 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     const bool idle = tls_ && st.used == 0 && !first_request_;
     if (!first_request_ && !idle) set_deadline(cfg.header_timeout);
     const auto head_started = clock::now();
-    if (!idle) {
-        phase_ = phase::head;
+    if (!idle) phase_ = phase::head;
+    // A request has begun once it has bytes (readable may also mean the end of stream).
+    const auto mark_begun = [this] {
+        if (request_began_ != clock::time_point{}) return;
         idle_since_ = {};
-        request_began_ = head_started;
-    }
+        request_began_ = clock::now();
+    };
+    if (st.used > 0) mark_begun();
     std::error_code ec;
 
     // The head: parse what is there, read more while it is incomplete.
@@ -446,9 +451,8 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         if (!ec && phase_ == phase::idle) {  // TLS: the next request has begun
             phase_ = phase::head;
             set_deadline(cfg.header_timeout);
-            idle_since_ = {};
-            request_began_ = clock::now();
         }
+        if (!ec && n > 0) mark_begun();
         if (ec) {
             // Closed or reset: nobody to answer. Timed out: answered 408 by the reaper.
             ending_ = ending::read_failed;
