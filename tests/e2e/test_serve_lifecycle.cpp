@@ -150,7 +150,7 @@ TEST_CASE("an idle keep-alive connection is closed after --idle-timeout") {
     REQUIRE(e.is_object());
     CHECK(e["reason"] == "idle timeout");
     CHECK(e["requests"] == 1);
-    CHECK(e["idle_ms"].get<double>() >= 1000);  // measured by the server, from the end of the answer
+    CHECK(e.value("idle_ms", -1.0) >= 1000);  // measured by the server, from the end of the answer
 }
 
 TEST_CASE("a connection that never sends anything is closed after --header-timeout, counted from accept") {
@@ -181,6 +181,7 @@ TEST_CASE("the first request's header timeout counts from accept, not from its f
     CHECK(e["reason"] == "request head not complete within --header-timeout 3 s");
     // 3 s after accept; counted from the first byte, it would have been 3 s after that.
     CHECK(e["since_accept_ms"].get<double>() >= 3000);
+    REQUIRE(e.contains("since_first_byte_ms"));
     CHECK(e["since_first_byte_ms"].get<double>() < 3000);
 }
 
