@@ -54,7 +54,7 @@ constexpr unsigned max_lingering_refusals = 32;
 // How often the balancer looks at the CPUs and decides how many workers take connections.
 constexpr std::chrono::milliseconds balance_interval{200};
 // A worker this long in one answer from the file system gets no new connections meanwhile.
-constexpr std::chrono::milliseconds stuck_after{10};
+constexpr std::chrono::milliseconds stuck_after = worker::long_answer;
 
 // After a refusal: half-closes, then reads and drops what the client sends until it closes
 // or refusal_linger passes, keeping the first bytes in `head`. Says how many it kept, and

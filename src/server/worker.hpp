@@ -167,14 +167,25 @@ public:
     // Answering from the file system runs on the worker's thread and may take long (a
     // listing of 40,000 entries, a slow disk): meanwhile a new connection should go to
     // another worker. Marked around each answer; read by the acceptor.
+    // An answer that takes longer than this is a long one.
+    static constexpr std::chrono::milliseconds long_answer{10};
     class file_work {
     public:
+        // An answer that begins as a long one ends (the next of several slow requests
+        // pipelined on one connection) continues its run: the worker has had no time for
+        // anyone else, and is busy since the run began.
         explicit file_work(worker& w) : w_(w) {
             const auto now = now_ns();
-            w_.file_work_since_.store(now, std::memory_order_relaxed);
-            if (w_.on_file_work) w_.on_file_work(now);
+            const bool goes_on = w_.run_was_long_ && now - w_.file_work_ended_ < std::chrono::nanoseconds(long_answer).count();
+            if (!goes_on) w_.run_since_ = now;
+            w_.file_work_since_.store(w_.run_since_, std::memory_order_relaxed);
+            if (!goes_on && w_.on_file_work) w_.on_file_work(now);
         }
-        ~file_work() { w_.file_work_since_.store(0, std::memory_order_relaxed); }
+        ~file_work() {
+            w_.file_work_ended_ = now_ns();
+            w_.run_was_long_ = w_.file_work_ended_ - w_.run_since_ > std::chrono::nanoseconds(long_answer).count();
+            w_.file_work_since_.store(0, std::memory_order_relaxed);
+        }
         file_work(const file_work&) = delete;
         file_work& operator=(const file_work&) = delete;
 
@@ -186,7 +197,8 @@ public:
         const auto since = file_work_since_.load(std::memory_order_relaxed);
         return since != 0 && now_ns() - since > limit.count();
     }
-    // When the answer it is busy with began (steady clock, ns), or 0 when it is not busy.
+    // When the answer (or run of long answers) it is busy with began (steady clock, ns), or
+    // 0 when it is not busy.
     std::int64_t file_work_started() const { return file_work_since_.load(std::memory_order_relaxed); }
     // Called on this worker's thread as each answer from the file system begins, with its
     // start time; for -v, which reports a worker that stays busy (unset otherwise).
@@ -201,6 +213,9 @@ private:
     std::vector<std::unique_ptr<request_state>> spare_states_;
     std::vector<move_request> moves_;
     std::atomic<std::int64_t> file_work_since_{0};  // steady clock; 0: not in file work
+    std::int64_t run_since_ = 0;        // this worker's thread only: the run of answers began
+    std::int64_t file_work_ended_ = 0;  // the last answer ended
+    bool run_was_long_ = false;         // and its run had taken long
     std::atomic<unsigned> busy_permille_{0};        // busy(), in thousandths
     std::atomic<std::int64_t> busy_measured_{0};    // when, steady clock
     unsigned epoch_ = 1;   // reap intervals so far (a connection's note starts at 0)
