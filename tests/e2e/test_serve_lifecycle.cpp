@@ -188,24 +188,25 @@ TEST_CASE("the first request's header timeout counts from accept, not from its f
 TEST_CASE("silent connections under --max-connections are closed after --header-timeout, so others get in") {
     temp_dir dir;
     dir.write("a.txt", "a\n");
-    auto s = start_server(dir.path(), {"-v", "--max-connections", "2", "--header-timeout", "1"});
+    // (A header timeout long enough for the third client to come while the two are held.)
+    auto s = start_server(dir.path(), {"-v", "--max-connections", "2", "--header-timeout", "3"});
     raw_connection one(s.port), two(s.port);
     REQUIRE(s.wait_for_connection(one.client(), "open").is_object());
     REQUIRE(s.wait_for_connection(two.client(), "open").is_object());
     raw_connection three(s.port);
     three.send(get("/a.txt"));
-    CHECK(parse_response(three.read_response()).status == 503);
+    CHECK(parse_response(three.read_response(20s)).status == 503);
     // Both places come free at the header timeout: the server's own word for it.
     const auto closed_one = s.wait_for_connection(one.client(), "closed");
     const auto closed_two = s.wait_for_connection(two.client(), "closed");
     REQUIRE(closed_one.is_object());
     REQUIRE(closed_two.is_object());
-    CHECK(closed_one["reason"] == "no request within --header-timeout 1 s");
-    CHECK(closed_two["reason"] == "no request within --header-timeout 1 s");
+    CHECK(closed_one["reason"] == "no request within --header-timeout 3 s");
+    CHECK(closed_two["reason"] == "no request within --header-timeout 3 s");
     CHECK(std::min(closed_one["open"].get<int>(), closed_two["open"].get<int>()) == 0);
     raw_connection four(s.port);
     four.send(get("/a.txt"));
-    CHECK(parse_response(four.read_response()).status == 200);
+    CHECK(parse_response(four.read_response(20s)).status == 200);
 }
 
 TEST_CASE("--max-connections 2: a third concurrent connection gets 503") {
