@@ -104,7 +104,7 @@ struct server_stats {
     std::uint64_t bytes = 0;        // body bytes sent
     std::uint64_t client_errors = 0;  // 4xx responses: answers about the client's request
     std::uint64_t server_errors = 0;  // 5xx responses, refusals over --max-connections included
-    std::uint64_t timeouts = 0;     // connections closed for a header or idle timeout
+    std::uint64_t timeouts = 0;     // connections ended by a header, body, idle or send timeout
     std::uint64_t refused = 0;      // 503s over --max-connections
     std::uint64_t cut_off = 0;      // responses not sent in full (shutdown, reset, timeout)
     double uptime_s = 0;

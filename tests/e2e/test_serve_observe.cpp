@@ -46,7 +46,7 @@ nlohmann::json request_for(netlab_server& s, const std::string& target, std::chr
 // Lines a human-mode server prints, up to and including the first that starts with `last`.
 std::string lines_until(netlab_server& s, const std::string& last) {
     std::string text;
-    while (const auto line = s.process.read_line(5s)) {
+    while (const auto line = s.process.read_line(20s)) {
         text += lf_lines(*line) + "\n";
         if (line->rfind(last, 0) == 0) break;
     }
@@ -326,7 +326,7 @@ TEST_CASE("the access log shows a person the target with control bytes and non-U
     raw_connection c(s.port);
     c.send(get("/\xc2\x9b" "31m/\xff"));
     CHECK(parse_response(c.read_response()).status == 400);  // not UTF-8: no such file name
-    const auto line = s.process.read_line(5s);
+    const auto line = s.process.read_line(20s);
     REQUIRE(line);
     CHECK(line->find("\"GET /\\xc2\\x9b31m/\\xff HTTP/1.1\" 400") != std::string::npos);
     CHECK(line->find('\x9b') == std::string::npos);
@@ -339,14 +339,14 @@ TEST_CASE("a quote or backslash in the target is escaped in the access log, so t
     raw_connection c(s.port);
     c.send(get("/a\"%20200%200%20\"b"));
     CHECK(parse_response(c.read_response()).status == 404);
-    const auto line = s.process.read_line(5s);
+    const auto line = s.process.read_line(20s);
     REQUIRE(line);
     CHECK(line->find("\"GET /a\\x22%20200%200%20\\x22b HTTP/1.1\" 404") != std::string::npos);
     CHECK(std::count(line->begin(), line->end(), '"') == 2);
 
     c.send(get("/x\\x1b"));  // typed by the client, so it must not read as an escaped byte
     CHECK(parse_response(c.read_response()).status == 403);
-    const auto second = s.process.read_line(5s);
+    const auto second = s.process.read_line(20s);
     REQUIRE(second);
     CHECK(second->find("\"GET /x\\x5cx1b HTTP/1.1\" 403") != std::string::npos);
 }
@@ -388,7 +388,7 @@ TEST_CASE("a 503 refusal over --max-connections is logged with the request it re
     CHECK_FALSE(e.contains("cut_off"));
 
     f.server.process.send_signal(SIGINT);
-    CHECK(f.server.process.wait(10s) == 0);
+    CHECK(f.server.process.wait(20s) == 0);
     const auto summary = find_event(f.server.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["refused"].get<int>() >= 1);
@@ -562,7 +562,7 @@ TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped a
     c.send(get("/a.txt?after=1"));
     CHECK(parse_response(c.read_response()).status == 200);
     for (;;) {
-        const auto e = s.next_event(5s);
+        const auto e = s.next_event(20s);
         REQUIRE(e.is_object());
         tally(e);
         if (e.value("target", "") == "/a.txt?after=1") break;
@@ -571,7 +571,7 @@ TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped a
     CHECK(logged + dropped == batches * per_batch);  // every answer is logged or counted
 
     s.process.send_signal(SIGINT);
-    CHECK(s.process.wait(10s) == 0);
+    CHECK(s.process.wait(20s) == 0);
     const auto summary = find_event(s.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["dropped_lines"] == dropped);
