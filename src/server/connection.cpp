@@ -240,7 +240,7 @@ asio::awaitable<void> connection::serve() {
                     break;
                 }
                 phase_ = phase::idle;
-                if (!first_request_) set_deadline(owner_.config.idle_timeout);
+                if (!first_request_) deadline_ = idle_since_ + owner_.config.idle_timeout;
                 owner_.note_pause(pause_epoch_);
                 if (!tls_ && move_if_asked()) co_return;
                 if (!tls_) {
@@ -419,12 +419,12 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     const auto head_started = clock::now();
     if (!idle) phase_ = phase::head;
     // A request has begun once it has bytes (readable may also mean the end of stream).
-    const auto mark_begun = [this] {
+    const auto mark_begun = [this](clock::time_point at) {
         if (request_began_ != clock::time_point{}) return;
         idle_since_ = {};
-        request_began_ = clock::now();
+        request_began_ = at;
     };
-    if (st.used > 0) mark_begun();
+    if (st.used > 0) mark_begun(head_started);
     std::error_code ec;
 
     // The head: parse what is there, read more while it is incomplete.
@@ -451,8 +451,11 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         if (!ec && phase_ == phase::idle) {  // TLS: the next request has begun
             phase_ = phase::head;
             set_deadline(cfg.header_timeout);
+            mark_begun(deadline_ - cfg.header_timeout);
         }
-        if (!ec && n > 0) mark_begun();
+        // Its first bytes came with this read, which began as soon as the socket was
+        // readable: no need to read the clock again.
+        if (!ec && n > 0) mark_begun(head_started);
         if (ec) {
             // Closed or reset: nobody to answer. Timed out: answered 408 by the reaper.
             ending_ = ending::read_failed;
