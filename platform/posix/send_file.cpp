@@ -5,7 +5,8 @@
 #include <sys/sendfile.h>
 #endif
 
-#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/experimental/deferred.hpp>
+#include <asio/experimental/parallel_group.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <cerrno>
@@ -49,20 +50,21 @@ std::uint64_t send_some(int sock, int fd, std::uint64_t offset, std::uint64_t co
     return sent;
 }
 
-// Until the socket is writable, or `patience` has passed (false, no error).
+// Until the socket is writable, or `patience` has passed (false, no error), or the socket
+// is closed under us (a timeout, shutdown: false with the error, at once; `||` would wait
+// for the timer, since it waits for one to succeed).
 asio::awaitable<bool> wait_writable(asio::ip::tcp::socket& socket, std::chrono::milliseconds patience,
                                     std::error_code& ec) {
-    using namespace asio::experimental::awaitable_operators;
     asio::steady_timer timer(socket.get_executor(), patience);
-    try {
-        // The loser is cancelled, and both have ended before this goes on.
-        const auto first = co_await (socket.async_wait(asio::socket_base::wait_write, asio::use_awaitable) ||
-                                     timer.async_wait(asio::use_awaitable));
-        co_return first.index() == 0;
-    } catch (const std::system_error& e) {
-        ec = e.code();  // the socket was closed under us (a timeout, shutdown)
-        co_return false;
-    }
+    // The other is cancelled, and both have ended before this goes on.
+    const auto [order, wait_ec, timer_ec] =
+        co_await asio::experimental::make_parallel_group(socket.async_wait(asio::socket_base::wait_write, asio::experimental::deferred),
+                                                         timer.async_wait(asio::experimental::deferred))
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)timer_ec;
+    if (order[0] != 0) co_return false;
+    ec = wait_ec;
+    co_return !wait_ec;
 }
 
 }  // namespace

@@ -128,7 +128,23 @@ server::server_events make_events(cli::output& out) {
         out.result(o, fmt::format("{}\n{}{}", out.paint(fmt::format("--- request from {} ---", d.client), style::dim),
                                   text, out.paint(size, style::dim)));
     };
-    ev.on_notice = [&out](std::string_view text) { out.note(text); };
+    // A stop signal taken: a JSON event (scripts and tests learn that the grace period has
+    // begun), and for a person a note as before.
+    ev.on_shutdown = [&out](const server::shutdown_record& r) {
+        if (out.json()) {
+            json_object o;
+            o.add("event", "shutdown").add("stage", r.stage);
+            if (!r.reason.empty()) o.add("reason", r.reason);
+            o.add("grace_s", r.grace_s).add("open", r.open);
+            out.event(o, {});
+        } else if (r.stage == "grace") {
+            out.note("shutting down: finishing responses in flight");
+        } else if (r.stage == "cut_off") {
+            out.note(fmt::format("closing {} left open: {}", server::count_of(r.open, "connection"), r.reason));
+        } else {
+            out.note("stopping now");
+        }
+    };
     // How many workers take connections, as the balancer changes it: detail for -v.
     ev.on_workers = [&out](const server::workers_record& w) {
         if (out.verbosity() < 1) return;
@@ -136,6 +152,47 @@ server::server_events make_events(cli::output& out) {
         o.add("event", "workers").add("active", w.active).add("threads", w.threads).add("reason", w.reason);
         out.event(o, fmt::format("workers taking connections: {} of {} ({})", w.active, w.threads, w.reason));
     };
+    // -v: each connection as it opens and closes, a worker that stays busy in one answer,
+    // memory given back after a burst. Not set below -v: the hot path pays nothing for them.
+    if (out.verbosity() >= 1) {
+        ev.on_connection = [&out](const server::connection_record& c) {
+            const auto stamp = iso_time_stamp(c.unix_ms);
+            const std::string_view time = stamp.view();
+            json_object o;
+            o.add("event", "connection")
+                .add("time", time)
+                .add("state", c.closed ? "closed" : "open")
+                .add("client", c.client)
+                .add("worker", c.worker)
+                .add("open", c.open);
+            if (!c.closed) {
+                out.event(o, fmt::format("{} {} connection opened (worker {}, {} open)", time, c.client, c.worker, c.open));
+                return;
+            }
+            o.add("reason", c.reason).add("requests", c.requests).add("since_accept_ms", c.since_accept_ms);
+            if (c.refused) o.add("refused", true);
+            if (c.idle_ms >= 0) o.add("idle_ms", c.idle_ms);
+            if (c.since_first_byte_ms >= 0) o.add("since_first_byte_ms", c.since_first_byte_ms);
+            std::string human = fmt::format("{} {} connection closed: {} ({}, {:.0f} ms after accept", time, c.client,
+                                            server::printable(c.reason), server::count_of(c.requests, "answer"),
+                                            c.since_accept_ms);
+            if (c.idle_ms >= 0) human += fmt::format(", idle {:.0f} ms", c.idle_ms);
+            human += fmt::format("; {} open)", c.open);
+            out.event(o, human);
+        };
+        ev.on_worker_busy = [&out](const server::worker_busy_record& b) {
+            json_object o;
+            o.add("event", "worker_busy").add("worker", b.worker).add("busy_ms", b.busy_ms);
+            out.event(o, fmt::format("worker {} busy in one answer for {:.0f} ms: new connections go to other workers",
+                                     b.worker, b.busy_ms));
+        };
+        ev.on_memory_released = [&out](const server::memory_record& m) {
+            json_object o;
+            o.add("event", "memory_released").add("worker", m.worker).add("connections", m.connections).add("peak", m.peak);
+            out.event(o, fmt::format("worker {} gave freed memory back to the OS ({} now, {} at most before)", m.worker,
+                                     server::count_of(m.connections, "connection"), m.peak));
+        };
+    }
     ev.on_internal_error = [&out](std::string_view what) {
         out.error(fmt::format("internal error, still serving: {}", what));
     };
@@ -179,7 +236,8 @@ int run(cli::output& out, serve_options& o) {
         .add("refused", s.refused)
         .add("cut_off", s.cut_off)
         .add("dropped_lines", out.dropped_lines())
-        .add("uptime_s", s.uptime_s);
+        .add("uptime_s", s.uptime_s)
+        .add("shutdown_s", s.shutdown_s);
     // 4xx answers are the client's business (a typo, a missing favicon), not the server's
     // errors: they are counted apart from 5xx.
     std::vector<std::string> answers;

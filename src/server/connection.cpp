@@ -48,26 +48,34 @@ constexpr std::size_t file_piece = 64 * 1024;
 }  // namespace
 
 connection::connection(asio::ip::tcp::socket socket, worker& owner, clock::time_point accepted)
-    : socket_(std::move(socket)), deadline_(accepted + owner.config.header_timeout), owner_(owner) {
+    : socket_(std::move(socket)), deadline_(accepted + owner.config.header_timeout), owner_(owner),
+      accepted_(accepted), idle_since_(accepted) {
     std::error_code ec;
     const auto peer = socket_.remote_endpoint(ec);
     client_ = ec ? "unknown" : net::to_string(peer);
     // Each response goes out in one write; without Nagle it leaves at once.
     net::set_no_delay(socket_);
-    owner_.connections.insert(this);  // counted in counters.active by the acceptor
+    owner_.add_connection(this);  // counted in counters.active by the acceptor
 }
 
 connection::connection(asio::ip::tcp::socket socket, worker& owner, moved_state from)
     : socket_(std::move(socket)), deadline_(from.deadline), owner_(owner), client_(std::move(from.client)),
-      first_request_(from.first_request) {
-    owner_.connections.insert(this);
+      first_request_(from.first_request), accepted_(from.accepted), idle_since_(from.idle_since),
+      answered_(from.answered) {
+    owner_.add_connection(this);
 }
 
 connection::~connection() {
     tls_.reset();  // before the socket it refers to
     owner_.connections.erase(this);
+    release_slot();  // serve() never got to its end (its io_context stopped first)
     owner_.held.fetch_sub(1, std::memory_order_relaxed);
-    if (!moved_) owner_.counters.active.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void connection::release_slot() {
+    if (slot_released_ || moved_) return;
+    slot_released_ = true;
+    open_after_release_ = owner_.counters.active.fetch_sub(1, std::memory_order_release) - 1;
 }
 
 void connection::start() {
@@ -83,24 +91,35 @@ void connection::drain() {
 }
 
 void connection::expire_if_late(clock::time_point now) {
-    if (now < deadline_ || !socket_.is_open()) return;
-    owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
+    if (now < deadline_ || expired_ || !socket_.is_open()) return;
+    expired_ = true;
+    const double header_s = std::chrono::duration<double>(owner_.config.header_timeout).count();
     switch (phase_) {
         case phase::idle:
-            if (first_request_)
-                return close_for(fmt::format("no request within --header-timeout {:g} s",
-                                             std::chrono::duration<double>(owner_.config.header_timeout).count()));
-            return close_for("idle timeout");
+            close_reason_ = first_request_ ? fmt::format("no request within --header-timeout {:g} s", header_s) : "idle timeout";
+            break;
         case phase::head:
             answer_timeout();
-            return close_for(fmt::format("request head not complete within --header-timeout {:g} s",
-                                         std::chrono::duration<double>(owner_.config.header_timeout).count()));
+            close_reason_ = fmt::format("request head not complete within --header-timeout {:g} s", header_s);
+            break;
         case phase::body:
             answer_timeout();
-            return close_for("the request body came too slowly");
-        case phase::sending: return close_for("timeout: the client stopped reading");
-        case phase::closing: return close_for("lingering close ended");
+            close_reason_ = "the request body came too slowly";
+            break;
+        case phase::sending:
+            // Closing, not cancelling: on Windows that is what ends a TransmitFile.
+            owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
+            return close_for("timeout: the client stopped reading");
+        case phase::closing:
+            // The linger after an error reply has run its time: the end of a courtesy to
+            // the client, not a timeout.
+            linger_end_ = linger_end::deadline;
+            break;
     }
+    if (phase_ != phase::closing) owner_.counters.timeouts.fetch_add(1, std::memory_order_relaxed);
+    // serve() wakes with operation_aborted, logs what there is to log, and ends the connection.
+    std::error_code ec;
+    socket_.cancel(ec);
 }
 
 // A request that did not arrive in time is answered 408 before the close (RFC 9110
@@ -127,19 +146,82 @@ void connection::report_timeout(request_state& st, clock::time_point started) {
     st.res.body = stock_body(408);
     st.body_sent = late_answer_.body_sent;
     owner_.count_answer(408, st.body_sent, late_answer_.complete);
+    ++answered_;
     log_request(st, started, late_answer_.complete ? std::string_view{} : "the client's socket was full",
                 close_reason_);
 }
 
 void connection::cut_off(std::string_view reason) {
-    if (socket_.is_open()) close_for(reason);
+    if (socket_.is_open() && !expired_) close_for(reason);  // an expired one is ending already
 }
 
 void connection::close_for(std::string_view reason) {
     close_reason_ = reason;
+    release_slot();  // before the close: a client that sees it may connect again at once
     net::trace_socket(trace_step::close, socket_, -1, {}, close_reason_);
     std::error_code ec;
     socket_.close(ec);  // the pending operation in serve() ends with operation_aborted
+}
+
+void connection::end() {
+    tls_.reset();
+    release_slot();
+    if (socket_.is_open()) {
+        net::trace_socket(trace_step::close, socket_, -1, {}, close_reason_);
+        std::error_code ec;
+        socket_.close(ec);
+    }
+    if (owner_.events.on_connection) report_closed();
+}
+
+std::string connection::ending_words() const {
+    std::string why;
+    if (!close_reason_.empty()) {
+        why = close_reason_;
+    } else {
+        switch (ending_) {
+            case ending::read_failed:
+                if (end_error_ == asio::error::eof) why = "client closed";
+                else if (end_error_ == asio::error::operation_aborted && (draining_ || owner_.draining)) why = "shutdown";
+                else why = platform::describe(end_error_);
+                break;
+            case ending::drained: why = "shutdown"; break;
+            case ending::answered_close: why = "closed after the answer"; break;
+            case ending::send_failed: why = "the answer was cut off: " + platform::describe(end_error_); break;
+            case ending::plaintext: why = "a plaintext HTTP request on the HTTPS port"; break;
+            case ending::tls_failed: why = "TLS handshake failed: " + tls_failure_; break;
+            case ending::internal_error: why = "internal error"; break;
+            case ending::none: why = "closed"; break;
+        }
+    }
+    switch (linger_end_) {
+        case linger_end::none: break;
+        case linger_end::client: why += ", then the client closed"; break;
+        case linger_end::deadline:
+            why += fmt::format(", then the {} s linger ended", std::chrono::duration_cast<std::chrono::seconds>(linger_time).count());
+            break;
+        case linger_end::bytes: why += fmt::format(", then the linger dropped {} KiB", linger_bytes / 1024); break;
+        case linger_end::error: why += ", then " + platform::describe(linger_error_); break;
+    }
+    return why;
+}
+
+void connection::report_closed() const {
+    const auto now = clock::now();
+    const auto ms = [now](clock::time_point since) { return std::chrono::duration<double, std::milli>(now - since).count(); };
+    const std::string why = ending_words();
+    connection_record rec;
+    rec.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    rec.client = client_;
+    rec.closed = true;
+    rec.worker = owner_.index;
+    rec.open = open_after_release_;
+    rec.reason = why;
+    rec.requests = answered_;
+    rec.since_accept_ms = ms(accepted_);
+    if (idle_since_ != clock::time_point{}) rec.idle_ms = ms(idle_since_);
+    if (request_began_ != clock::time_point{}) rec.since_first_byte_ms = ms(request_began_);
+    owner_.events.on_connection(rec);
 }
 
 asio::awaitable<void> connection::serve() {
@@ -152,15 +234,23 @@ asio::awaitable<void> connection::serve() {
                 // the next request's bytes may already sit decrypted in the TLS engine,
                 // where waiting for the socket would not see them: it reads at once.
                 if (st && !tls_) owner_.release_state(std::exchange(st, nullptr));
-                if (draining_ || owner_.draining) break;
+                if (!first_request_) idle_since_ = clock::now();
+                if (draining_ || owner_.draining) {
+                    ending_ = ending::drained;
+                    break;
+                }
                 phase_ = phase::idle;
-                if (!first_request_) set_deadline(owner_.config.idle_timeout);
+                if (!first_request_) deadline_ = idle_since_ + owner_.config.idle_timeout;
                 owner_.note_pause(pause_epoch_);
                 if (!tls_ && move_if_asked()) co_return;
                 if (!tls_) {
                     std::error_code ec;
                     co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
-                    if (ec || draining_) break;
+                    if (ec || draining_ || expired_) {
+                        ending_ = ec && !draining_ ? ending::read_failed : ending::drained;
+                        end_error_ = ec;
+                        break;
+                    }
                 }
                 if (!st) st = owner_.acquire_state();
             }
@@ -170,6 +260,8 @@ asio::awaitable<void> connection::serve() {
         // A bug must cost one connection, never the server. It is logged and counted as a
         // 500 that never left, so the summary's numbers still add up.
         owner_.count_answer(500, 0, false);
+        ++answered_;
+        ending_ = ending::internal_error;
         request_record rec;
         rec.client = client_;
         rec.method = rec.target = rec.version = "-";
@@ -181,8 +273,7 @@ asio::awaitable<void> connection::serve() {
     }
     if (st) owner_.release_state(std::move(st));
     if (linger_) co_await lingering_close();
-    tls_.reset();
-    net::traced_close(socket_);
+    end();
 }
 
 bool connection::move_if_asked() {
@@ -192,7 +283,8 @@ bool connection::move_if_asked() {
         return false;
     moved_ = true;
     to->held.fetch_add(1, std::memory_order_relaxed);
-    asio::post(to->io, [to, s = std::move(socket_), from = moved_state{client_, deadline_, first_request_}]() mutable {
+    asio::post(to->io, [to, s = std::move(socket_),
+                        from = moved_state{client_, deadline_, first_request_, accepted_, idle_since_, answered_}]() mutable {
         std::make_shared<connection>(std::move(s), *to, std::move(from))->start();
     });
     return true;
@@ -202,21 +294,40 @@ asio::awaitable<bool> connection::start_tls() {
     phase_ = phase::head;  // the handshake counts against the first request's header timeout
     std::error_code ec;
     co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
-    if (ec || draining_) co_return false;
+    if (ec || draining_ || expired_) {
+        ending_ = ec && !draining_ ? ending::read_failed : ending::drained;
+        end_error_ = ec;
+        co_return false;
+    }
     std::array<unsigned char, 1> first{};
     const std::size_t n = socket_.receive(asio::buffer(first), asio::socket_base::message_peek, ec);
-    if (ec || n == 0) co_return false;
+    if (ec || n == 0) {
+        ending_ = ending::read_failed;
+        end_error_ = ec ? ec : make_error_code(asio::error::eof);
+        co_return false;
+    }
+    idle_since_ = {};
+    request_began_ = clock::now();
     if (!tls::looks_like_tls(first)) {
         co_await refuse_plain_http();
+        ending_ = ending::plaintext;
         co_return false;
     }
     auto stream = std::make_unique<tls::server_stream>(*owner_.config.tls, socket_);
     const auto r = co_await stream->handshake();
-    const bool ok = r.error == tls::failure::none;
+    const bool ok = r.error == tls::failure::none && !expired_;
     if (socket_.is_open())
         net::trace_socket(trace_step::tls_handshake, socket_, -1, r.io_error,
                           ok ? fmt::format("{} {}", r.session.version, r.session.cipher) : r.message);
-    if (ok) tls_ = std::move(stream);
+    if (ok) {
+        tls_ = std::move(stream);
+        // The handshake is done; the first request has yet to begin.
+        request_began_ = {};
+        idle_since_ = clock::now();
+    } else {
+        ending_ = ending::tls_failed;
+        tls_failure_ = r.message;
+    }
     co_return ok;
 }
 
@@ -238,6 +349,7 @@ asio::awaitable<void> connection::refuse_plain_http() {
     net::trace_socket(trace_step::send, socket_, static_cast<std::int64_t>(n), ec);
     const std::uint64_t body_sent = n > r.head.size() ? n - r.head.size() : 0;
     owner_.count_answer(400, body_sent, !ec);
+    ++answered_;
     request_record rec;
     rec.client = client_;
     rec.method = rec.target = rec.version = "-";
@@ -249,10 +361,17 @@ asio::awaitable<void> connection::refuse_plain_http() {
 }
 
 asio::awaitable<std::size_t> connection::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
-    if (!tls_) co_return co_await socket_.async_read_some(buffer, redirect_error(use_awaitable, ec));
-    const auto r = co_await tls_->read_some(buffer);
-    ec = r.error;
-    co_return r.bytes;
+    std::size_t n = 0;
+    if (!tls_) {
+        n = co_await socket_.async_read_some(buffer, redirect_error(use_awaitable, ec));
+    } else {
+        const auto r = co_await tls_->read_some(buffer);
+        ec = r.error;
+        n = r.bytes;
+    }
+    // Bytes that came just as the reaper ended the connection are too late.
+    if (expired_ && !ec) ec = asio::error::operation_aborted;
+    co_return n;
 }
 
 asio::awaitable<std::size_t> connection::write_some(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
@@ -277,8 +396,18 @@ asio::awaitable<void> connection::lingering_close() {
     set_deadline(linger_time);
     char sink[4096];
     // Raw bytes even over TLS: they are only dropped.
-    for (std::size_t dropped = 0; !ec && dropped < linger_bytes;)
+    std::size_t dropped = 0;
+    while (!ec && !expired_ && dropped < linger_bytes)
         dropped += co_await socket_.async_read_some(asio::buffer(sink), redirect_error(use_awaitable, ec));
+    if (linger_end_ != linger_end::none) co_return;  // the reaper ended it
+    if (ec == asio::error::eof) {
+        linger_end_ = linger_end::client;
+    } else if (ec) {
+        linger_end_ = linger_end::error;
+        linger_error_ = ec;
+    } else {
+        linger_end_ = linger_end::bytes;
+    }
 }
 
 asio::awaitable<bool> connection::handle_one(request_state& st) {
@@ -287,8 +416,15 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     // Over TLS, an empty buffer here is still the idle wait (serve() did not wait).
     const bool idle = tls_ && st.used == 0 && !first_request_;
     if (!first_request_ && !idle) set_deadline(cfg.header_timeout);
-    if (!idle) phase_ = phase::head;
     const auto head_started = clock::now();
+    if (!idle) phase_ = phase::head;
+    // A request has begun once it has bytes (readable may also mean the end of stream).
+    const auto mark_begun = [this](clock::time_point at) {
+        if (request_began_ != clock::time_point{}) return;
+        idle_since_ = {};
+        request_began_ = at;
+    };
+    if (st.used > 0) mark_begun(head_started);
     std::error_code ec;
 
     // The head: parse what is there, read more while it is incomplete.
@@ -315,9 +451,15 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         if (!ec && phase_ == phase::idle) {  // TLS: the next request has begun
             phase_ = phase::head;
             set_deadline(cfg.header_timeout);
+            mark_begun(deadline_ - cfg.header_timeout);
         }
+        // Its first bytes came with this read, which began as soon as the socket was
+        // readable: no need to read the clock again.
+        if (!ec && n > 0) mark_begun(head_started);
         if (ec) {
             // Closed or reset: nobody to answer. Timed out: answered 408 by the reaper.
+            ending_ = ending::read_failed;
+            end_error_ = ec;
             st.req = {};
             st.req.method = st.req.target = "-";
             report_timeout(st, head_started);
@@ -338,6 +480,8 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
         st.req = {};
         st.req.method = st.req.target = "-";
         log_request(st, started, cut_off_reason(send_error), parsed.error);
+        ending_ = send_error ? ending::send_failed : ending::answered_close;
+        end_error_ = send_error;
         co_return false;  // nothing after a bad head can be trusted
     }
 
@@ -347,6 +491,7 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
     const auto body = co_await read_body(st);
     if (body == body_result::failed) {
         report_timeout(st, started);
+        ending_ = ending::read_failed;
         co_return false;
     }
 
@@ -371,7 +516,11 @@ asio::awaitable<bool> connection::handle_one(request_state& st) {
 
     const auto send_error = co_await send(st);
     log_request(st, started, cut_off_reason(send_error), res.error);
-    if (send_error || res.close) co_return false;
+    if (send_error || res.close) {
+        ending_ = send_error ? ending::send_failed : ending::answered_close;
+        end_error_ = send_error;
+        co_return false;
+    }
 
     // Pipelining: whatever follows this request stays for the next round.
     const std::size_t rest = st.used - st.req.head_size;
@@ -438,7 +587,10 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
             asked_continue = true;
             const std::array<asio::const_buffer, 1> line{asio::buffer(continue_line)};
             co_await write_all(line, ec);
-            if (ec) co_return body_result::failed;
+            if (ec) {
+                end_error_ = ec;
+                co_return body_result::failed;
+            }
         }
         if (st.used == st.buffer.size()) {  // a decoder that stops consuming: never spin
             bad = true;
@@ -453,7 +605,10 @@ asio::awaitable<connection::body_result> connection::read_body(request_state& st
         const std::size_t n =
             co_await read_some(asio::buffer(st.buffer.data() + st.used, st.buffer.size() - st.used), ec);
         net::trace_socket(trace_step::recv, socket_, static_cast<std::int64_t>(n), ec);
-        if (ec) co_return body_result::failed;
+        if (ec) {
+            end_error_ = ec;
+            co_return body_result::failed;
+        }
         st.used += n;
     }
     if (bad || st.body_bytes > limit) {
@@ -555,6 +710,8 @@ asio::awaitable<std::error_code> connection::send(request_state& st) {
     }
     st.body_sent = sent_body;
     owner_.count_answer(res.status, sent_body, !ec);
+    ++answered_;
+    if (!ec) request_began_ = {};  // answered: no request is in progress
     co_return ec;
 }
 

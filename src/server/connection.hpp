@@ -7,10 +7,12 @@
 #include <asio/awaitable.hpp>
 #include <asio/ip/tcp.hpp>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <system_error>
 
 namespace netlab::tls {
 class server_stream;
@@ -33,6 +35,8 @@ public:
         std::string client;
         std::chrono::steady_clock::time_point deadline;
         bool first_request = true;
+        std::chrono::steady_clock::time_point accepted, idle_since;
+        std::uint64_t answered = 0;
     };
     // The connection that goes on, on `owner`, from where another worker left it.
     connection(asio::ip::tcp::socket socket, worker& owner, moved_state from);
@@ -44,7 +48,10 @@ public:
     // Shutdown: close now if waiting for a request, else after the current response.
     void drain();
 
-    // Called by the reaper: closes the connection if its deadline has passed.
+    // Called by the reaper: ends the connection if its deadline has passed. Waiting for a
+    // request or reading one, the wait is cancelled (after a 408 where one is due) and
+    // serve() ends it, so the 408 is logged and the place given back before the client
+    // sees the close; sending, the socket is closed at once.
     void expire_if_late(std::chrono::steady_clock::time_point now);
 
     // Closes the connection now (shutdown's grace has ended); a response in flight is
@@ -78,6 +85,13 @@ private:
     asio::awaitable<std::error_code> send(request_state& st);
     void set_deadline(std::chrono::steady_clock::duration from_now);
     void close_for(std::string_view reason);
+    // Gives the connection's place under --max-connections back; once, and never for a
+    // connection whose socket moved on (the one that took it holds the place).
+    void release_slot();
+    // The end of serve(): the place given back, then the socket closed, then reported.
+    void end();
+    void report_closed() const;
+    std::string ending_words() const;
     void answer_timeout();
     void report_timeout(request_state& st, std::chrono::steady_clock::time_point started);
     std::string cut_off_reason(std::error_code send_error) const;
@@ -98,6 +112,20 @@ private:
     bool first_request_ = true;  // its head is still due by accept + header timeout
     bool linger_ = false;  // unread request bytes may remain: close gently
     std::string close_reason_;  // why we closed the socket ourselves (timeout, shutdown)
+    bool expired_ = false;      // the reaper ended it (a deadline passed)
+    bool slot_released_ = false;
+    std::uint64_t open_after_release_ = 0;  // connections holding a place once this one gave its back
+    // How serve() ended, for the connection event (put in words only when reported).
+    enum class ending { none, read_failed, drained, answered_close, send_failed, plaintext, tls_failed, internal_error };
+    ending ending_ = ending::none;
+    std::error_code end_error_;     // read_failed, send_failed
+    std::string tls_failure_;       // tls_failed
+    enum class linger_end { none, client, deadline, bytes, error } linger_end_ = linger_end::none;
+    std::error_code linger_error_;
+    std::chrono::steady_clock::time_point accepted_;
+    std::chrono::steady_clock::time_point idle_since_;     // waiting for a request since; {} when not
+    std::chrono::steady_clock::time_point request_began_;  // a request's first bytes; {} when none is in progress
+    std::uint64_t answered_ = 0;
     // The 408 sent when a request did not arrive in time (answer_timeout), for the log.
     struct late_answer {
         bool sent = false;

@@ -56,24 +56,71 @@ struct workers_record {
     std::string_view reason;
 };
 
+// A connection opened (accepted and given a place under --max-connections) or closed; for
+// -v. A closed one is reported once the server is done with it: after its last answer was
+// logged, its place given back and its socket closed, so whoever reads it knows the
+// server's state. A refusal over --max-connections is reported as closed only.
+struct connection_record {
+    std::int64_t unix_ms = 0;
+    std::string_view client;  // "127.0.0.1:51234"
+    bool closed = false;      // else opened
+    bool refused = false;     // answered 503 over --max-connections; never held a place
+    unsigned worker = 0;      // the worker (thread) it went to, or that closed it
+    std::uint64_t open = 0;   // connections holding a place right after this one opened or closed
+    // Closed only:
+    std::string_view reason;        // why, in words: "client closed", "idle timeout", ...
+    std::uint64_t requests = 0;     // answers sent on it
+    double since_accept_ms = 0;     // from accept to close
+    double idle_ms = -1;            // closed while waiting for a request: for how long; else < 0
+    double since_first_byte_ms = -1;  // closed with a request partly received: since its first bytes; else < 0
+};
+
+// A stop signal was taken (Ctrl-C, SIGTERM), or shutdown moved on to its next stage.
+struct shutdown_record {
+    std::string_view stage;   // "grace": finishing responses in flight; "cut_off": closing what
+                              // is left; "stop": stopping at once (a third signal)
+    std::string_view reason;  // cut_off: why ("stopped by a second Ctrl-C", "shutdown: the 5 s grace period ended")
+    double grace_s = 0;       // the grace period
+    std::uint64_t open = 0;   // connections still open at that moment
+};
+
+// A worker has been busy in one answer from the file system (a long listing, a slow disk)
+// for long enough that new connections go to other workers meanwhile; for -v.
+struct worker_busy_record {
+    unsigned worker = 0;
+    double busy_ms = 0;
+};
+
+// A worker gave memory back to the OS after a burst of connections ended; for -v.
+struct memory_record {
+    unsigned worker = 0;
+    std::uint64_t connections = 0;  // it holds now
+    std::uint64_t peak = 0;         // it held at most since the last time
+};
+
 struct server_stats {
     std::uint64_t connections = 0;
     std::uint64_t requests = 0;
     std::uint64_t bytes = 0;        // body bytes sent
     std::uint64_t client_errors = 0;  // 4xx responses: answers about the client's request
     std::uint64_t server_errors = 0;  // 5xx responses, refusals over --max-connections included
-    std::uint64_t timeouts = 0;     // connections closed for a header or idle timeout
+    std::uint64_t timeouts = 0;     // connections ended by a header, body, idle or send timeout
     std::uint64_t refused = 0;      // 503s over --max-connections
     std::uint64_t cut_off = 0;      // responses not sent in full (shutdown, reset, timeout)
     double uptime_s = 0;
+    double shutdown_s = 0;          // from the stop signal to the end
 };
 
 struct server_events {
     std::function<void(const listening_info&)> on_listening;
     std::function<void(const request_record&)> on_request;  // from any worker thread
     std::function<void(const dump_record&)> on_dump;        // from any worker thread
-    std::function<void(std::string_view)> on_notice;        // shutting down, ...
+    std::function<void(const shutdown_record&)> on_shutdown;  // from the acceptor's thread
     std::function<void(const workers_record&)> on_workers;  // from the acceptor's thread
+    // Detail for -v. Left empty, they cost nothing: set them only when they are shown.
+    std::function<void(const connection_record&)> on_connection;   // from any thread
+    std::function<void(const worker_busy_record&)> on_worker_busy;  // from the acceptor's thread
+    std::function<void(const memory_record&)> on_memory_released;  // from any worker thread
     // An exception escaped a handler (a bug): reported, and the server goes on serving.
     std::function<void(std::string_view)> on_internal_error;  // from any thread
 };

@@ -54,12 +54,18 @@ constexpr unsigned max_lingering_refusals = 32;
 // How often the balancer looks at the CPUs and decides how many workers take connections.
 constexpr std::chrono::milliseconds balance_interval{200};
 // A worker this long in one answer from the file system gets no new connections meanwhile.
-constexpr std::chrono::milliseconds stuck_after{10};
+constexpr std::chrono::milliseconds stuck_after = worker::long_answer;
 
 // After a refusal: half-closes, then reads and drops what the client sends until it closes
-// or refusal_linger passes, keeping the first bytes in `head`. Returns how many it kept.
-asio::awaitable<std::size_t> linger_after_refusal(std::shared_ptr<tcp::socket> socket,
-                                                  std::array<char, refusal_head_bytes>& head) {
+// or refusal_linger passes, keeping the first bytes in `head`. Says how many it kept, and
+// how the reading ended (eof: the client closed; operation_aborted: the time was up; none:
+// the byte limit).
+struct linger_result {
+    std::size_t kept = 0;
+    std::error_code ec;
+};
+asio::awaitable<linger_result> linger_after_refusal(std::shared_ptr<tcp::socket> socket,
+                                                    std::array<char, refusal_head_bytes>& head) {
     std::error_code ec;
     socket->shutdown(tcp::socket::shutdown_send, ec);
     // The handler owns the socket too: it may run after this coroutine has ended.
@@ -77,7 +83,11 @@ asio::awaitable<std::size_t> linger_after_refusal(std::shared_ptr<tcp::socket> s
         kept += keep;
         dropped += n;
     }
-    co_return kept;
+    co_return linger_result{kept, ec};
+}
+
+std::int64_t unix_ms_now() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // The process's and the machine's CPU use since the last reading, in cores.
@@ -131,6 +141,7 @@ struct server::impl {
     std::atomic<unsigned> refusals{0};   // 503s being sent or lingering; shutdown waits for them
     std::string busy_reason;             // the access log's words for a refusal
     clock::time_point started;
+    clock::time_point stop_signalled;    // when the first stop signal came
 
     asio::io_context& main_io() { return control; }
 
@@ -170,6 +181,17 @@ struct server::impl {
     asio::awaitable<void> shutdown();
     void begin_shutdown();
     void cut_off_all(const std::string& reason);
+    void report_shutdown(std::string_view stage, std::string_view reason = {});
+    void report_refusal_closed(const std::string& client, const worker& w, clock::time_point accepted,
+                               std::error_code send_ec, bool lingered, std::error_code linger_ec);
+    void watch_file_work(worker& w, std::int64_t since);
+    // Connections that have not ended yet, whether or not they still hold a place: shutdown
+    // waits for them, so that each reports its end before the threads stop.
+    std::uint64_t live_connections() const {
+        std::uint64_t n = 0;
+        for (const auto& w : workers) n += w->held.load(std::memory_order_acquire);
+        return n;
+    }
 };
 
 server::server(server_config config, server_events events) : impl_(std::make_unique<impl>()) {
@@ -191,8 +213,13 @@ std::error_code server::start() {
     std::error_code ec;
     d.site = std::make_unique<static_site>(d.config, ec);
     if (ec) return ec;
-    for (unsigned i = 0; i < d.config.threads; ++i)
+    for (unsigned i = 0; i < d.config.threads; ++i) {
         d.workers.push_back(std::make_unique<worker>(d.config, d.events, *d.site, d.counters));
+        d.workers.back()->index = i;
+        // Only -v reports a worker that stays busy, and only then is each answer watched.
+        if (d.events.on_worker_busy && d.config.threads > 1)
+            d.workers.back()->on_file_work = [&d, &w = *d.workers.back()](std::int64_t since) { d.watch_file_work(w, since); };
+    }
     if ((ec = d.listen())) return ec;
     // Catch stop signals before anyone learns where we listen: a client (or a test) may
     // send one the moment it reads the listening event.
@@ -278,13 +305,25 @@ void server::impl::hand_over(tcp::socket socket, worker& picked) {
     net::trace_socket(platform::trace_step::accept, socket);
     counters.connections.fetch_add(1, std::memory_order_relaxed);
     // Counted here, not when the worker gets to it, so a burst cannot overshoot.
-    if (counters.active.fetch_add(1, std::memory_order_relaxed) >= config.max_connections) {
+    // (Acquire: a place given back before a close the client saw is seen free here.)
+    if (counters.active.fetch_add(1, std::memory_order_acquire) >= config.max_connections) {
         counters.active.fetch_sub(1, std::memory_order_relaxed);
         refusals.fetch_add(1);
         asio::co_spawn(w.io, refuse(std::move(socket), w), rethrow_to_run_loop);
         return;
     }
     w.held.fetch_add(1, std::memory_order_relaxed);
+    if (events.on_connection) {
+        std::error_code ec;
+        const auto peer = socket.remote_endpoint(ec);
+        const std::string client = ec ? "unknown" : net::to_string(peer);
+        connection_record rec;
+        rec.unix_ms = unix_ms_now();
+        rec.client = client;
+        rec.worker = w.index;
+        rec.open = counters.active.load(std::memory_order_relaxed);
+        events.on_connection(rec);
+    }
     asio::post(w.io, [&w, s = std::move(socket), accepted]() mutable {
         std::make_shared<connection>(std::move(s), w, accepted)->start();
     });
@@ -317,7 +356,13 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
 
     std::array<char, refusal_head_bytes> head;
     std::size_t got = 0;
-    if (!ec && refusals.load() <= max_lingering_refusals) got = co_await linger_after_refusal(socket, head);
+    const bool lingered = !ec && refusals.load() <= max_lingering_refusals;
+    std::error_code linger_ec;
+    if (lingered) {
+        const auto r = co_await linger_after_refusal(socket, head);
+        got = r.kept;
+        linger_ec = r.ec;
+    }
     net::traced_close(*socket);
 
     http::request_head req;
@@ -336,6 +381,30 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
     rec.cut_off = why;
     if (ec) rec.expected_bytes = res.body.size();
     w.report(rec);
+    if (events.on_connection) report_refusal_closed(client, w, accepted, ec, lingered, linger_ec);
+}
+
+void server::impl::report_refusal_closed(const std::string& client, const worker& w, clock::time_point accepted,
+                                         std::error_code send_ec, bool lingered, std::error_code linger_ec) {
+    connection_record c;
+    c.unix_ms = unix_ms_now();
+    c.client = client;
+    c.closed = true;
+    c.refused = true;
+    c.worker = w.index;
+    c.open = counters.active.load(std::memory_order_relaxed);
+    std::string words = busy_reason;
+    if (send_ec) words += ", then " + platform::describe(send_ec);
+    else if (!lingered) words += ", closed at once (too many refusals lingering)";
+    else if (linger_ec == asio::error::eof) words += ", then the client closed";
+    else if (linger_ec == asio::error::operation_aborted || linger_ec == asio::error::bad_descriptor)
+        words += fmt::format(", then the {:g} s linger ended", std::chrono::duration<double>(refusal_linger).count());
+    else if (linger_ec) words += ", then " + platform::describe(linger_ec);
+    else words += fmt::format(", then the linger dropped {} KiB", refusal_linger_bytes / 1024);
+    c.reason = words;
+    c.requests = 1;
+    c.since_accept_ms = std::chrono::duration<double, std::milli>(clock::now() - accepted).count();
+    events.on_connection(c);
 }
 
 // Every balance_interval: how busy each worker, the process and the machine were; then how
@@ -370,14 +439,33 @@ asio::awaitable<void> server::impl::balance_loop() {
     }
 }
 
+// -v: an answer from the file system began on `w` at `since` (on w's thread). If it is still
+// going after stuck_after, new connections go to other workers meanwhile: that is reported.
+void server::impl::watch_file_work(worker& w, std::int64_t since) {
+    asio::post(control, [this, &w, since] {
+        const clock::time_point began{std::chrono::duration_cast<clock::duration>(std::chrono::nanoseconds(since))};
+        auto timer = std::make_shared<asio::steady_timer>(control, began + stuck_after + std::chrono::milliseconds(1));
+        timer->async_wait([this, &w, since, began, timer](std::error_code ec) {
+            if (ec || stopping || w.file_work_started() != since) return;  // that answer is over
+            events.on_worker_busy({w.index, std::chrono::duration<double, std::milli>(clock::now() - began).count()});
+        });
+    });
+}
+
 void server::impl::set_active(unsigned count, std::string_view reason) {
     active = count;
     if (events.on_workers) events.on_workers({active, static_cast<unsigned>(workers.size()), reason});
 }
 
+void server::impl::report_shutdown(std::string_view stage, std::string_view reason) {
+    if (!events.on_shutdown) return;
+    events.on_shutdown({stage, reason, std::chrono::duration<double>(config.shutdown_grace).count(), live_connections()});
+}
+
 void server::impl::begin_shutdown() {
     if (cutting_off) {
         // A third Ctrl-C: stop now, reported or not.
+        report_shutdown("stop");
         for (auto& w : workers) w->io.stop();
         control.stop();
         return;
@@ -388,7 +476,8 @@ void server::impl::begin_shutdown() {
         return;
     }
     stopping = true;
-    if (events.on_notice) events.on_notice("shutting down: finishing responses in flight");
+    stop_signalled = clock::now();
+    report_shutdown("grace");
     for (auto& a : acceptors) net::traced_close(a);
     for (auto& w : workers) asio::post(w->io, [&w = *w] { w.drain(); });
     // The workers keep running until shutdown() stops them, even with nothing left to do:
@@ -400,6 +489,7 @@ void server::impl::begin_shutdown() {
 void server::impl::cut_off_all(const std::string& reason) {
     if (cutting_off) return;
     cutting_off = true;
+    report_shutdown("cut_off", reason);
     cut_off_deadline = clock::now() + cut_off_wait;
     for (auto& w : workers) asio::post(w->io, [&w = *w, reason] { w.cut_off_all(reason); });
 }
@@ -407,7 +497,7 @@ void server::impl::cut_off_all(const std::string& reason) {
 asio::awaitable<void> server::impl::shutdown() {
     asio::steady_timer timer(main_io());
     const auto deadline = clock::now() + config.shutdown_grace;
-    while (counters.active.load() > 0 || refusals.load() > 0) {
+    while (live_connections() > 0 || refusals.load() > 0) {
         const auto now = clock::now();
         if (!cutting_off && now >= deadline)
             cut_off_all(fmt::format("shutdown: the {:g} s grace period ended",
@@ -450,7 +540,9 @@ server_stats server::run() {
     s.timeouts = d.counters.timeouts.load();
     s.refused = d.counters.refused.load();
     s.cut_off = d.counters.cut_off.load();
-    s.uptime_s = std::chrono::duration<double>(clock::now() - d.started).count();
+    const auto now = clock::now();
+    s.uptime_s = std::chrono::duration<double>(now - d.started).count();
+    if (d.stopping) s.shutdown_s = std::chrono::duration<double>(now - d.stop_signalled).count();
     return s;
 }
 

@@ -88,7 +88,7 @@ double worker::busy(std::chrono::nanoseconds stale_after) const {
 asio::awaitable<void> worker::reap() {
     asio::steady_timer timer(io);
     std::vector<connection*> snapshot;
-    std::size_t peak = 0;  // connections at most since memory was last given back
+    bool trimmed_part_way = false;  // given back while some of a burst's connections remained
     auto sampled = std::chrono::steady_clock::now();
     auto cpu = platform::thread_cpu_time();
     busy_measured_.store(as_ns(sampled), std::memory_order_relaxed);
@@ -96,14 +96,18 @@ asio::awaitable<void> worker::reap() {
         // A burst has passed (the connections have fallen to a quarter of their peak): what
         // it freed goes back to the OS, so RSS returns to where it was instead of staying
         // at the peak. The peak starts again from here, so a long fall trims a few times.
-        peak = std::max(peak, connections.size());
-        if (peak >= burst_connections && connections.size() <= peak / 4) {
+        // A fall trimmed part of the way ends with one more trim when the last connection
+        // has gone, so what the rest held goes back too.
+        const std::size_t peak = peak_connections;
+        if ((peak >= burst_connections && connections.size() <= peak / 4) || (trimmed_part_way && connections.empty())) {
             // What is kept for reuse goes too: kept, it would pin pages all over the heap.
             spare_states_.clear();
             std::vector<connection*>().swap(snapshot);
             connections.rehash(0);
             platform::release_free_memory();
-            peak = connections.size();
+            if (events.on_memory_released) events.on_memory_released({index, connections.size(), peak});
+            trimmed_part_way = !connections.empty();
+            peak_connections = connections.size();
         }
         timer.expires_after(reap_interval);
         std::error_code ec;

@@ -5,6 +5,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -66,6 +67,10 @@ struct request_state {
 // Counters shared by all workers.
 struct shared_counters {
     std::atomic<std::uint64_t> connections{0};
+    // Connections holding a place under --max-connections. A connection gives its place
+    // back before its socket is closed, so a client that sees the close and connects again
+    // at once finds the place free. (Shutdown waits for the connections themselves:
+    // worker::held.)
     std::atomic<std::uint64_t> active{0};
     std::atomic<std::uint64_t> requests{0};
     std::atomic<std::uint64_t> bytes{0};
@@ -90,8 +95,16 @@ public:
     const server_events& events;
     const static_site& site;
     shared_counters& counters;
+    unsigned index = 0;  // its place among the server's workers, for the events that name it
     file_cache cache;
     std::unordered_set<connection*> connections;  // touched only on this worker's thread
+    // The most connections held at once since memory was last given back (see reap()):
+    // counted as each comes, so a burst shorter than a reap interval counts too.
+    std::size_t peak_connections = 0;
+    void add_connection(connection* c) {
+        connections.insert(c);
+        peak_connections = std::max(peak_connections, connections.size());
+    }
     bool draining = false;
 
     std::unique_ptr<request_state> acquire_state();
@@ -154,10 +167,25 @@ public:
     // Answering from the file system runs on the worker's thread and may take long (a
     // listing of 40,000 entries, a slow disk): meanwhile a new connection should go to
     // another worker. Marked around each answer; read by the acceptor.
+    // An answer that takes longer than this is a long one.
+    static constexpr std::chrono::milliseconds long_answer{10};
     class file_work {
     public:
-        explicit file_work(worker& w) : w_(w) { w_.file_work_since_.store(now_ns(), std::memory_order_relaxed); }
-        ~file_work() { w_.file_work_since_.store(0, std::memory_order_relaxed); }
+        // An answer that begins as a long one ends (the next of several slow requests
+        // pipelined on one connection) continues its run: the worker has had no time for
+        // anyone else, and is busy since the run began.
+        explicit file_work(worker& w) : w_(w) {
+            const auto now = now_ns();
+            const bool goes_on = w_.run_was_long_ && now - w_.file_work_ended_ < std::chrono::nanoseconds(long_answer).count();
+            if (!goes_on) w_.run_since_ = now;
+            w_.file_work_since_.store(w_.run_since_, std::memory_order_relaxed);
+            if (!goes_on && w_.on_file_work) w_.on_file_work(now);
+        }
+        ~file_work() {
+            w_.file_work_ended_ = now_ns();
+            w_.run_was_long_ = w_.file_work_ended_ - w_.run_since_ > std::chrono::nanoseconds(long_answer).count();
+            w_.file_work_since_.store(0, std::memory_order_relaxed);
+        }
         file_work(const file_work&) = delete;
         file_work& operator=(const file_work&) = delete;
 
@@ -169,6 +197,12 @@ public:
         const auto since = file_work_since_.load(std::memory_order_relaxed);
         return since != 0 && now_ns() - since > limit.count();
     }
+    // When the answer (or run of long answers) it is busy with began (steady clock, ns), or
+    // 0 when it is not busy.
+    std::int64_t file_work_started() const { return file_work_since_.load(std::memory_order_relaxed); }
+    // Called on this worker's thread as each answer from the file system begins, with its
+    // start time; for -v, which reports a worker that stays busy (unset otherwise).
+    std::function<void(std::int64_t)> on_file_work;
 
 private:
     static std::int64_t as_ns(std::chrono::steady_clock::time_point t) {
@@ -179,6 +213,9 @@ private:
     std::vector<std::unique_ptr<request_state>> spare_states_;
     std::vector<move_request> moves_;
     std::atomic<std::int64_t> file_work_since_{0};  // steady clock; 0: not in file work
+    std::int64_t run_since_ = 0;        // this worker's thread only: the run of answers began
+    std::int64_t file_work_ended_ = 0;  // the last answer ended
+    bool run_was_long_ = false;         // and its run had taken long
     std::atomic<unsigned> busy_permille_{0};        // busy(), in thousandths
     std::atomic<std::int64_t> busy_measured_{0};    // when, steady clock
     unsigned epoch_ = 1;   // reap intervals so far (a connection's note starts at 0)

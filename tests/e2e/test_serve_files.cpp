@@ -290,7 +290,10 @@ TEST_CASE("a file replaced by rename while served: every answer is one version w
     std::map<std::string, std::size_t> version_of_etag;
     std::set<std::size_t> seen;
     auto c = std::make_unique<raw_connection>(s.port);
-    for (int i = 0; i < 300; ++i) {
+    // 300 requests at least, and on until the swapper has had its turns and both versions
+    // were served (a loaded machine may leave it unscheduled for a while), within 60 s.
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    for (int i = 0; i < 300 || ((swaps <= 10 || seen.size() < 2) && std::chrono::steady_clock::now() < deadline); ++i) {
         const std::string name = i % 2 ? "small.bin" : "big.bin";
         c->send(get("/" + name));
         const auto r = parse_response(c->read_response(10s));
@@ -311,7 +314,7 @@ TEST_CASE("a file replaced by rename while served: every answer is one version w
     }
     stop = true;
     swapper.join();
-    CHECK(answers == 300);
+    CHECK(answers >= 300);
     CHECK(wrong == 0);
     CHECK(swaps > 10);
     CHECK(seen.size() == 2);  // both versions were served

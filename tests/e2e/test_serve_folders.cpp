@@ -251,7 +251,7 @@ TEST_CASE("a listing over 10,000 entries is sorted before it is cut, and says so
     REQUIRE_FALSE(reversed.empty());
     CHECK(reversed.front() == "file-10049.txt");
 
-    const auto e = s.next_event(5s);
+    const auto e = s.next_event(20s);
     REQUIRE(e.is_object());
     CHECK(e["target"] == "/many/");
     CHECK(e["listing_shown"] == 10000);
@@ -301,7 +301,7 @@ TEST_CASE("a folder the server may not read is 403, as nginx answers, not an emp
     const auto r = curl({s.url("/locked/")}).response;
     CHECK(r.status == 403);
     CHECK(r.body.find("secret.txt") == std::string::npos);
-    const auto e = s.next_event(5s);
+    const auto e = s.next_event(20s);
     REQUIRE(e.is_object());
     CHECK(e.value("error", "").find("permission denied") != std::string::npos);
     std::filesystem::permissions(dir.path() + "/locked", std::filesystem::perms::owner_all);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "support/http_peers.hpp"
 #include "support/loopback.hpp"
@@ -19,7 +20,7 @@ using namespace netlab::test;
 namespace {
 
 // The next event of this kind, skipping others, or null at the deadline.
-nlohmann::json next_of(netlab_server& s, const std::string& kind, std::chrono::milliseconds timeout = 5s) {
+nlohmann::json next_of(netlab_server& s, const std::string& kind, std::chrono::milliseconds timeout = 20s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -32,7 +33,7 @@ nlohmann::json next_of(netlab_server& s, const std::string& kind, std::chrono::m
 
 // The next request event whose target is `target`, skipping others (a stray connection
 // from another test's scanner is refused and logged too), or null at the deadline.
-nlohmann::json request_for(netlab_server& s, const std::string& target, std::chrono::milliseconds timeout = 5s) {
+nlohmann::json request_for(netlab_server& s, const std::string& target, std::chrono::milliseconds timeout = 20s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -45,7 +46,7 @@ nlohmann::json request_for(netlab_server& s, const std::string& target, std::chr
 // Lines a human-mode server prints, up to and including the first that starts with `last`.
 std::string lines_until(netlab_server& s, const std::string& last) {
     std::string text;
-    while (const auto line = s.process.read_line(5s)) {
+    while (const auto line = s.process.read_line(20s)) {
         text += lf_lines(*line) + "\n";
         if (line->rfind(last, 0) == 0) break;
     }
@@ -67,7 +68,7 @@ struct full_server {
     std::unique_ptr<raw_connection> held;
     full_server() {
         dir.write("a.txt", "a\n");
-        server = start_server(dir.path(), {"--max-connections", "1"});
+        server = start_server(dir.path(), {"-v", "--max-connections", "1"});
         held = std::make_unique<raw_connection>(server.port);
         held->send(get("/a.txt?held=1"));
         REQUIRE(parse_response(held->read_response()).status == 200);
@@ -142,8 +143,10 @@ TEST_CASE("--dump reports the request head exactly as sent and the body size") {
 TEST_CASE("the JSON access log has one request event per request with the documented fields") {
     temp_dir dir;
     dir.write("a.txt", "0123456789");
-    auto s = start_server(dir.path());
-    raw_connection c(s.port);
+    auto s = start_server(dir.path(), {"-v"});
+    auto c_owner = std::make_unique<raw_connection>(s.port);
+    auto& c = *c_owner;
+    const std::string client = c.client();
     c.send("GET /a.txt?v=1 HTTP/1.1\r\nHost: x\r\n\r\n");
     c.read_response();
     c.send("HEAD /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -180,19 +183,91 @@ TEST_CASE("the JSON access log has one request event per request with the docume
     CHECK(events[2]["status"] == 404);
     CHECK(events[2]["bytes"] == missing.body.size());
 
-    // Exactly one per request: nothing more arrives.
-    CHECK(next_of(s, "request", 500ms).is_null());
+    // Exactly one per request: once the server reports the connection closed, it has
+    // logged all it will for it.
+    c_owner.reset();
+    REQUIRE(s.wait_for_connection(client, "closed").is_object());
+    const auto logged = std::count_if(s.seen.begin(), s.seen.end(), [&](const nlohmann::json& e) {
+        return e.value("event", "") == "request" && e.value("client", "") == client;
+    });
+    CHECK(logged == 3);
+}
+
+TEST_CASE("-v reports each connection as it opens and as it closes, in JSON with the documented fields and in words") {
+    temp_dir dir;
+    dir.write("a.txt", "a\n");
+    auto s = start_server(dir.path(), {"-v"});
+    std::string client;
+    {
+        raw_connection c(s.port);
+        client = c.client();
+        for (int i = 0; i < 2; ++i) {
+            c.send(get("/a.txt"));
+            REQUIRE(parse_response(c.read_response()).status == 200);
+        }
+    }
+    const auto opened = s.wait_for_connection(client, "open");
+    const auto closed = s.wait_for_connection(client, "closed");
+    REQUIRE(opened.is_object());
+    REQUIRE(closed.is_object());
+    for (const char* field : {"time", "state", "client", "worker", "open"}) {
+        CHECK_MESSAGE(opened.contains(field), "missing field " << field << " in " << opened.dump());
+        CHECK_MESSAGE(closed.contains(field), "missing field " << field << " in " << closed.dump());
+    }
+    CHECK(opened["open"] == 1);
+    CHECK(closed["open"] == 0);
+    CHECK(closed["worker"] == opened["worker"]);
+    CHECK(closed["reason"] == "client closed");
+    CHECK(closed["requests"] == 2);
+    REQUIRE(closed.contains("idle_ms"));  // it closed waiting for a third request
+    CHECK(closed["idle_ms"].get<double>() >= 0);
+    CHECK(closed["since_accept_ms"].get<double>() >= closed["idle_ms"].get<double>());
+    CHECK_FALSE(closed.contains("since_first_byte_ms"));  // it closed between requests
+    CHECK_FALSE(closed.contains("refused"));
+    // Opened before its first answer was logged, closed after its last.
+    const auto requests_of = [&](const nlohmann::json& e) { return e.value("event", "") == "request" && e.value("client", "") == client; };
+    CHECK(s.position(is_connection(client, "open")) < s.position(requests_of));
+    std::ptrdiff_t last_request = -1;
+    for (std::size_t i = 0; i < s.seen.size(); ++i)
+        if (requests_of(s.seen[i])) last_request = static_cast<std::ptrdiff_t>(i);
+    CHECK(last_request < s.position(is_connection(client, "closed")));
+
+    // For a person: a line as it opens and one as it closes, between the access log's.
+    auto human = start_human_server(dir.path(), {"-v"});
+    {
+        raw_connection c(human.port);
+        c.send(get("/a.txt"));
+        REQUIRE(parse_response(c.read_response()).status == 200);
+    }
+    std::string text;
+    while (const auto line = human.process.read_line(20s)) {
+        text += lf_lines(*line) + "\n";
+        if (line->find(" connection closed: ") != std::string::npos) break;
+    }
+    CHECK(std::regex_search(text, std::regex(R"(Z 127\.0\.0\.1:\d+ connection opened \(worker \d+, 1 open\)\n)")));
+    CHECK(std::regex_search(text, std::regex(R"(Z 127\.0\.0\.1:\d+ "GET /a\.txt HTTP/1\.1" 200 2 )")));
+    CHECK_MESSAGE(std::regex_search(text, std::regex(R"(Z 127\.0\.0\.1:\d+ connection closed: client closed \(1 answer, \d+ ms after accept, idle \d+ ms; 0 open\)\n)")), text);
 }
 
 TEST_CASE("a malformed request is logged once with its 4xx status") {
     temp_dir dir;
-    auto s = start_server(dir.path());
-    const auto raw = exchange(s.port, "GET /x HTTP/1.1\r\nHost : x\r\n\r\n");
-    CHECK(parse_response(raw).status == 400);
-    const auto e = next_of(s, "request");
-    REQUIRE(e.is_object());
-    CHECK(e["status"] == 400);
-    CHECK(next_of(s, "request", 500ms).is_null());
+    auto s = start_server(dir.path(), {"-v"});
+    std::string client;
+    {
+        raw_connection c(s.port);
+        client = c.client();
+        c.send("GET /x HTTP/1.1\r\nHost : x\r\n\r\n");
+        CHECK(parse_response(c.read_exactly(std::string::npos, 20s)).status == 400);  // until the server half-closes
+    }
+    // The server lingers after the error reply until the client closes, then closes.
+    const auto closed = s.wait_for_connection(client, "closed");
+    REQUIRE(closed.is_object());
+    CHECK(closed["reason"] == "closed after the answer, then the client closed");
+    std::vector<nlohmann::json> logged;
+    for (const auto& e : s.seen)
+        if (e.value("event", "") == "request" && e.value("client", "") == client) logged.push_back(e);
+    REQUIRE(logged.size() == 1);
+    CHECK(logged[0]["status"] == 400);
 }
 
 TEST_CASE("--dump carries the body in JSON, limited to 4 KiB with a truncated flag") {
@@ -251,7 +326,7 @@ TEST_CASE("the access log shows a person the target with control bytes and non-U
     raw_connection c(s.port);
     c.send(get("/\xc2\x9b" "31m/\xff"));
     CHECK(parse_response(c.read_response()).status == 400);  // not UTF-8: no such file name
-    const auto line = s.process.read_line(5s);
+    const auto line = s.process.read_line(20s);
     REQUIRE(line);
     CHECK(line->find("\"GET /\\xc2\\x9b31m/\\xff HTTP/1.1\" 400") != std::string::npos);
     CHECK(line->find('\x9b') == std::string::npos);
@@ -264,14 +339,14 @@ TEST_CASE("a quote or backslash in the target is escaped in the access log, so t
     raw_connection c(s.port);
     c.send(get("/a\"%20200%200%20\"b"));
     CHECK(parse_response(c.read_response()).status == 404);
-    const auto line = s.process.read_line(5s);
+    const auto line = s.process.read_line(20s);
     REQUIRE(line);
     CHECK(line->find("\"GET /a\\x22%20200%200%20\\x22b HTTP/1.1\" 404") != std::string::npos);
     CHECK(std::count(line->begin(), line->end(), '"') == 2);
 
     c.send(get("/x\\x1b"));  // typed by the client, so it must not read as an escaped byte
     CHECK(parse_response(c.read_response()).status == 403);
-    const auto second = s.process.read_line(5s);
+    const auto second = s.process.read_line(20s);
     REQUIRE(second);
     CHECK(second->find("\"GET /x\\x5cx1b HTTP/1.1\" 403") != std::string::npos);
 }
@@ -313,7 +388,7 @@ TEST_CASE("a 503 refusal over --max-connections is logged with the request it re
     CHECK_FALSE(e.contains("cut_off"));
 
     f.server.process.send_signal(SIGINT);
-    CHECK(f.server.process.wait(10s) == 0);
+    CHECK(f.server.process.wait(20s) == 0);
     const auto summary = find_event(f.server.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["refused"].get<int>() >= 1);
@@ -328,8 +403,8 @@ TEST_CASE("a refused connection lingers after the 503, so a client still sending
     // must take (and drop) it for a moment rather than answer it with RST, which can cost a
     // client the 503 it has not read yet.
     const auto r = python(R"(
-import socket, sys, time
-s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
 s.sendall(b"POST /a.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 32768\r\n\r\n")
 data = b""
 while True:
@@ -338,17 +413,29 @@ while True:
         break
     data += chunk
 print(data.split(b"\r\n")[0].decode())
+print(s.getsockname()[1])
 try:
     for i in range(4):
         s.sendall(b"x" * 8192)
-        time.sleep(0.05)
+    s.shutdown(socket.SHUT_WR)
     print("upload: taken")
 except OSError as e:
     print("upload: " + type(e).__name__)
 )",
                           {std::to_string(f.server.port)});
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "HTTP/1.1 503 Service Unavailable\nupload: taken\n");
+    std::istringstream out(r.out);
+    std::string status, port, upload;
+    std::getline(out, status);
+    std::getline(out, port);
+    std::getline(out, upload);
+    CHECK(status == "HTTP/1.1 503 Service Unavailable");
+    CHECK(upload == "upload: taken");
+    // The server read the upload to its end (dropping it), rather than closing first.
+    const auto closed = f.server.wait_for_connection("127.0.0.1:" + port, "closed");
+    REQUIRE(closed.is_object());
+    CHECK(closed["refused"] == true);
+    CHECK(closed["reason"] == "over --max-connections 1, then the client closed");
 }
 
 TEST_CASE("a download the client abandons is logged as cut off, with the bytes sent and why") {
@@ -396,20 +483,25 @@ TEST_CASE("a file truncated while it is sent is logged with the bytes actually s
 
 TEST_CASE("a request head that is not complete within --header-timeout is answered 408 and logged") {
     temp_dir dir;
-    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    auto s = start_server(dir.path(), {"-v", "--header-timeout", "1"});
     raw_connection c(s.port);
     c.send("GET /a.t");
-    const auto r = parse_response(c.read_response(5s));
+    const auto r = parse_response(c.read_response(20s));
     CHECK(r.status == 408);
     CHECK(r.header("Connection") == "close");
-    CHECK(c.closed_by_peer(3s));
-    const auto e = next_of(s, "request");
+    CHECK(c.closed_by_peer(20s));
+    const auto e = s.wait_for(is_event("request"));
     REQUIRE(e.is_object());
     CHECK(e["status"] == 408);
     CHECK(e["method"] == "-");
     CHECK(e["bytes"] == r.body.size());
     CHECK(e["error"] == "request head not complete within --header-timeout 1 s");
-    CHECK(e["duration_ms"].get<double>() >= 800);
+    // Logged before the connection's end, which came the header timeout after accept.
+    const auto closed = s.wait_for_connection(c.client(), "closed");
+    REQUIRE(closed.is_object());
+    CHECK(s.position(is_event("request")) < s.position(is_connection(c.client(), "closed")));
+    CHECK(closed["since_accept_ms"].get<double>() >= 1000);
+    CHECK(closed["requests"] == 1);
 }
 
 TEST_CASE("a request body that stalls is answered 408 and logged with its request line") {
@@ -417,8 +509,8 @@ TEST_CASE("a request body that stalls is answered 408 and logged with its reques
     auto s = start_server(dir.path(), {"--header-timeout", "1"});
     raw_connection c(s.port);
     c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789");
-    CHECK(parse_response(c.read_response(5s)).status == 408);
-    const auto e = request_for(s, "/upload");
+    CHECK(parse_response(c.read_response(20s)).status == 408);
+    const auto e = request_for(s, "/upload", 20s);
     REQUIRE(e.is_object());
     CHECK(e["status"] == 408);
     CHECK(e["method"] == "POST");
@@ -427,11 +519,16 @@ TEST_CASE("a request body that stalls is answered 408 and logged with its reques
 
 TEST_CASE("a connection that never sends a byte is closed quietly after --header-timeout: no 408, nothing logged") {
     temp_dir dir;
-    auto s = start_server(dir.path(), {"--header-timeout", "1"});
+    auto s = start_server(dir.path(), {"-v", "--header-timeout", "1"});
     raw_connection c(s.port);
-    CHECK(c.closed_by_peer(5s));
+    CHECK(c.closed_by_peer(20s));
     CHECK(c.read_exactly(1, 100ms).empty());
-    CHECK(next_of(s, "request", 500ms).is_null());
+    // Once the server reports the connection closed, it has logged all it will for it: nothing.
+    const auto closed = s.wait_for_connection(c.client(), "closed");
+    REQUIRE(closed.is_object());
+    CHECK(closed["reason"] == "no request within --header-timeout 1 s");
+    CHECK(closed["requests"] == 0);
+    CHECK(s.position(is_event("request")) == -1);
 }
 
 TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped and counted instead") {
@@ -447,7 +544,7 @@ TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped a
     for (int b = 0; b < batches; ++b) {
         c.send(batch);
         int got = 0;
-        while (got < per_batch && parse_response(c.read_response(5s)).status == 200) ++got;
+        while (got < per_batch && parse_response(c.read_response(20s)).status == 200) ++got;
         answered += got;
         if (got < per_batch) break;  // the server stalled: no use going on
     }
@@ -465,7 +562,7 @@ TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped a
     c.send(get("/a.txt?after=1"));
     CHECK(parse_response(c.read_response()).status == 200);
     for (;;) {
-        const auto e = s.next_event(5s);
+        const auto e = s.next_event(20s);
         REQUIRE(e.is_object());
         tally(e);
         if (e.value("target", "") == "/a.txt?after=1") break;
@@ -474,7 +571,7 @@ TEST_CASE("a stdout nobody reads never stops the server: log lines are dropped a
     CHECK(logged + dropped == batches * per_batch);  // every answer is logged or counted
 
     s.process.send_signal(SIGINT);
-    CHECK(s.process.wait(10s) == 0);
+    CHECK(s.process.wait(20s) == 0);
     const auto summary = find_event(s.remaining_events(), "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["dropped_lines"] == dropped);

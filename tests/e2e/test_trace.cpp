@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
-#include <thread>
 
 #include "support/loopback.hpp"
 #include "support/netlab_server.hpp"
@@ -89,17 +88,21 @@ TEST_CASE("serve-http --trace: socket, SO_REUSEADDR, bind, listen, then accept, 
           "the listening socket closed at shutdown") {
     temp_dir dir;
     dir.write("a.txt", "hello");
-    auto s = start_server(dir.path(), {"--trace", "--threads", "1"});
+    auto s = start_server(dir.path(), {"-v", "--trace", "--threads", "1"});
+    std::string client;
     {
         raw_connection c(s.port);
+        client = c.client();
         c.send("GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
         CHECK(c.read_response().find("hello") != std::string::npos);
     }  // the client closes: the server reads end of stream
-    // The server logs the request before its next recv sees end of stream: wait for the access line.
-    CHECK(s.next_event()["event"] == "request");
-    std::this_thread::sleep_for(200ms);
+    // Stopped only once the server has seen the end of stream and closed (else shutdown
+    // would close it first, without that read).
+    const auto closed = s.wait_for_connection(client, "closed");
+    REQUIRE(closed.is_object());
+    CHECK(closed["reason"] == "client closed");
     s.process.send_signal(SIGINT);
-    REQUIRE(s.process.wait(10s) == 0);
+    REQUIRE(s.process.wait(20s) == 0);
     const auto records = trace_records(s.process.stderr_text());
     REQUIRE(records.size() >= 8);
 
@@ -134,7 +137,7 @@ TEST_CASE("get --trace: a failed connect names the address it tried, in words") 
         auto s = start_server(dir.path());
         port = s.port;
         s.process.send_signal(SIGINT);
-        s.process.wait(10s);
+        s.process.wait(20s);
     }
     const auto r = run_netlab({"get", "--trace", "--color", "never", "--connect-timeout", "5",
                                "http://127.0.0.1:" + std::to_string(port) + "/"});
@@ -168,9 +171,9 @@ TEST_CASE("serve-http --trace: a file sent by sendfile names the connection's ad
         c.send("GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         CHECK(c.closed_by_peer());
     }
-    CHECK(s.next_event()["event"] == "request");
+    CHECK(s.next_event(20s)["event"] == "request");
     s.process.send_signal(SIGINT);
-    REQUIRE(s.process.wait(10s) == 0);
+    REQUIRE(s.process.wait(20s) == 0);
     const auto records = trace_records(s.process.stderr_text());
     check_records(records);
     // One record per call (TransmitFile on Windows may take several): together the file.
@@ -212,7 +215,7 @@ TEST_CASE("udp-listen --trace: socket, bind, each receive with its count, and th
     asio::io_context io;
     asio::ip::udp::socket peer(io, asio::ip::udp::endpoint(asio::ip::udp::v4(), 0));
     peer.send_to(asio::buffer(std::string("hello")), {asio::ip::make_address("127.0.0.1"), l.port});
-    REQUIRE(l.process.wait(10s) == 0);
+    REQUIRE(l.process.wait(20s) == 0);
     const auto records = trace_records(l.process.stderr_text());
     check_records(records);
     REQUIRE_FALSE(records.empty());
@@ -242,7 +245,7 @@ TEST_CASE("udp-send --trace: the name lookup, socket, bind, connect, send and cl
     REQUIRE_FALSE(records.empty());
     CHECK(records.front()["detail"].get<std::string>().find("localhost -> 127.0.0.1") == 0);
     CHECK(in_order(steps, {"resolve", "socket", "bind", "connect", "sendto", "close"}));
-    l.process.wait(10s);
+    l.process.wait(20s);
 }
 
 TEST_CASE("portscan --trace: the name lookup, then socket, SO_LINGER, connect and close for each probe") {

@@ -42,6 +42,10 @@ raw_connection::raw_connection(unsigned short port) : impl_(std::make_unique<imp
 
 raw_connection::~raw_connection() = default;
 
+unsigned short raw_connection::local_port() const { return impl_->socket.local_endpoint().port(); }
+
+std::string raw_connection::client() const { return "127.0.0.1:" + std::to_string(local_port()); }
+
 void raw_connection::send(std::string_view bytes) { asio::write(impl_->socket, asio::buffer(bytes)); }
 
 std::string raw_connection::read_until(std::string_view marker, std::chrono::milliseconds timeout) {

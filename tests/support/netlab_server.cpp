@@ -12,13 +12,63 @@ std::string netlab_server::url(const std::string& path) const {
 nlohmann::json netlab_server::next_event(std::chrono::milliseconds timeout) {
     const auto line = process.read_line(timeout);
     if (!line) return nullptr;
-    return nlohmann::json::parse(*line, nullptr, false);
+    seen.push_back(nlohmann::json::parse(*line, nullptr, false));
+    return seen.back();
 }
 
 std::vector<nlohmann::json> netlab_server::remaining_events() {
     std::vector<nlohmann::json> out;
-    while (const auto line = process.read_line(1s)) out.push_back(nlohmann::json::parse(*line, nullptr, false));
+    while (const auto line = process.read_line(1s)) {
+        out.push_back(nlohmann::json::parse(*line, nullptr, false));
+        seen.push_back(out.back());
+    }
     return out;
+}
+
+nlohmann::json netlab_server::wait_for(const std::function<bool(const nlohmann::json&)>& match,
+                                       std::chrono::milliseconds timeout) {
+    for (const auto& e : seen)
+        if (match(e)) return e;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return nullptr;
+        auto e = next_event(left);
+        if (e.is_null()) return nullptr;
+        if (match(e)) return e;
+    }
+}
+
+nlohmann::json netlab_server::wait_for_connection(const std::string& client, const std::string& state,
+                                                  std::chrono::milliseconds timeout) {
+    return wait_for(is_connection(client, state), timeout);
+}
+
+nlohmann::json netlab_server::wait_for_request(const std::string& target, std::chrono::milliseconds timeout) {
+    return wait_for(is_request_for(target), timeout);
+}
+
+std::ptrdiff_t netlab_server::position(const std::function<bool(const nlohmann::json&)>& match) const {
+    for (std::size_t i = 0; i < seen.size(); ++i)
+        if (match(seen[i])) return static_cast<std::ptrdiff_t>(i);
+    return -1;
+}
+
+std::function<bool(const nlohmann::json&)> is_event(const std::string& kind) {
+    return [kind](const nlohmann::json& e) { return e.is_object() && e.value("event", "") == kind; };
+}
+
+std::function<bool(const nlohmann::json&)> is_connection(const std::string& client, const std::string& state) {
+    return [client, state](const nlohmann::json& e) {
+        return e.is_object() && e.value("event", "") == "connection" && e.value("client", "") == client &&
+               e.value("state", "") == state;
+    };
+}
+
+std::function<bool(const nlohmann::json&)> is_request_for(const std::string& target) {
+    return [target](const nlohmann::json& e) {
+        return e.is_object() && e.value("event", "") == "request" && e.value("target", "") == target;
+    };
 }
 
 nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind) {

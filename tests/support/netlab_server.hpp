@@ -2,6 +2,7 @@
 // and reads the port from its own "listening" event: never a guessed or fixed port.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -20,7 +21,27 @@ struct netlab_server {
     nlohmann::json next_event(std::chrono::milliseconds timeout = 5s);
     // Every JSON event left on stdout, once the server has exited.
     std::vector<nlohmann::json> remaining_events();
+
+    // Every event read so far (by any of these calls), in the order printed: what a test
+    // checks the server's order of things against.
+    std::vector<nlohmann::json> seen;
+    // The first event, among those read so far or those that come before the deadline,
+    // for which `match` is true; null at the deadline. Events read meanwhile stay in `seen`.
+    nlohmann::json wait_for(const std::function<bool(const nlohmann::json&)>& match, std::chrono::milliseconds timeout = 20s);
+    // serve-http -v: the `connection` event of this state ("open" or "closed") for this
+    // client ("127.0.0.1:PORT"), or null at the deadline.
+    nlohmann::json wait_for_connection(const std::string& client, const std::string& state,
+                                       std::chrono::milliseconds timeout = 20s);
+    // The first `request` event for this target, or null at the deadline.
+    nlohmann::json wait_for_request(const std::string& target, std::chrono::milliseconds timeout = 20s);
+    // Where in `seen` the first event that matches is; -1 if none.
+    std::ptrdiff_t position(const std::function<bool(const nlohmann::json&)>& match) const;
 };
+
+// Predicates for wait_for and position.
+std::function<bool(const nlohmann::json&)> is_event(const std::string& kind);
+std::function<bool(const nlohmann::json&)> is_connection(const std::string& client, const std::string& state);
+std::function<bool(const nlohmann::json&)> is_request_for(const std::string& target);
 
 // The first event of this kind, or null.
 nlohmann::json find_event(const std::vector<nlohmann::json>& events, const std::string& kind);

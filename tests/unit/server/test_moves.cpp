@@ -5,15 +5,18 @@
 #include "server/connection.hpp"
 #include "server/worker.hpp"
 
+#include <asio/co_spawn.hpp>
 #include <asio/connect.hpp>
 #include <asio/executor_work_guard.hpp>
 #include <asio/post.hpp>
 #include <asio/read.hpp>
 #include <asio/read_until.hpp>
 #include <asio/write.hpp>
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <string>
+#include <string_view>
 #include <thread>
 
 using namespace netlab::server;
@@ -124,4 +127,58 @@ TEST_CASE("a connection moves to another worker between requests and is served t
     client.close();
     CHECK(eventually([&] { return w.counters.active == 0; }));
     CHECK(eventually([&] { return w.a.held + w.b.held == 0; }));
+}
+
+TEST_CASE("a connection the reaper ends has logged its 408 and given its place back before its client sees the close") {
+    netlab::test::site_fixture s;
+    server_config config;
+    config.root = s.www();
+    config.header_timeout = std::chrono::milliseconds(50);
+    std::error_code ec;
+    static_site site(config, ec);
+    REQUIRE_FALSE(ec);
+    two_workers w(config, site);
+    // The 408's log line waits (a while) for the client to see the close: it never should,
+    // since the server closes only after logging.
+    std::atomic<bool> client_saw_close{false};
+    std::atomic<bool> logged{false};
+    std::atomic<bool> logged_after_close{false};
+    w.events.on_request = [&](const request_record& r) {
+        if (r.status != 408) return;
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+        while (!client_saw_close && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        logged_after_close = client_saw_close.load();
+        logged = true;
+    };
+    asio::co_spawn(w.a.io, w.a.reap(), rethrow_to_run_loop);
+
+    asio::io_context client_io;
+    tcp::acceptor acceptor(client_io, {asio::ip::address_v4::loopback(), 0});
+    tcp::socket client(client_io);
+    client.connect(acceptor.local_endpoint());
+    tcp::socket accepted(w.a.io);
+    acceptor.accept(accepted);
+    w.counters.active = 1;
+    w.a.held = 1;
+    asio::post(w.a.io, [&a = w.a, sock = std::move(accepted)]() mutable {
+        std::make_shared<connection>(std::move(sock), a, std::chrono::steady_clock::now())->start();
+    });
+    asio::write(client, asio::buffer(std::string_view("GET /hello.txt HTTP/1.1\r\n")));  // and the rest never
+
+    // Read to the end (the 408, then the close), 20 s at most.
+    std::string in;
+    std::error_code read_ec;
+    asio::async_read(client, asio::dynamic_buffer(in), [&](std::error_code e, std::size_t) { read_ec = e; });
+    client_io.run_for(std::chrono::seconds(20));
+    REQUIRE(read_ec == asio::error::eof);
+    // The moment the client sees the close, the server's books already say so.
+    CHECK(w.counters.active == 0);
+    CHECK(w.counters.timeouts == 1);
+    CHECK(w.counters.requests == 1);
+    CHECK(w.counters.client_errors == 1);
+    client_saw_close = true;
+    CHECK(in.rfind("HTTP/1.1 408 ", 0) == 0);
+    CHECK(logged);
+    CHECK_FALSE(logged_after_close);
+    CHECK(eventually([&] { return w.a.held == 0; }));
 }
