@@ -47,16 +47,20 @@ setup_wine() {
         mkdir -p "$WINEPREFIX"
         echo "netlab: creating the wine prefix (once)" >&2
         wineboot --init >/dev/null 2>&1 </dev/null || true
+        # wineboot returns while the new prefix is still being set up under a server that
+        # exits when idle: let it finish (bounded).
+        timeout 300 wineserver -w </dev/null >/dev/null 2>&1 || true
     fi
     # One persistent wineserver for the whole run, on /dev/null. Without it every wine
     # start pays for a server of its own, and that server's stderr is the test's pipe:
     # its debug dumps ("Async thread=...", "Process id=...") land in what the test reads.
-    # `wineboot --init` returns while the new prefix is still being set up under a server
-    # that exits when idle, and `wineserver -p` cannot start beside it: wait for that one
-    # to finish first (bounded), then check that ours is the server that runs.
+    # A server still running for this prefix (one an interrupted run left behind) is
+    # ended first: `wineserver -p` cannot start beside it, and waiting for a persistent
+    # one to exit would wait for ever.
     local started=""
     for _ in 1 2 3; do
-        timeout 300 wineserver -w </dev/null >/dev/null 2>&1 || wineserver -k >/dev/null 2>&1 || true
+        wineserver -k </dev/null >/dev/null 2>&1 || true
+        timeout 30 wineserver -w </dev/null >/dev/null 2>&1 || true
         if wineserver -p </dev/null >/dev/null 2>&1; then
             started=yes
             break
