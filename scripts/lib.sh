@@ -38,6 +38,10 @@ run_logged() {
     fi
 }
 
+# Every wine start goes through wine-run.sh: wine without address-space randomisation,
+# which otherwise makes about one start in a few thousand end at once, silently (exit 1).
+WINE_RUN=$NETLAB_ROOT/cmake/toolchains/wine-run.sh
+
 # A wine prefix of the build's own, created once; no Mono/Gecko prompts, no debug noise.
 setup_wine() {
     export WINEPREFIX="$NETLAB_ROOT/build/wine-prefix"
@@ -46,7 +50,7 @@ setup_wine() {
     if [ ! -f "$WINEPREFIX/system.reg" ]; then
         mkdir -p "$WINEPREFIX"
         echo "netlab: creating the wine prefix (once)" >&2
-        wineboot --init >/dev/null 2>&1 </dev/null || true
+        "$WINE_RUN" wineboot.exe --init >/dev/null 2>&1 </dev/null || true
         # wineboot returns while the new prefix is still being set up under a server that
         # exits when idle: let it finish (bounded).
         timeout 300 wineserver -w </dev/null >/dev/null 2>&1 || true
@@ -73,7 +77,7 @@ setup_wine() {
     # The first wine process of a server session starts wine's own services (services.exe,
     # winedevice.exe, ...), which inherit that process's stdout and stderr and keep them
     # open: a test's pipes would never close. Start them here, on /dev/null.
-    wineboot </dev/null >/dev/null 2>&1 || true
+    "$WINE_RUN" wineboot.exe </dev/null >/dev/null 2>&1 || true
 }
 
 # End-to-end tests that also run against the Windows build under wine. Left out, for
@@ -87,7 +91,7 @@ WINE_E2E_SKIP='listing escapes names|symlink|SIGTERM|signal sent as soon|too slo
 # run_wine_e2e [CTEST-ARGS...]: the Linux build's end-to-end tests against netlab.exe of
 # the MinGW build, under wine (after setup_wine).
 run_wine_e2e() {
-    NETLAB_EMULATOR=${NETLAB_EMULATOR:-wine} NETLAB_BIN="$NETLAB_ROOT/build/mingw/src/netlab.exe" \
+    NETLAB_EMULATOR=${NETLAB_EMULATOR:-$WINE_RUN} NETLAB_BIN="$NETLAB_ROOT/build/mingw/src/netlab.exe" \
         ctest --preset ci -L e2e -R "$WINE_E2E_TESTS" -E "$WINE_E2E_SKIP" "$@"
 }
 

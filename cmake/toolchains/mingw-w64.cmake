@@ -16,5 +16,6 @@ set(CMAKE_EXE_LINKER_FLAGS_INIT "-static -static-libgcc -static-libstdc++")
 set(NETLAB_HEADER_ONLY_DEPS ON CACHE BOOL "" FORCE)
 find_program(_wine NAMES wine wine64 wine-stable)
 if(_wine)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${_wine})
+  # wine-run.sh: wine without address-space randomisation (its comment says why).
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${CMAKE_CURRENT_LIST_DIR}/wine-run.sh)
 endif()
