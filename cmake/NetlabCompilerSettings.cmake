@@ -29,14 +29,17 @@ elseif(NETLAB_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
       set(_ccache_writable TRUE)
     endif()
   endif()
-  if(_ccache_writable)
-    set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
-  else()
+  # Paths are hashed relative to the source tree (base_dir, and no hash of the build folder),
+  # so a second clone or worktree reuses the first one's objects instead of compiling all
+  # again; -ffile-prefix-map below keeps __FILE__ and debug paths the same in every clone.
+  set(_ccache_env "CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}" "CCACHE_NOHASHDIR=true")
+  if(NOT _ccache_writable)
     set(_ccache_local "${CMAKE_BINARY_DIR}/ccache")
     message(STATUS "ccache: cannot write its cache in '${_ccache_dir}', keeping it in ${_ccache_local} "
                    "(set CCACHE_DIR, or NETLAB_CCACHE=OFF to compile without ccache)")
-    set(CMAKE_CXX_COMPILER_LAUNCHER "${CMAKE_COMMAND}" -E env "CCACHE_DIR=${_ccache_local}" "${CCACHE_PROGRAM}")
+    list(APPEND _ccache_env "CCACHE_DIR=${_ccache_local}")
   endif()
+  set(CMAKE_CXX_COMPILER_LAUNCHER "${CMAKE_COMMAND}" -E env ${_ccache_env} "${CCACHE_PROGRAM}")
 endif()
 
 add_library(netlab_warnings INTERFACE)
@@ -47,7 +50,8 @@ if(MSVC)
   endif()
 else()
   target_compile_options(netlab_warnings INTERFACE
-    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion)
+    -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+    "-ffile-prefix-map=${CMAKE_SOURCE_DIR}/=")
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
     # GCC 12 reports std::string appends as overlapping memcpy at -O2 (GCC bug 105651).
     target_compile_options(netlab_warnings INTERFACE -Wno-restrict)
