@@ -127,7 +127,7 @@ TEST_CASE("bad numbers are refused in words, pointing to the subcommand's own he
     CHECK(contains(missing.err, "(see 'netlab get --help')"));
 }
 
-TEST_CASE("netlab alone prints the short help; netlab help and netlab help get print the help") {
+TEST_CASE("netlab alone prints the short help, netlab help and netlab help get print the help") {
     const auto bare = run_netlab({});
     CHECK(bare.exit_code == 2);
     CHECK(contains(bare.err, "Usage: netlab"));

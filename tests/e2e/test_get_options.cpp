@@ -53,7 +53,7 @@ TEST_CASE("-X, -H, -A and -d shape the request") {
     CHECK(req.ends_with("\r\nContent-Length: 7\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\na=1&b=2"));
 }
 
-TEST_CASE("-d @file sends the file without its line ends, as curl does; a given Content-Type wins") {
+TEST_CASE("-d @file sends the file without its line ends, as curl does, a given Content-Type wins") {
     temp_dir dir;
     const auto path = dir.write("body.json", "{\"a\":\n 1}\r\n");
     scripted_server srv({reply(ok)});
@@ -87,7 +87,7 @@ TEST_CASE("an IPv6 literal URL connects over ::1") {
     CHECK(srv.requests().at(0).find("\r\nHost: [::1]:" + std::to_string(srv.port()) + "\r\n") != std::string::npos);
 }
 
-TEST_CASE("localhost tries ::1 and 127.0.0.1; -4 and -6 pick one") {
+TEST_CASE("localhost tries ::1 and 127.0.0.1, -4 and -6 pick one") {
     scripted_server v4({reply(ok)});
     const std::string url = "http://localhost:" + std::to_string(v4.port()) + "/";
     auto r = run_netlab({"get", "-v", "-m", "10", url});
@@ -122,7 +122,7 @@ TEST_CASE("-O names the file after the URL's last segment, in the working folder
     CHECK(file_text(dir.path() + "/report.txt") == "hello");
 }
 
-TEST_CASE("--json prints one object with status, size, speed and curl's timing names; the body is not printed") {
+TEST_CASE("--json prints one object with status, size, speed and curl's timing names, the body is not printed") {
     scripted_server srv({reply(ok)});
     const auto r = run_netlab({"--json", "get", "--timing", "-m", "10", srv.url()});
     CHECK(r.exit_code == 0);

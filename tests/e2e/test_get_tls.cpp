@@ -77,7 +77,7 @@ TEST_CASE("SNI picks nginx's server block: other.test gets its own certificate")
     CHECK(j["cert_subject"] == "CN=localhost");
 }
 
-TEST_CASE("--json and -v carry the TLS version, cipher, ALPN and certificate; --timing has the handshake") {
+TEST_CASE("--json and -v carry the TLS version, cipher, ALPN and certificate, --timing has the handshake") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, work;
     root.write("x", "x");
@@ -209,7 +209,7 @@ TEST_CASE("a TLS server on an http URL ends at once with an empty or failed repl
     CHECK((r.exit_code == 52 || r.exit_code == 56));
 }
 
-TEST_CASE("-L follows http to https and back; -H credentials are dropped when the scheme and port change") {
+TEST_CASE("-L follows http to https and back, -H credentials are dropped when the scheme and port change") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root, work;
     root.write("secret.txt", "over TLS\n");
@@ -242,7 +242,7 @@ TEST_CASE("python's ssl module: a file arrives whole over TLS") {
     CHECK(r.out == content);
 }
 
-TEST_CASE("client certificates: --cert and --key for a server that requires one; without, 56 in words; exit 58 for unusable files") {
+TEST_CASE("client certificates: --cert and --key for a server that requires one (without them: 56, in words), exit 58 for unusable files") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     const auto server = require_openssl_server(
         certs().localhost, {"-Verify", "1", "-verify_return_error", "-CAfile", certs().ca, "-www"});

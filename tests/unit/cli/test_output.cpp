@@ -42,7 +42,7 @@ TEST_CASE("json mode prints one object per line and no human text") {
     CHECK(read_all(c.err).empty());
 }
 
-TEST_CASE("human mode prints text; quiet keeps only results and errors") {
+TEST_CASE("human mode prints text, quiet keeps only results and errors") {
     captured c;
     global_options g;
     g.quiet = true;

@@ -41,7 +41,7 @@ TEST_CASE("-o: the file is created at the first byte and holds the body") {
     CHECK(scratch_dir::read(path) == std::string("HTTP/1.1 200 OK\r\n\r\na\0b", 22));
 }
 
-TEST_CASE("-o: an empty body still creates the file; a transfer that failed creates none") {
+TEST_CASE("-o: an empty body still creates the file, a transfer that failed creates none") {
     scratch_dir dir;
     {
         auto sink = body_sink::file(dir.file("empty"));

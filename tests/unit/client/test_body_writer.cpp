@@ -91,7 +91,7 @@ TEST_CASE("the writer finishes an empty body: the file exists") {
     CHECK(std::filesystem::exists(path));
 }
 
-TEST_CASE("a sink that fails is reported with its reason; later bytes are dropped") {
+TEST_CASE("a sink that fails is reported with its reason, later bytes are dropped") {
     scratch_dir dir;
     const auto path = dir.file("no/such/folder/out.bin");
     body_writer w(body_sink::file(path), 1024, [] {});

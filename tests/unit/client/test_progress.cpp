@@ -44,7 +44,7 @@ TEST_CASE("the meter draws nothing before its delay, then at most once per inter
     CHECK(m.due(at(1.5)));
 }
 
-TEST_CASE("a quick transfer never shows the meter; a slow one ends with its last report") {
+TEST_CASE("a quick transfer never shows the meter, a slow one ends with its last report") {
     progress_meter quick(1000ms, 200ms);
     CHECK_FALSE(quick.due(progress{5, 5, 0.3}));
     CHECK_FALSE(quick.due(progress{5, 5, 0.4, true}));

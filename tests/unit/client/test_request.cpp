@@ -67,7 +67,7 @@ TEST_CASE("a body gets Content-Length and the form Content-Type unless one is gi
     CHECK(head.find("\r\ncontent-type: application/json\r\n") != std::string::npos);
 }
 
-TEST_CASE("-H replaces a default header, 'Name:' removes it, 'Name;' sends it empty") {
+TEST_CASE("-H replaces a default header, 'Name:' removes it, a trailing semicolon sends it empty") {
     request_spec spec;
     spec.user_agent = "netlab/1";
     spec.headers = {header("User-Agent: other"), header("Accept:"), header("X-Empty;"), header("X-A: 1"),

@@ -129,7 +129,7 @@ TEST_CASE("after a refused connect the chart shows the lookup, the connect it cu
     CHECK(l[2].ends_with("0.19 ms"));
 }
 
-TEST_CASE("a body cut short is drawn up to the end; a transfer stopped between phases draws no body") {
+TEST_CASE("a body cut short is drawn up to the end, a transfer stopped between phases draws no body") {
     timings t;
     t.namelookup = 0.001;
     t.connect = 0.002;

@@ -114,7 +114,7 @@ TEST_CASE("descending by name reverses each group and keeps folders first") {
     CHECK(sorted(entries, {listing_sort::name, true}) == std::vector<std::string>{"y", "X", "c10", "c9", "B", "a"});
 }
 
-TEST_CASE("the query string chooses the order; anything unknown leaves the default") {
+TEST_CASE("the query string chooses the order, anything unknown leaves the default") {
     CHECK(parse_listing_order("") == listing_order{});
     CHECK(parse_listing_order("sort=size") == listing_order{listing_sort::size, false});
     CHECK(parse_listing_order("sort=date&order=desc") == listing_order{listing_sort::date, true});
@@ -138,7 +138,7 @@ TEST_CASE("the page lists entries in the order asked for") {
     CHECK(pos(by_size_up, "href=\"file10\"") < pos(by_size_up, "href=\"file2\""));
 }
 
-TEST_CASE("column heads link to the page sorted by that column; the current one reverses") {
+TEST_CASE("column heads link to the page sorted by that column, the current one reverses") {
     const auto page = render_listing("/", {}, true);
     CHECK(contains(page, "<th aria-sort=\"ascending\"><a href=\"?sort=name&amp;order=desc\">Name</a> \xE2\x96\xB2</th>"));
     CHECK(contains(page, "<th><a href=\"?sort=size&amp;order=asc\">Size</a></th>"));

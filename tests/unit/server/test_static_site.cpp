@@ -129,7 +129,7 @@ TEST_CASE("traversal out of the folder is refused in every spelling") {
     }
 }
 
-TEST_CASE("dot-segments inside the folder are resolved; above the root is 400") {
+TEST_CASE("dot-segments inside the folder are resolved, above the root is 400") {
     site_fixture s;
     s.write("sub dir/x.txt", "x");
     s.write("data.json", "{}");
@@ -151,7 +151,7 @@ TEST_CASE("a file asked for with a trailing slash is 404, as in nginx and python
     CHECK(s.ask(get("/a.txt/")).status == 404);  // also once the file is cached
 }
 
-TEST_CASE("an absolute-form target is served by its path; NUL bytes are rejected") {
+TEST_CASE("an absolute-form target is served by its path, NUL bytes are rejected") {
     site_fixture s;
     s.write("a.txt", "a");
     CHECK(s.ask(get("http://t/a.txt")).status == 200);
