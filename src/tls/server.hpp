@@ -19,7 +19,9 @@ namespace netlab::tls {
 class server_context {
 public:
     // --tls-cert FILE (PEM, the chain after the leaf) and --tls-key FILE. nullptr with `why`
-    // when either cannot be read or they do not belong together.
+    // when either cannot be read or they do not belong together. An encrypted key is
+    // refused with words that say how to decrypt it: OpenSSL's own fallback would ask for
+    // a passphrase on the terminal, and a server must not wait at a prompt.
     static std::shared_ptr<server_context> from_files(const std::string& cert_file, const std::string& key_file,
                                                       std::string& why);
     // --tls-self-signed: a P-256 key and a certificate for localhost, 127.0.0.1, ::1 and

@@ -2,6 +2,7 @@
 // by netlab get trusting the certificate the listening event carries.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -21,6 +22,13 @@ const test_certificates& certs() { return shared_test_certificates(); }
 
 std::string https(const netlab_server& s, const std::string& host, const std::string& path) {
     return "https://" + host + ":" + std::to_string(s.port) + path;
+}
+
+
+std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
+    auto argv = netlab_command();
+    argv.insert(argv.end(), args);
+    return argv;
 }
 
 }  // namespace
@@ -130,6 +138,38 @@ TEST_CASE("serve-http --trace has a tls_handshake step with the version") {
     REQUIRE(s.process.wait(20s) == 0);
     CHECK(s.process.stderr_text().find("tls_handshake") != std::string::npos);
     CHECK(s.process.stderr_text().find("TLSv1.3") != std::string::npos);
+}
+
+TEST_CASE("an encrypted --tls-key is refused at once with how to decrypt it, never a passphrase prompt") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    temp_dir root;
+    // On a terminal, where OpenSSL's own fallback would wait at "Enter PEM pass phrase:".
+    auto c = child::start_on_terminal(netlab_args({"serve-http", root.path(), "-p", "0", "-b", "127.0.0.1", "--tls-cert",
+                                                   certs().localhost.cert, "--tls-key", certs().encrypted_key}),
+                                      {.out = true, .err = true, .in = true});
+    CHECK(c.wait(20s) == 2);
+    const auto& t = c.terminal_text();
+    CHECK(t.find("--tls-key " + certs().encrypted_key + " is encrypted") != std::string::npos);
+    CHECK(t.find("openssl pkey -in " + certs().encrypted_key) != std::string::npos);
+    CHECK(t.find("pass phrase") == std::string::npos);
+    // Without a terminal: the same one line, no prompt and no "PEM lib".
+    const auto r = run_netlab({"serve-http", root.path(), "-p", "0", "--tls-cert", certs().localhost.cert, "--tls-key",
+                               certs().encrypted_key});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("is encrypted") != std::string::npos);
+    CHECK(r.err.find("pass phrase") == std::string::npos);
+    CHECK(r.err.find("PEM lib") == std::string::npos);
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    // With stdin a pipe that never ends (where OpenSSL would read a passphrase when no
+    // terminal can be opened): it still ends at once, without asking.
+    auto piped = child::start_with_stdin(netlab_args({"serve-http", root.path(), "-p", "0", "-b", "127.0.0.1",
+                                                      "--tls-cert", certs().localhost.cert, "--tls-key",
+                                                      certs().encrypted_key}));
+    CHECK(piped.wait(20s) == 2);
+    CHECK_FALSE(piped.killed_at_deadline());
+    CHECK(piped.stderr_text().find("is encrypted") != std::string::npos);
+    CHECK(piped.stderr_text().find("pass phrase") == std::string::npos);
+    CHECK(piped.stdout_rest().empty());
 }
 
 TEST_SUITE_END();

@@ -53,6 +53,8 @@ test_certificates make_test_certificates(const std::string& dir) {
     c.other = signed_by_ca(dir, "other", "other.test", "subjectAltName=DNS:other.test", 30);
     c.expired = signed_by_ca(dir, "expired", "localhost", local_names, -1);
     c.client = signed_by_ca(dir, "client", "netlab test client", "extendedKeyUsage=clientAuth", 30);
+    c.encrypted_key = dir + "/localhost-encrypted.key";
+    openssl({"pkey", "-in", c.localhost.key, "-aes256", "-passout", "pass:secret", "-out", c.encrypted_key});
     c.self_signed = {dir + "/self.pem", dir + "/self.key"};
     auto self = std::vector<std::string>{"req", "-x509", "-subj", "/CN=localhost", "-days", "30", "-addext", local_names,
                                          "-out", c.self_signed.cert};

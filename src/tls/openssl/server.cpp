@@ -94,6 +94,13 @@ bool add_extension(X509* cert, int nid, const std::string& value) {
     return ok;
 }
 
+// Asked for a key's passphrase: refuses (OpenSSL's default would prompt on the terminal,
+// and a server must never wait there) and notes that the key is encrypted.
+int refuse_passphrase(char*, int, int, void* asked) {
+    if (asked != nullptr) *static_cast<bool*>(asked) = true;
+    return 0;
+}
+
 }  // namespace
 
 struct server_context::impl {
@@ -130,7 +137,19 @@ std::shared_ptr<server_context> server_context::from_files(const std::string& ce
                           last_error("cannot read it"));
         return nullptr;
     }
-    if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    bool passphrase_asked = false;
+    SSL_CTX_set_default_passwd_cb(ctx, refuse_passphrase);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, &passphrase_asked);
+    const bool key_loaded = SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) == 1;
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);  // the flag goes out of scope
+    if (!key_loaded && passphrase_asked) {
+        why = fmt::format("--tls-key {} is encrypted, and serve-http asks for no passphrase "
+                          "(decrypt it first: openssl pkey -in {} -out plain.key)",
+                          key_file, key_file);
+        ERR_clear_error();
+        return nullptr;
+    }
+    if (!key_loaded) {
         if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
             why = fmt::format("--tls-key {} does not belong to the certificate in --tls-cert {}", key_file, cert_file);
             ERR_clear_error();
