@@ -65,7 +65,7 @@ TEST_CASE("--tls-self-signed: curl, python and netlab get trust the PEM from the
     CHECK(run_netlab({"get", "-m", "20", https(s, "localhost", "/hello.txt")}).exit_code == 60);
 }
 
-TEST_CASE("--tls-cert and --tls-key: TLS 1.3 with ALPN http/1.1; a large file arrives whole and keep-alive works") {
+TEST_CASE("--tls-cert and --tls-key: TLS 1.3 with ALPN http/1.1, a large file arrives whole and keep-alive works") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
     const auto content = random_bytes(3 * 1024 * 1024 + 17, 7);  // past the cache: read from the file
