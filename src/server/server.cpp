@@ -540,6 +540,7 @@ server_stats server::run() {
     s.timeouts = d.counters.timeouts.load();
     s.refused = d.counters.refused.load();
     s.cut_off = d.counters.cut_off.load();
+    s.tls_failures = d.counters.tls_failures.load();
     const auto now = clock::now();
     s.uptime_s = std::chrono::duration<double>(now - d.started).count();
     if (d.stopping) s.shutdown_s = std::chrono::duration<double>(now - d.stop_signalled).count();

@@ -155,6 +155,17 @@ void worker::report(request_record rec) const {
     events.on_request(rec);
 }
 
+void worker::report_tls_failure(std::string_view client, std::string_view reason) const {
+    counters.tls_failures.fetch_add(1, std::memory_order_relaxed);
+    if (!events.on_tls_failure || !config.access_log) return;
+    tls_failure_record rec;
+    rec.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    rec.client = client;
+    rec.reason = reason;
+    events.on_tls_failure(rec);
+}
+
 void worker::drain() {
     draining = true;
     std::vector<connection*> snapshot(connections.begin(), connections.end());

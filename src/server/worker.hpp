@@ -79,6 +79,7 @@ struct shared_counters {
     std::atomic<std::uint64_t> timeouts{0};
     std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> cut_off{0};
+    std::atomic<std::uint64_t> tls_failures{0};
     // Sockets that could not move between workers because the OS would not release one
     // from its completion port. After a few (Windows before 8.1 and Wine never can; asio
     // reports any failure of the call the same way), every worker takes new connections.
@@ -131,6 +132,10 @@ public:
     // Reports one answer to the access log, stamped with the time now, unless the log is
     // switched off (-q).
     void report(request_record rec) const;
+
+    // Counts a failed TLS handshake and reports it beside the access log (and like it, not
+    // with -q).
+    void report_tls_failure(std::string_view client, std::string_view reason) const;
 
     // Balancing (balance.hpp). The connections this worker holds or has been handed:
     // counted up by whoever hands one over, down when one ends; read by the balancer.

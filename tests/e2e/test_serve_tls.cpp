@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -30,6 +31,49 @@ std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
     argv.insert(argv.end(), args);
     return argv;
 }
+
+// The `tls_handshake_failed` event for this client.
+std::function<bool(const nlohmann::json&)> is_tls_failure(const std::string& client) {
+    return [client](const nlohmann::json& e) {
+        return e.value("event", "") == "tls_handshake_failed" && e.value("client", "") == client;
+    };
+}
+
+// A TLS 1.3 client (python's ssl module driven by hand) that changes one byte of its
+// encrypted Finished message: the server finds the record's authentication tag wrong.
+// Prints its own "127.0.0.1:PORT" once the server has closed.
+constexpr const char* corrupt_finished = R"(
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = ctx.wrap_bio(incoming, outgoing, server_hostname="localhost")
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+def step():
+    try:
+        tls.do_handshake()
+        return True
+    except ssl.SSLWantReadError:
+        return False
+done = step()
+s.sendall(outgoing.read())
+while not done:
+    data = s.recv(65536)
+    if not data:
+        sys.exit("the server closed before its handshake messages")
+    incoming.write(data)
+    done = step()
+flight = bytearray(outgoing.read())
+flight[-1] ^= 0x01
+s.sendall(bytes(flight))
+try:
+    while s.recv(65536):
+        pass
+except OSError:
+    pass
+print("%s:%d" % s.getsockname()[:2])
+)";
 
 }  // namespace
 
@@ -109,9 +153,13 @@ TEST_CASE("a client that starts a handshake and stops is closed at the header ti
     // The handshake counts against the header timeout, and nothing else closed it.
     const auto closed = s.wait_for_connection(c.client(), "closed");
     REQUIRE(closed.is_object());
-    CHECK(closed["reason"] == "request head not complete within --header-timeout 0.5 s");
+    CHECK(closed["reason"] == "TLS handshake not complete within --header-timeout 0.5 s");
     CHECK(closed["since_accept_ms"].get<double>() >= 500);
     CHECK(closed["requests"] == 0);
+    // A handshake that did not finish is a failed one, logged with the same words.
+    const auto failed = s.position(is_tls_failure(c.client()));
+    REQUIRE(failed >= 0);
+    CHECK(s.seen[static_cast<std::size_t>(failed)]["reason"] == closed["reason"]);
 }
 
 TEST_CASE("a key that does not belong to the certificate, or a certificate without key, is a usage error") {
@@ -170,6 +218,79 @@ TEST_CASE("an encrypted --tls-key is refused at once with how to decrypt it, nev
     CHECK(piped.stderr_text().find("is encrypted") != std::string::npos);
     CHECK(piped.stderr_text().find("pass phrase") == std::string::npos);
     CHECK(piped.stdout_rest().empty());
+}
+
+TEST_CASE("failed handshakes are logged once each with their reason, and bytes that are not TLS are not called a plaintext request") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    require_program("openssl");
+    temp_dir root;
+    auto s = start_server(root.path(), {"-v", "--tls-self-signed"});
+
+    // Garbage: neither a TLS record nor an HTTP request line.
+    raw_connection garbage(s.port);
+    garbage.send(std::string("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f", 16));
+    CHECK(garbage.closed_by_peer(20s));
+    auto failed = s.wait_for(is_tls_failure(garbage.client()));
+    REQUIRE(failed.is_object());
+    CHECK(failed["reason"] == "wrong version number (the client does not speak TLS?)");
+    auto closed = s.wait_for_connection(garbage.client(), "closed");
+    REQUIRE(closed.is_object());
+    CHECK(closed["reason"] == "TLS handshake failed: wrong version number (the client does not speak TLS?)");
+
+    // A client that speaks only TLS 1.0 (OpenSSL's client needs security level 0 for it).
+    const auto old = run({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(s.port), "-tls1", "-cipher",
+                          "DEFAULT@SECLEVEL=0"},
+                         20s, "");
+    CHECK(old.exit_code != 0);
+    failed = s.wait_for([](const nlohmann::json& e) {
+        return e.value("event", "") == "tls_handshake_failed" && e.value("reason", "").find("unsupported protocol") == 0;
+    });
+    REQUIRE(failed.is_object());
+    CHECK(failed["reason"].get<std::string>().find("older than 1.2") != std::string::npos);
+
+    // A record whose authentication tag does not match (one bit of the Finished changed).
+    const auto bad_mac = python(corrupt_finished, {std::to_string(s.port)});
+    REQUIRE(bad_mac.exit_code == 0);
+    const std::string mac_client = bad_mac.out.substr(0, bad_mac.out.find('\n'));
+    failed = s.wait_for(is_tls_failure(mac_client));
+    REQUIRE(failed.is_object());
+    CHECK(failed["reason"].get<std::string>().find("bad record mac") != std::string::npos);
+    REQUIRE(s.wait_for_connection(mac_client, "closed").is_object());
+
+    s.process.send_signal(SIGINT);
+    REQUIRE(s.process.wait(20s) == 0);
+    for (const auto& e : s.remaining_events()) s.seen.push_back(e);
+    // Once each: three failures, three lines, and the summary counts them.
+    CHECK(events_of(s.seen, "tls_handshake_failed").size() == 3);
+    CHECK(events_of(s.seen, "request").empty());  // no "plaintext HTTP request" among them
+    const auto summary = find_event(s.seen, "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["tls_failures"] == 3);
+    CHECK(summary["requests"] == 0);
+}
+
+
+TEST_CASE("an expired or not yet valid --tls-cert is served with a warning at start") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    temp_dir root;
+    auto s = start_server(root.path(), {"--tls-cert", certs().expired.cert, "--tls-key", certs().expired.key});
+    const auto warning = s.next_event(20s);
+    REQUIRE(warning.is_object());
+    CHECK(warning["event"] == "warning");
+    CHECK(warning["text"].get<std::string>().find("--tls-cert " + certs().expired.cert + " expired on ") == 0);
+    CHECK(warning["not_after"].get<std::string>().ends_with("Z"));
+    // A person sees it on stderr, and the server serves all the same.
+    auto h = start_human_server(root.path(), {"--tls-cert", certs().not_yet_valid.cert, "--tls-key",
+                                              certs().not_yet_valid.key});
+    const auto line = h.process.wait_for_stderr("is not valid before 2099-01-01T00:00:00Z", 20s);
+    REQUIRE(line);
+    CHECK(line->starts_with("netlab: warning: --tls-cert "));
+    // A valid one: no warning.
+    auto good = start_server(root.path(), {"--tls-cert", certs().localhost.cert, "--tls-key", certs().localhost.key});
+    const auto r = curl({"--cacert", certs().ca, https(good, "localhost", "/")});
+    CHECK(r.run.exit_code == 0);
+    const auto next = good.next_event(20s);
+    CHECK(next["event"] == "request");
 }
 
 TEST_SUITE_END();

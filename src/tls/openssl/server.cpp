@@ -107,6 +107,8 @@ struct server_context::impl {
     asio::ssl::context ssl{asio::ssl::context::tls_server};
     std::string fingerprint;
     std::string pem;
+    certificate_info leaf;
+    X509* leaf_x509 = nullptr;  // owned by `ssl`
 
     impl() {
         SSL_CTX* ctx = ssl.native_handle();
@@ -117,9 +119,10 @@ struct server_context::impl {
         SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
     }
     void describe_leaf() {
-        X509* leaf = SSL_CTX_get0_certificate(ssl.native_handle());
-        fingerprint = fingerprint_of(leaf);
-        pem = pem_of(leaf);
+        leaf_x509 = SSL_CTX_get0_certificate(ssl.native_handle());
+        fingerprint = fingerprint_of(leaf_x509);
+        pem = pem_of(leaf_x509);
+        leaf = detail::describe(leaf_x509);
     }
 };
 
@@ -127,6 +130,13 @@ server_context::server_context(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
 server_context::~server_context() = default;
 const std::string& server_context::fingerprint() const { return impl_->fingerprint; }
 const std::string& server_context::certificate_pem() const { return impl_->pem; }
+const certificate_info& server_context::certificate() const { return impl_->leaf; }
+
+server_context::validity server_context::validity_now() const {
+    if (X509_cmp_current_time(X509_get0_notBefore(impl_->leaf_x509)) > 0) return validity::not_yet_valid;
+    if (X509_cmp_current_time(X509_get0_notAfter(impl_->leaf_x509)) < 0) return validity::expired;
+    return validity::valid;
+}
 
 std::shared_ptr<server_context> server_context::from_files(const std::string& cert_file, const std::string& key_file,
                                                            std::string& why) {
@@ -218,7 +228,7 @@ asio::awaitable<handshake_result> server_stream::handshake() {
     if (ec) {
         r.error = failure::handshake;
         r.io_error = ec;
-        r.message = detail::handshake_failure_text(ec);
+        r.message = detail::client_handshake_failure_text(ec);
         ERR_clear_error();
         co_return r;
     }
