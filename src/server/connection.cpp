@@ -295,7 +295,13 @@ bool connection::move_if_asked() {
 }
 
 asio::awaitable<bool> connection::start_tls() {
-    phase_ = phase::handshake;  // the handshake counts against the first request's header timeout
+    // Until its first byte a connection is idle, as a plain one is before its request:
+    // shutdown closes it at once. The header timeout runs from accept all the same.
+    phase_ = phase::idle;
+    if (draining_ || owner_.draining) {
+        ending_ = ending::drained;
+        co_return false;
+    }
     std::error_code ec;
     co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
     if (ec || draining_ || expired_) {
@@ -311,6 +317,7 @@ asio::awaitable<bool> connection::start_tls() {
         end_error_ = ec ? ec : make_error_code(asio::error::eof);
         co_return false;
     }
+    phase_ = phase::handshake;
     idle_since_ = {};
     request_began_ = clock::now();
     if (classify_first_bytes({first.data(), n}) == first_bytes::plaintext_http) {

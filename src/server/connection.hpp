@@ -105,7 +105,7 @@ private:
     worker& owner_;
     std::string client_;   // "ip:port", rendered once
     // What the connection waits for; the reaper's words for a timeout depend on it.
-    // handshake: a TLS connection before its handshake is done (the header timeout runs).
+    // handshake: TLS bytes have come, the handshake is under way (the header timeout runs).
     enum class phase { idle, handshake, head, body, sending, closing };
     phase phase_ = phase::idle;
     bool draining_ = false;

@@ -25,7 +25,6 @@ std::string https(const netlab_server& s, const std::string& host, const std::st
     return "https://" + host + ":" + std::to_string(s.port) + path;
 }
 
-
 std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
     auto argv = netlab_command();
     argv.insert(argv.end(), args);
@@ -220,6 +219,65 @@ TEST_CASE("an encrypted --tls-key is refused at once with how to decrypt it, nev
     CHECK(piped.stdout_rest().empty());
 }
 
+TEST_CASE("Ctrl-C closes TLS connections that never sent a byte at once, a handshake under way is cut off at the grace's end and logged") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    temp_dir root;
+    auto s = start_server(root.path(), {"-v", "--tls-self-signed", "--header-timeout", "60"});
+    raw_connection silent(s.port);
+    raw_connection started(s.port);
+    started.send(std::string("\x16\x03\x01", 3));  // a ClientHello begun, then nothing
+    REQUIRE(s.wait_for_connection(silent.client(), "open").is_object());
+    REQUIRE(s.wait_for_connection(started.client(), "open").is_object());
+    s.process.send_signal(SIGINT);
+    REQUIRE(s.wait_for(is_event("shutdown")).is_object());
+    // The silent one is idle: closed as a plain connection waiting for its request is,
+    // without waiting for the grace period.
+    const auto closed = s.wait_for_connection(silent.client(), "closed");
+    REQUIRE(closed.is_object());
+    CHECK(closed["reason"] == "shutdown");
+    CHECK(closed.contains("idle_ms"));
+    CHECK(silent.closed_by_peer(20s));
+    // The one in a handshake had begun: it may finish within the grace, and when it does
+    // not, it is cut off and logged as a failed handshake with the reason.
+    const auto failed = s.wait_for(is_tls_failure(started.client()));
+    REQUIRE(failed.is_object());
+    CHECK(failed["reason"] == "shutdown: the 5 s grace period ended");
+    // The silent one had gone before the grace ended.
+    const auto cut_off = s.position([](const nlohmann::json& e) { return e.value("stage", "") == "cut_off"; });
+    CHECK(cut_off >= 0);
+    CHECK(s.position(is_connection(silent.client(), "closed")) < cut_off);
+    CHECK(s.process.wait(20s) == 0);
+}
+
+TEST_CASE("Ctrl-C with TLS connections that never sent a byte ends at once, each close logged") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    temp_dir root;
+    auto s = start_server(root.path(), {"-v", "--tls-self-signed", "--header-timeout", "60"});
+    raw_connection first(s.port);
+    raw_connection second(s.port);
+    REQUIRE(s.wait_for_connection(first.client(), "open").is_object());
+    REQUIRE(s.wait_for_connection(second.client(), "open").is_object());
+    s.process.send_signal(SIGINT);
+    const auto shutdown = s.wait_for(is_event("shutdown"));
+    REQUIRE(shutdown.is_object());
+    CHECK(shutdown["stage"] == "grace");
+    REQUIRE(s.process.wait(20s) == 0);
+    for (const auto& e : s.remaining_events()) s.seen.push_back(e);
+    // Idle, both: nothing was left to cut off, and the grace period was not waited out
+    // (the server's own measure, from the signal to its end).
+    CHECK(s.position([](const nlohmann::json& e) { return e.value("stage", "") == "cut_off"; }) < 0);
+    const auto summary = find_event(s.seen, "summary");
+    REQUIRE(summary.is_object());
+    CHECK(summary["shutdown_s"].get<double>() < shutdown["grace_s"].get<double>());
+    CHECK(summary["tls_failures"] == 0);
+    for (const auto& c : {first.client(), second.client()}) {
+        const auto at = s.position(is_connection(c, "closed"));
+        REQUIRE(at >= 0);
+        CHECK(s.seen[static_cast<std::size_t>(at)]["reason"] == "shutdown");
+    }
+    CHECK(first.closed_by_peer(20s));
+}
+
 TEST_CASE("failed handshakes are logged once each with their reason, and bytes that are not TLS are not called a plaintext request") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     require_program("openssl");
@@ -268,7 +326,6 @@ TEST_CASE("failed handshakes are logged once each with their reason, and bytes t
     CHECK(summary["tls_failures"] == 3);
     CHECK(summary["requests"] == 0);
 }
-
 
 TEST_CASE("an expired or not yet valid --tls-cert is served with a warning at start") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
