@@ -116,7 +116,10 @@ server::server_events make_events(cli::output& out) {
         const std::string_view time = stamp.view();
         json_object o;
         o.add("event", "tls_handshake_failed").add("time", time).add("client", f.client).add("reason", f.reason);
-        out.event(o, out.paint(fmt::format("{} {} TLS handshake failed: {}", time, f.client, f.reason), style::yellow));
+        if (f.refused) o.add("refused", true);
+        out.event(o, out.paint(fmt::format("{} {} TLS handshake failed: {}{}", time, f.client, f.reason,
+                                           f.refused ? " (refused over --max-connections)" : ""),
+                               style::yellow));
     };
     ev.on_dump = [&out](const server::dump_record& d) {
         const bool truncated = d.body.size() < d.body_bytes;

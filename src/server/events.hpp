@@ -82,6 +82,7 @@ struct tls_failure_record {
     std::int64_t unix_ms = 0;
     std::string_view client;  // "127.0.0.1:51234"
     std::string_view reason;  // "wrong version number (the client does not speak TLS?)"
+    bool refused = false;     // the connection was over --max-connections (its 503 was due)
 };
 
 // A stop signal was taken (Ctrl-C, SIGTERM), or shutdown moved on to its next stage.
@@ -114,7 +115,7 @@ struct server_stats {
     std::uint64_t client_errors = 0;  // 4xx responses: answers about the client's request
     std::uint64_t server_errors = 0;  // 5xx responses, refusals over --max-connections included
     std::uint64_t timeouts = 0;     // connections ended by a header, body, idle or send timeout
-    std::uint64_t refused = 0;      // 503s over --max-connections
+    std::uint64_t refused = 0;      // connections refused over --max-connections (with a 503 where it could be sent)
     std::uint64_t cut_off = 0;      // responses not sent in full (shutdown, reset, timeout)
     std::uint64_t tls_failures = 0; // failed TLS handshakes
     double uptime_s = 0;

@@ -219,6 +219,54 @@ TEST_CASE("an encrypted --tls-key is refused at once with how to decrypt it, nev
     CHECK(piped.stdout_rest().empty());
 }
 
+TEST_CASE("past --max-connections the TLS port answers 503 through TLS, never in plaintext") {
+    if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
+    temp_dir root;
+    root.write("a.txt", "a");
+    auto s = start_server(root.path(), {"-v", "--tls-cert", certs().localhost.cert, "--tls-key", certs().localhost.key,
+                                        "--max-connections", "1", "--header-timeout", "60"});
+    raw_connection held(s.port);  // holds the one place
+    REQUIRE(s.wait_for_connection(held.client(), "open").is_object());
+    const auto c = curl({"--cacert", certs().ca, https(s, "localhost", "/a.txt")});
+    CHECK(c.run.exit_code == 0);  // not 35, "wrong version number"
+    CHECK(c.response.status == 503);
+    CHECK(c.response.header("Retry-After") == "1");
+    // Logged with the request it refused, read through TLS.
+    const auto logged = s.wait_for([](const nlohmann::json& e) { return e.value("event", "") == "request"; });
+    REQUIRE(logged.is_object());
+    CHECK(logged["status"] == 503);
+    CHECK(logged["target"] == "/a.txt");
+    CHECK(logged["error"] == "over --max-connections 1");
+    const auto closed = s.wait_for([](const nlohmann::json& e) { return e.value("refused", false); });
+    REQUIRE(closed.is_object());
+    CHECK(closed["requests"] == 1);
+    // netlab get reads it as an answer too, not as a port without TLS (exit 35).
+    const auto g = run_netlab({"--json", "get", "-m", "20", "-o", root.path() + "/got.html", "--cacert", certs().ca,
+                               https(s, "localhost", "/a.txt")});
+    const auto got = nlohmann::json::parse(g.out);
+    CHECK(got["exit_code"] == 0);
+    CHECK(got["status"] == 503);
+    // openssl s_client: a TLS session, then the 503 as its application data.
+    const auto o = run({"openssl", "s_client", "-connect", "127.0.0.1:" + std::to_string(s.port), "-CAfile", certs().ca,
+                        "-servername", "localhost", "-quiet"},
+                       20s, "GET /a.txt HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CHECK(o.out.starts_with("HTTP/1.1 503 Service Unavailable\r\n"));
+    CHECK(o.err.find("wrong version number") == std::string::npos);
+    // A refused client that speaks no TLS: its handshake fails, logged once, marked refused.
+    raw_connection garbage(s.port);
+    garbage.send(std::string("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f", 16));
+    CHECK(garbage.closed_by_peer(20s));
+    const auto failed = s.wait_for(is_tls_failure(garbage.client()));
+    REQUIRE(failed.is_object());
+    CHECK(failed["refused"] == true);
+    CHECK(failed["reason"] == "wrong version number (the client does not speak TLS?)");
+    const auto gone = s.wait_for_connection(garbage.client(), "closed");
+    REQUIRE(gone.is_object());
+    CHECK(gone["reason"] ==
+          "over --max-connections 1, then TLS handshake failed: wrong version number (the client does not speak TLS?)");
+    CHECK(gone["requests"] == 0);
+}
+
 TEST_CASE("Ctrl-C closes TLS connections that never sent a byte at once, a handshake under way is cut off at the grace's end and logged") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
@@ -249,33 +297,43 @@ TEST_CASE("Ctrl-C closes TLS connections that never sent a byte at once, a hands
     CHECK(s.process.wait(20s) == 0);
 }
 
-TEST_CASE("Ctrl-C with TLS connections that never sent a byte ends at once, each close logged") {
+TEST_CASE("Ctrl-C with TLS connections that never sent a byte ends at once, a refused one too, each close logged") {
     if (!netlab_has_tls()) { MESSAGE("skipped: this netlab was built without TLS"); return; }
     temp_dir root;
-    auto s = start_server(root.path(), {"-v", "--tls-self-signed", "--header-timeout", "60"});
+    auto s = start_server(root.path(), {"-v", "--trace", "--tls-self-signed", "--header-timeout", "60",
+                                        "--max-connections", "2"});
     raw_connection first(s.port);
     raw_connection second(s.port);
     REQUIRE(s.wait_for_connection(first.client(), "open").is_object());
     REQUIRE(s.wait_for_connection(second.client(), "open").is_object());
+    // Over --max-connections: its 503 would go through a handshake the client never begins.
+    raw_connection refused(s.port);
+    REQUIRE(s.process.wait_for_stderr("\"remote\":\"" + refused.client() + "\"", 20s));
     s.process.send_signal(SIGINT);
     const auto shutdown = s.wait_for(is_event("shutdown"));
     REQUIRE(shutdown.is_object());
     CHECK(shutdown["stage"] == "grace");
     REQUIRE(s.process.wait(20s) == 0);
     for (const auto& e : s.remaining_events()) s.seen.push_back(e);
-    // Idle, both: nothing was left to cut off, and the grace period was not waited out
+    // Idle, all three: nothing was left to cut off, and the grace period was not waited out
     // (the server's own measure, from the signal to its end).
     CHECK(s.position([](const nlohmann::json& e) { return e.value("stage", "") == "cut_off"; }) < 0);
     const auto summary = find_event(s.seen, "summary");
     REQUIRE(summary.is_object());
     CHECK(summary["shutdown_s"].get<double>() < shutdown["grace_s"].get<double>());
     CHECK(summary["tls_failures"] == 0);
+    CHECK(summary["refused"] == 1);
     for (const auto& c : {first.client(), second.client()}) {
         const auto at = s.position(is_connection(c, "closed"));
         REQUIRE(at >= 0);
         CHECK(s.seen[static_cast<std::size_t>(at)]["reason"] == "shutdown");
     }
+    const auto at = s.position(is_connection(refused.client(), "closed"));
+    REQUIRE(at >= 0);
+    CHECK(s.seen[static_cast<std::size_t>(at)]["reason"] == "over --max-connections 2, then shutdown: the client had sent nothing");
+    CHECK(s.seen[static_cast<std::size_t>(at)]["refused"] == true);
     CHECK(first.closed_by_peer(20s));
+    CHECK(refused.closed_by_peer(20s));
 }
 
 TEST_CASE("failed handshakes are logged once each with their reason, and bytes that are not TLS are not called a plaintext request") {
