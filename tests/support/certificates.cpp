@@ -23,7 +23,7 @@ std::vector<std::string> new_key(const std::string& key) {
 // A key and a certificate for `names` signed by the CA, valid for `days` (negative: expired).
 key_pair signed_by_ca(const std::string& dir, const std::string& name, const std::string& subject_cn,
                       const std::string& names, int days) {
-    const key_pair kp{dir + "/" + name + ".pem", dir + "/" + name + ".key"};
+    key_pair kp{dir + "/" + name + ".pem", dir + "/" + name + ".key"};
     auto req = std::vector<std::string>{"req", "-new", "-subj", "/CN=" + subject_cn, "-out", dir + "/" + name + ".csr"};
     const auto key = new_key(kp.key);
     req.insert(req.end(), key.begin(), key.end());
@@ -38,7 +38,7 @@ key_pair signed_by_ca(const std::string& dir, const std::string& name, const std
 // A key and a certificate that becomes valid only in 2099: `openssl x509 -req` cannot
 // set a start date in OpenSSL 3.0, `openssl ca -startdate` can (it needs a small database).
 key_pair not_yet_valid(const std::string& dir) {
-    const key_pair kp{dir + "/future.pem", dir + "/future.key"};
+    key_pair kp{dir + "/future.pem", dir + "/future.key"};
     auto req = std::vector<std::string>{"req", "-new", "-subj", "/CN=localhost", "-addext", local_names, "-out",
                                         dir + "/future.csr"};
     const auto key = new_key(kp.key);

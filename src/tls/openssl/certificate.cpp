@@ -115,7 +115,7 @@ std::string handshake_failure_text(const std::error_code& ec) {
     if (ec.category() != asio::error::get_ssl_category()) return "TLS handshake failed: " + ec.message();
     const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
     const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
-    const std::string words = text != nullptr ? text : ec.message();
+    std::string words = text != nullptr ? text : ec.message();
     switch (reason) {
         case SSL_R_WRONG_VERSION_NUMBER:
         case SSL_R_PACKET_LENGTH_TOO_LONG:
@@ -135,7 +135,7 @@ std::string client_handshake_failure_text(const std::error_code& ec) {
     if (ec.category() != asio::error::get_ssl_category()) return ec.message();
     const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
     const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
-    const std::string words = text != nullptr ? text : ec.message();
+    std::string words = text != nullptr ? text : ec.message();
     switch (reason) {
         // Bytes that are no TLS record: a port scanner, a protocol other than TLS.
         case SSL_R_WRONG_VERSION_NUMBER:
