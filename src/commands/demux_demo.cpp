@@ -159,13 +159,11 @@ int run_demo(cli::output& out, const demux_args& a) {
                                  cli::wrap(s.text, text_width)));
     };
     ev.on_call = [&out](const demux::call& c) { out.event(call_json(c), call_human(out, c)); };
-    ev.on_half = [&out](const demux::half& h) { out.event(half_json(h), picture_human(out, h)); };
+    // The pictures and the closing explanation are what the demo is for: printed even
+    // with -q, which leaves out the steps and the calls that lead to them.
+    ev.on_half = [&out](const demux::half& h) { out.result(half_json(h), picture_human(out, h)); };
 
     const auto o = demux::run(a.config, ev);
-    if (o.error) {
-        out.error(fmt::format("demux-demo stopped at {}: {}", o.failed, platform::describe(o.error)));
-        return cli::exit_code::failure;
-    }
     json_object s;
     s.add("event", "summary").add("port", static_cast<unsigned>(o.port)).add("clients", a.config.clients);
     s.add("udp_sockets", static_cast<std::uint64_t>(o.udp.sockets.size()));
@@ -174,7 +172,18 @@ int run_demo(cli::output& out, const demux_args& a) {
     if (o.shared_source_port != 0) s.add("shared_source_port", static_cast<unsigned>(o.shared_source_port));
     else s.add_null("shared_source_port");
     s.add("elapsed_s", o.elapsed_s);
-    out.event(s, "\n" + cli::wrap(demux::closing_text(o, a.config.clients), text_width));
+    if (o.error) {
+        // A script reading JSON lines learns how the run ended from its last one, as it
+        // does when the demo succeeds; a person reads the one line on stderr.
+        const std::string message = fmt::format("demux-demo stopped at {}: {}", o.failed, platform::describe(o.error));
+        if (out.json()) {
+            s.add("error", platform::kind_name(platform::classify(o.error))).add("stopped_at", o.failed).add("message", message);
+            out.result(s, {});
+        }
+        out.error(message);
+        return cli::exit_code::failure;
+    }
+    out.result(s, "\n" + cli::wrap(demux::closing_text(o, a.config.clients), text_width));
     return cli::exit_code::ok;
 }
 

@@ -109,6 +109,18 @@ server::server_events make_events(cli::output& out) {
                               style::red);
         out.event(json_object{}, line);
     };
+    // A failed TLS handshake: one line beside the access log, with OpenSSL's reason (nginx
+    // puts it in its error log: "SSL_do_handshake() failed ... while SSL handshaking").
+    ev.on_tls_failure = [&out](const server::tls_failure_record& f) {
+        const auto stamp = iso_time_stamp(f.unix_ms);
+        const std::string_view time = stamp.view();
+        json_object o;
+        o.add("event", "tls_handshake_failed").add("time", time).add("client", f.client).add("reason", f.reason);
+        if (f.refused) o.add("refused", true);
+        out.event(o, out.paint(fmt::format("{} {} TLS handshake failed: {}{}", time, f.client, f.reason,
+                                           f.refused ? " (refused over --max-connections)" : ""),
+                               style::yellow));
+    };
     ev.on_dump = [&out](const server::dump_record& d) {
         const bool truncated = d.body.size() < d.body_bytes;
         json_object o;
@@ -199,6 +211,29 @@ server::server_events make_events(cli::output& out) {
     return ev;
 }
 
+// A certificate outside its validity period is served (the operator may know why), but
+// every client that checks it will refuse it: said at start, not learnt from the log.
+void warn_about_validity(cli::output& out, const std::string& file, const tls::server_context& context) {
+    const auto state = context.validity_now();
+    if (state == tls::server_context::validity::valid) return;
+    const auto& cert = context.certificate();
+    const bool expired = state == tls::server_context::validity::expired;
+    const std::string text =
+        expired ? fmt::format("--tls-cert {} expired on {}: clients that check it will refuse it", file, cert.not_after)
+                : fmt::format("--tls-cert {} is not valid before {}: clients that check it will refuse it", file,
+                              cert.not_before);
+    if (out.json()) {
+        json_object o;
+        o.add("event", "warning")
+            .add("text", text)
+            .add("not_before", cert.not_before)
+            .add("not_after", cert.not_after);
+        out.result(o, {});
+    } else {
+        out.error("warning: " + text);
+    }
+}
+
 int report_start_error(cli::output& out, const serve_options& o, const std::error_code& ec) {
     out.error(listen_failure("", o.config.bind_address, o.config.port, ec, "--port 0"));
     return cli::exit_code::failure;
@@ -224,6 +259,8 @@ int run(cli::output& out, serve_options& o) {
     out.write_in_background();
     server::server srv(o.config, make_events(out));
     if (const auto ec = srv.start()) return report_start_error(out, o, ec);
+    // After the listening event, which stays the first line a script reads.
+    if (o.config.tls) warn_about_validity(out, o.tls_cert, *o.config.tls);
     const auto s = srv.run();
     json_object sum;
     sum.add("event", "summary")
@@ -235,6 +272,7 @@ int run(cli::output& out, serve_options& o) {
         .add("timeouts", s.timeouts)
         .add("refused", s.refused)
         .add("cut_off", s.cut_off)
+        .add("tls_failures", s.tls_failures)
         .add("dropped_lines", out.dropped_lines())
         .add("uptime_s", s.uptime_s)
         .add("shutdown_s", s.shutdown_s);
@@ -250,6 +288,7 @@ int run(cli::output& out, serve_options& o) {
     if (s.refused) trouble.push_back(count_of(s.refused, "refusal") + " over --max-connections");
     if (s.cut_off) trouble.push_back(count_of(s.cut_off, "response") + " cut off");
     if (s.timeouts) trouble.push_back(count_of(s.timeouts, "timeout"));
+    if (s.tls_failures) trouble.push_back(count_of(s.tls_failures, "failed TLS handshake"));
     if (const auto dropped = out.dropped_lines())
         trouble.push_back(count_of(dropped, "log line") + " dropped (the output was not read fast enough)");
     std::string human = fmt::format("Stopped after {:.1f} s. {} on {}, {} sent", s.uptime_s, count_of(s.requests, "request"),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 
 #include "netlab/platform/error.hpp"
 
@@ -26,6 +27,22 @@ std::string quoted(const std::string& bytes) {
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
     return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// The arrivals grouped by source endpoint, in the order each source was first seen.
+struct source_rows {
+    std::string src;
+    const arrival* first;
+    std::size_t count;
+};
+std::vector<source_rows> by_source(const std::vector<arrival>& arrivals) {
+    std::vector<source_rows> out;
+    for (const auto& a : arrivals) {
+        const auto it = std::find_if(out.begin(), out.end(), [&](const source_rows& r) { return r.src == a.src; });
+        if (it != out.end()) ++it->count;
+        else out.push_back({a.src, &a, 1});
+    }
+    return out;
 }
 
 std::string handles(const half& h) {
@@ -158,9 +175,15 @@ std::vector<picture_line> picture(const half& h) {
         if (h.proto == protocol::udp) b.title = fmt::format("UDP socket {}, bound to {}", s.socket, s.local);
         else if (s.listener) b.title = fmt::format("TCP listener {}, {}", s.socket, s.local);
         else b.title = fmt::format("TCP socket {}, {} <-> {}", s.socket, s.remote, s.local);
-        for (const auto& a : s.arrivals) {
-            const std::string who = a.client != 0 ? fmt::format("client {}", a.client) : "not ours";
-            b.rows.emplace_back(fmt::format("<-- {:<9} {:<16} {}", who, a.src, quoted(a.payload)), a.client);
+        // A row per source: what one sender sent more than once is one row, counted.
+        for (const auto& row : by_source(s.arrivals)) {
+            const arrival& first = *row.first;
+            const std::string who = first.client != 0 ? fmt::format("client {}", first.client) : "not ours";
+            std::string text = fmt::format("<-- {:<9} {:<16} {}", who, row.src, quoted(first.payload));
+            if (row.count > 1)
+                text += " and " + (h.proto == protocol::udp ? plural(row.count - 1, "more datagram", "more datagrams")
+                                                            : plural(row.count - 1, "more message", "more messages"));
+            b.rows.emplace_back(std::move(text), first.client);
         }
         if (s.listener) b.rows.emplace_back("accepts connections; no data passes through it", 0);
         boxes.push_back(std::move(b));
@@ -171,14 +194,13 @@ std::vector<picture_line> picture(const half& h) {
         for (const auto& r : b.rows) width = std::max(width, r.first.size() + 2);
     }
     std::vector<picture_line> out;
-    std::size_t sources = 0;
-    for (const auto& s : h.sockets) sources += s.arrivals.size();
+    const auto n = count_arrivals(h);
     const std::size_t data_sockets = static_cast<std::size_t>(
         std::count_if(h.sockets.begin(), h.sockets.end(), [](const server_socket& s) { return !s.listener; }));
     out.push_back({{fmt::format("{}: {} from {} arrived in {}", h.proto == protocol::udp ? "UDP" : "TCP",
-                                plural(sources, h.proto == protocol::udp ? "datagram" : "message",
+                                plural(n.arrivals, h.proto == protocol::udp ? "datagram" : "message",
                                        h.proto == protocol::udp ? "datagrams" : "messages"),
-                                plural(sources, "source", "sources"), plural(data_sockets, "socket", "sockets")),
+                                plural(n.sources, "source", "sources"), plural(data_sockets, "socket", "sockets")),
                     tone::title}});
     for (const auto& b : boxes) {
         out.push_back({{"+- ", tone::frame}, {b.title, tone::title},
@@ -192,18 +214,38 @@ std::vector<picture_line> picture(const half& h) {
     return out;
 }
 
+half_count count_arrivals(const half& h) {
+    half_count n;
+    std::set<std::string> sources;
+    for (const auto& s : h.sockets) {
+        for (const auto& a : s.arrivals) {
+            sources.insert(a.src);
+            if (a.client == 0) ++n.foreign;
+        }
+        n.arrivals += s.arrivals.size();
+    }
+    n.sources = sources.size();
+    return n;
+}
+
 std::string closing_text(const outcome& o, unsigned clients) {
     std::string listener;
     for (const auto& s : o.tcp.sockets)
         if (s.listener) listener = std::to_string(s.socket);
     const std::uint64_t udp_socket = o.udp.sockets.empty() ? 0 : o.udp.sockets.front().socket;
+    const auto udp = count_arrivals(o.udp);
+    const std::string others =
+        udp.foreign == 0 ? std::string()
+                         : fmt::format(" ({} of them from senders outside this demo: anyone may send to a UDP port)",
+                                       udp.foreign);
     std::string text = fmt::format(
         "What this showed: both servers had port {} at once, because TCP and UDP number their ports separately.\n"
-        "UDP demultiplexes by destination address and port only: {} datagrams from {} different sources all arrived "
-        "in socket {}, and recvfrom told them apart by their source.\n"
+        "UDP demultiplexes by destination address and port only: {} from {} different sources all arrived "
+        "in socket {}{}, and recvfrom told them apart by their source.\n"
         "TCP demultiplexes by the whole 4-tuple: accept gave each of the {} connections a socket of its own ({}), and "
         "each client's bytes arrived in its own socket only",
-        o.port, clients, clients, udp_socket, clients, handles(o.tcp));
+        o.port, plural(udp.arrivals, "datagram", "datagrams"), udp.sources, udp_socket, others, clients,
+        handles(o.tcp));
     if (o.shared_source_port != 0)
         text += fmt::format(", even clients 1 and 2, which both sent from port {} (on 127.0.0.2 and 127.0.0.3)",
                             o.shared_source_port);

@@ -3,6 +3,7 @@
 // into which socket, and the closing explanation. The command colours and prints them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,16 @@ std::string call_text(const call& c);
 
 // "UDP header: source port 46001 | destination port 41234 | length 27 | checksum 0x8d2e".
 std::string header_text(const udp::udp_header& h);
+
+// What arrived in one half: datagrams or messages, the distinct source endpoints they came
+// from (the number the lesson is about: one sender may send many), and how many came from
+// outside the demo (anyone may send to a UDP port).
+struct half_count {
+    std::size_t arrivals = 0;
+    std::size_t sources = 0;
+    std::size_t foreign = 0;
+};
+half_count count_arrivals(const half& h);
 
 // The diagram of one half, a box per server socket with a row per source; each span
 // says how it may be coloured.

@@ -17,6 +17,7 @@
 #include "net/socket_trace.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/send_file.hpp"
+#include "server/first_bytes.hpp"
 #include "server/stock_replies.hpp"
 #include "server/worker.hpp"
 #include "tls/server.hpp"
@@ -97,6 +98,9 @@ void connection::expire_if_late(clock::time_point now) {
     switch (phase_) {
         case phase::idle:
             close_reason_ = first_request_ ? fmt::format("no request within --header-timeout {:g} s", header_s) : "idle timeout";
+            break;
+        case phase::handshake:
+            close_reason_ = fmt::format("TLS handshake not complete within --header-timeout {:g} s", header_s);
             break;
         case phase::head:
             answer_timeout();
@@ -291,7 +295,13 @@ bool connection::move_if_asked() {
 }
 
 asio::awaitable<bool> connection::start_tls() {
-    phase_ = phase::head;  // the handshake counts against the first request's header timeout
+    // Until its first byte a connection is idle, as a plain one is before its request:
+    // shutdown closes it at once. The header timeout runs from accept all the same.
+    phase_ = phase::idle;
+    if (draining_ || owner_.draining) {
+        ending_ = ending::drained;
+        co_return false;
+    }
     std::error_code ec;
     co_await socket_.async_wait(asio::ip::tcp::socket::wait_read, redirect_error(use_awaitable, ec));
     if (ec || draining_ || expired_) {
@@ -299,20 +309,23 @@ asio::awaitable<bool> connection::start_tls() {
         end_error_ = ec;
         co_return false;
     }
-    std::array<unsigned char, 1> first{};
+    // Enough to tell a TLS record, an HTTP request line and anything else apart.
+    std::array<char, 64> first{};
     const std::size_t n = socket_.receive(asio::buffer(first), asio::socket_base::message_peek, ec);
     if (ec || n == 0) {
         ending_ = ending::read_failed;
         end_error_ = ec ? ec : make_error_code(asio::error::eof);
         co_return false;
     }
+    phase_ = phase::handshake;
     idle_since_ = {};
     request_began_ = clock::now();
-    if (!tls::looks_like_tls(first)) {
+    if (classify_first_bytes({first.data(), n}) == first_bytes::plaintext_http) {
         co_await refuse_plain_http();
         ending_ = ending::plaintext;
         co_return false;
     }
+    // TLS, or bytes that are neither: OpenSSL then says what is wrong with them.
     auto stream = std::make_unique<tls::server_stream>(*owner_.config.tls, socket_);
     const auto r = co_await stream->handshake();
     const bool ok = r.error == tls::failure::none && !expired_;
@@ -326,7 +339,9 @@ asio::awaitable<bool> connection::start_tls() {
         idle_since_ = clock::now();
     } else {
         ending_ = ending::tls_failed;
-        tls_failure_ = r.message;
+        // Closed by us (the header timeout, shutdown's end): those words; else OpenSSL's.
+        tls_failure_ = close_reason_.empty() ? r.message : close_reason_;
+        owner_.report_tls_failure(client_, tls_failure_);
     }
     co_return ok;
 }

@@ -65,7 +65,8 @@ private:
     // takes it. True when it went; this one then ends without closing anything.
     bool move_if_asked();
     // serve-http --tls: a plaintext request gets a plain 400; otherwise the handshake,
-    // within the first request's header timeout. False when the connection must end.
+    // within the first request's header timeout; a failed one is reported once. False
+    // when the connection must end.
     asio::awaitable<bool> start_tls();
     asio::awaitable<void> refuse_plain_http();
     // The socket's reads and writes, through TLS when it is on.
@@ -104,7 +105,8 @@ private:
     worker& owner_;
     std::string client_;   // "ip:port", rendered once
     // What the connection waits for; the reaper's words for a timeout depend on it.
-    enum class phase { idle, head, body, sending, closing };
+    // handshake: TLS bytes have come, the handshake is under way (the header timeout runs).
+    enum class phase { idle, handshake, head, body, sending, closing };
     phase phase_ = phase::idle;
     bool draining_ = false;
     bool moved_ = false;  // the socket went on to another worker's connection

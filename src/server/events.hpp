@@ -75,6 +75,16 @@ struct connection_record {
     double since_first_byte_ms = -1;  // closed with a request partly received: since its first bytes; else < 0
 };
 
+// serve-http --tls: a client's TLS handshake failed (bytes that are not TLS, no version or
+// cipher in common, a corrupted record, a client that gave up or was too slow). Reported
+// once per connection that began one; a connection that sent nothing is not reported.
+struct tls_failure_record {
+    std::int64_t unix_ms = 0;
+    std::string_view client;  // "127.0.0.1:51234"
+    std::string_view reason;  // "wrong version number (the client does not speak TLS?)"
+    bool refused = false;     // the connection was over --max-connections (its 503 was due)
+};
+
 // A stop signal was taken (Ctrl-C, SIGTERM), or shutdown moved on to its next stage.
 struct shutdown_record {
     std::string_view stage;   // "grace": finishing responses in flight; "cut_off": closing what
@@ -105,8 +115,9 @@ struct server_stats {
     std::uint64_t client_errors = 0;  // 4xx responses: answers about the client's request
     std::uint64_t server_errors = 0;  // 5xx responses, refusals over --max-connections included
     std::uint64_t timeouts = 0;     // connections ended by a header, body, idle or send timeout
-    std::uint64_t refused = 0;      // 503s over --max-connections
+    std::uint64_t refused = 0;      // connections refused over --max-connections (with a 503 where it could be sent)
     std::uint64_t cut_off = 0;      // responses not sent in full (shutdown, reset, timeout)
+    std::uint64_t tls_failures = 0; // failed TLS handshakes
     double uptime_s = 0;
     double shutdown_s = 0;          // from the stop signal to the end
 };
@@ -115,6 +126,7 @@ struct server_events {
     std::function<void(const listening_info&)> on_listening;
     std::function<void(const request_record&)> on_request;  // from any worker thread
     std::function<void(const dump_record&)> on_dump;        // from any worker thread
+    std::function<void(const tls_failure_record&)> on_tls_failure;  // from any worker thread
     std::function<void(const shutdown_record&)> on_shutdown;  // from the acceptor's thread
     std::function<void(const workers_record&)> on_workers;  // from the acceptor's thread
     // Detail for -v. Left empty, they cost nothing: set them only when they are shown.

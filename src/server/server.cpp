@@ -57,15 +57,16 @@ constexpr std::chrono::milliseconds balance_interval{200};
 constexpr std::chrono::milliseconds stuck_after = worker::long_answer;
 
 // After a refusal: half-closes, then reads and drops what the client sends until it closes
-// or refusal_linger passes, keeping the first bytes in `head`. Says how many it kept, and
-// how the reading ended (eof: the client closed; operation_aborted: the time was up; none:
-// the byte limit).
+// or refusal_linger passes, keeping the first bytes in `head` (decrypted, over TLS). Says
+// how many it kept, and how the reading ended (eof: the client closed; operation_aborted:
+// the time was up; none: the byte limit).
 struct linger_result {
     std::size_t kept = 0;
     std::error_code ec;
 };
 asio::awaitable<linger_result> linger_after_refusal(std::shared_ptr<tcp::socket> socket,
-                                                    std::array<char, refusal_head_bytes>& head) {
+                                                    std::array<char, refusal_head_bytes>& head,
+                                                    tls::server_stream* stream) {
     std::error_code ec;
     socket->shutdown(tcp::socket::shutdown_send, ec);
     // The handler owns the socket too: it may run after this coroutine has ended.
@@ -77,7 +78,14 @@ asio::awaitable<linger_result> linger_after_refusal(std::shared_ptr<tcp::socket>
     std::array<char, 4096> sink;
     std::size_t kept = 0;
     for (std::size_t dropped = 0; !ec && dropped < refusal_linger_bytes;) {
-        const std::size_t n = co_await socket->async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+        std::size_t n = 0;
+        if (stream) {
+            const auto r = co_await stream->read_some(asio::buffer(sink));
+            ec = r.error;
+            n = r.bytes;
+        } else {
+            n = co_await socket->async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+        }
         const std::size_t keep = std::min(n, head.size() - kept);
         std::copy_n(sink.begin(), keep, head.begin() + static_cast<std::ptrdiff_t>(kept));
         kept += keep;
@@ -178,12 +186,21 @@ struct server::impl {
     void set_active(unsigned count, std::string_view reason);
     void hand_over(tcp::socket socket, worker& w);
     asio::awaitable<void> refuse(tcp::socket accepted_socket, worker& w);
+    asio::awaitable<std::string> refusal_handshake(std::shared_ptr<tcp::socket> socket, tls::server_stream& stream,
+                                                   const std::string& client, worker& w, clock::time_point accepted);
     asio::awaitable<void> shutdown();
     void begin_shutdown();
     void cut_off_all(const std::string& reason);
     void report_shutdown(std::string_view stage, std::string_view reason = {});
+    // How a refusal ended, for its connection event.
+    struct refusal_ending {
+        std::string no_answer;  // over TLS: why no 503 was sent ("then TLS handshake failed: ...")
+        std::error_code send_ec;
+        bool lingered = false;
+        std::error_code linger_ec;
+    };
     void report_refusal_closed(const std::string& client, const worker& w, clock::time_point accepted,
-                               std::error_code send_ec, bool lingered, std::error_code linger_ec);
+                               const refusal_ending& e);
     void watch_file_work(worker& w, std::int64_t since);
     // Connections that have not ended yet, whether or not they still hold a place: shutdown
     // waits for them, so that each reports its end before the threads stop.
@@ -330,7 +347,10 @@ void server::impl::hand_over(tcp::socket socket, worker& picked) {
 }
 
 // Over --max-connections: a short 503 instead of a silent reset, then a gentle close, and
-// the refusal in the access log like any other answer.
+// the refusal in the access log like any other answer. Over TLS the 503 goes through a
+// handshake of its own (plaintext bytes would break the client's TLS stream); when too
+// many refusals are under way to wait for more handshakes, the connection is closed
+// without an answer.
 asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& w) {
     // Shutdown waits for refusals: this one ends here however it ends.
     struct refusal_done {
@@ -342,27 +362,52 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
     std::error_code ec;
     const auto peer = socket->remote_endpoint(ec);
     const std::string client = ec ? "unknown" : net::to_string(peer);
+    counters.refused.fetch_add(1, std::memory_order_relaxed);
+    refusal_ending ending;
+    std::unique_ptr<tls::server_stream> stream;
+    if (config.tls) {
+        if (refusals.load() > max_lingering_refusals) {
+            ending.no_answer = "closed at once, without an answer (too many refusals under way to wait for "
+                               "their TLS handshakes)";
+        } else {
+            stream = std::make_unique<tls::server_stream>(*config.tls, *socket);
+            ending.no_answer = co_await refusal_handshake(socket, *stream, client, w, accepted);
+        }
+        if (!ending.no_answer.empty()) {
+            stream.reset();
+            net::traced_close(*socket);
+            if (events.on_connection) report_refusal_closed(client, w, accepted, ending);
+            co_return;
+        }
+    }
     response res;  // fresh Date each time; this path is rare
     stock_reply(res, 503, false);
     res.head.append("Retry-After: 1\r\n");
     finish_head(res.head, true, false);
     const std::array<asio::const_buffer, 2> parts{asio::buffer(res.head), asio::buffer(res.body)};
-    const std::size_t n = co_await asio::async_write(*socket, parts, asio::redirect_error(asio::use_awaitable, ec));
-    net::trace_socket(platform::trace_step::send, *socket, static_cast<std::int64_t>(n), ec);
+    std::size_t n = 0;
+    if (stream) {
+        const auto r = co_await stream->write(parts);
+        n = r.bytes;
+        ec = r.error;
+    } else {
+        n = co_await asio::async_write(*socket, parts, asio::redirect_error(asio::use_awaitable, ec));
+    }
+    net::trace_socket(platform::trace_step::send, *socket, static_cast<std::int64_t>(n), ec, stream ? "before encryption" : "");
+    ending.send_ec = ec;
     const std::uint64_t body_sent = n > res.head.size() ? n - res.head.size() : 0;
     const auto answered = clock::now();
-    counters.refused.fetch_add(1, std::memory_order_relaxed);
     w.count_answer(503, body_sent, !ec);
 
     std::array<char, refusal_head_bytes> head;
     std::size_t got = 0;
-    const bool lingered = !ec && refusals.load() <= max_lingering_refusals;
-    std::error_code linger_ec;
-    if (lingered) {
-        const auto r = co_await linger_after_refusal(socket, head);
+    ending.lingered = !ec && refusals.load() <= max_lingering_refusals;
+    if (ending.lingered) {
+        const auto r = co_await linger_after_refusal(socket, head, stream.get());
         got = r.kept;
-        linger_ec = r.ec;
+        ending.linger_ec = r.ec;
     }
+    stream.reset();  // before the socket it uses is closed
     net::traced_close(*socket);
 
     http::request_head req;
@@ -381,11 +426,61 @@ asio::awaitable<void> server::impl::refuse(tcp::socket accepted_socket, worker& 
     rec.cut_off = why;
     if (ec) rec.expected_bytes = res.body.size();
     w.report(rec);
-    if (events.on_connection) report_refusal_closed(client, w, accepted, ec, lingered, linger_ec);
+    if (events.on_connection) report_refusal_closed(client, w, accepted, ending);
+}
+
+// A refused connection's TLS handshake, within the header timeout from accept as any
+// connection's. Until the client's first byte the refusal is idle: shutdown ends it at
+// once (worker::drain). Empty when the handshake succeeded; else the words that end the
+// refusal, and a handshake that began and failed is reported like any other.
+asio::awaitable<std::string> server::impl::refusal_handshake(std::shared_ptr<tcp::socket> socket,
+                                                             tls::server_stream& stream, const std::string& client,
+                                                             worker& w, clock::time_point accepted) {
+    if (w.draining) co_return "then shutdown: the client had sent nothing";
+    const auto waiting = std::make_shared<tls_refusal>();
+    waiting->socket = socket.get();
+    w.tls_refusals.insert(waiting.get());
+    struct registered {
+        worker& w;
+        tls_refusal* r;
+        ~registered() { w.tls_refusals.erase(r); }
+    } const in_set{w, waiting.get()};
+    const double header_s = std::chrono::duration<double>(config.header_timeout).count();
+    asio::steady_timer limit(socket->get_executor(), accepted + config.header_timeout);
+    // The handler may run after this coroutine has ended: it owns what it touches.
+    limit.async_wait([waiting, socket, header_s](std::error_code timer_ec) {
+        if (timer_ec || !socket->is_open()) return;
+        waiting->end(waiting->silent ? fmt::format("nothing came within --header-timeout {:g} s", header_s)
+                                     : fmt::format("TLS handshake not complete within --header-timeout {:g} s", header_s));
+    });
+    struct stop_timer {
+        asio::steady_timer& t;
+        ~stop_timer() { t.cancel(); }
+    } const stop{limit};
+
+    std::error_code ec;
+    co_await socket->async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
+    if (!waiting->ended_for.empty()) co_return "then " + waiting->ended_for;
+    std::array<char, 1> first{};
+    if (!ec && socket->receive(asio::buffer(first), asio::socket_base::message_peek, ec) == 0 && !ec)
+        ec = asio::error::eof;
+    if (ec == asio::error::eof) co_return "then the client closed";
+    if (ec) co_return "then " + platform::describe(ec);
+    waiting->silent = false;
+
+    const auto r = co_await stream.handshake();
+    const bool ok = r.error == tls::failure::none && waiting->ended_for.empty();
+    net::trace_socket(platform::trace_step::tls_handshake, *socket, -1, r.io_error,
+                      ok ? fmt::format("{} {}", r.session.version, r.session.cipher) : r.message);
+    if (ok) co_return std::string{};
+    // Ended by us (the header timeout, shutdown's cut-off): those words; else OpenSSL's.
+    const std::string reason = waiting->ended_for.empty() ? r.message : waiting->ended_for;
+    w.report_tls_failure(client, reason, true);
+    co_return "then TLS handshake failed: " + reason;
 }
 
 void server::impl::report_refusal_closed(const std::string& client, const worker& w, clock::time_point accepted,
-                                         std::error_code send_ec, bool lingered, std::error_code linger_ec) {
+                                         const refusal_ending& e) {
     connection_record c;
     c.unix_ms = unix_ms_now();
     c.client = client;
@@ -394,15 +489,16 @@ void server::impl::report_refusal_closed(const std::string& client, const worker
     c.worker = w.index;
     c.open = counters.active.load(std::memory_order_relaxed);
     std::string words = busy_reason;
-    if (send_ec) words += ", then " + platform::describe(send_ec);
-    else if (!lingered) words += ", closed at once (too many refusals lingering)";
-    else if (linger_ec == asio::error::eof) words += ", then the client closed";
-    else if (linger_ec == asio::error::operation_aborted || linger_ec == asio::error::bad_descriptor)
+    if (!e.no_answer.empty()) words += ", " + e.no_answer;
+    else if (e.send_ec) words += ", then " + platform::describe(e.send_ec);
+    else if (!e.lingered) words += ", closed at once (too many refusals lingering)";
+    else if (e.linger_ec == asio::error::eof) words += ", then the client closed";
+    else if (e.linger_ec == asio::error::operation_aborted || e.linger_ec == asio::error::bad_descriptor)
         words += fmt::format(", then the {:g} s linger ended", std::chrono::duration<double>(refusal_linger).count());
-    else if (linger_ec) words += ", then " + platform::describe(linger_ec);
+    else if (e.linger_ec) words += ", then " + platform::describe(e.linger_ec);
     else words += fmt::format(", then the linger dropped {} KiB", refusal_linger_bytes / 1024);
     c.reason = words;
-    c.requests = 1;
+    c.requests = e.no_answer.empty() ? 1 : 0;
     c.since_accept_ms = std::chrono::duration<double, std::milli>(clock::now() - accepted).count();
     events.on_connection(c);
 }
@@ -540,6 +636,7 @@ server_stats server::run() {
     s.timeouts = d.counters.timeouts.load();
     s.refused = d.counters.refused.load();
     s.cut_off = d.counters.cut_off.load();
+    s.tls_failures = d.counters.tls_failures.load();
     const auto now = clock::now();
     s.uptime_s = std::chrono::duration<double>(now - d.started).count();
     if (d.stopping) s.shutdown_s = std::chrono::duration<double>(now - d.stop_signalled).count();

@@ -138,6 +138,7 @@ asio::awaitable<void> worker::reap() {
 void worker::cut_off_all(const std::string& reason) {
     std::vector<connection*> snapshot(connections.begin(), connections.end());
     for (auto* c : snapshot) c->cut_off(reason);
+    for (auto* r : tls_refusals) r->end(reason);
 }
 
 void worker::count_answer(int status, std::uint64_t body_sent, bool complete) {
@@ -155,10 +156,24 @@ void worker::report(request_record rec) const {
     events.on_request(rec);
 }
 
+void worker::report_tls_failure(std::string_view client, std::string_view reason, bool refused) const {
+    counters.tls_failures.fetch_add(1, std::memory_order_relaxed);
+    if (!events.on_tls_failure || !config.access_log) return;
+    tls_failure_record rec;
+    rec.unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::system_clock::now().time_since_epoch()).count();
+    rec.client = client;
+    rec.reason = reason;
+    rec.refused = refused;
+    events.on_tls_failure(rec);
+}
+
 void worker::drain() {
     draining = true;
     std::vector<connection*> snapshot(connections.begin(), connections.end());
     for (auto* c : snapshot) c->drain();
+    for (auto* r : tls_refusals)
+        if (r->silent) r->end("shutdown: the client had sent nothing");
 }
 
 }  // namespace netlab::server

@@ -13,7 +13,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "http/chunked.hpp"
@@ -79,11 +81,30 @@ struct shared_counters {
     std::atomic<std::uint64_t> timeouts{0};
     std::atomic<std::uint64_t> refused{0};
     std::atomic<std::uint64_t> cut_off{0};
+    std::atomic<std::uint64_t> tls_failures{0};
     // Sockets that could not move between workers because the OS would not release one
     // from its completion port. After a few (Windows before 8.1 and Wine never can; asio
     // reports any failure of the call the same way), every worker takes new connections.
     std::atomic<unsigned> move_failures{0};
     bool sockets_stay() const { return move_failures.load(std::memory_order_relaxed) >= 3; }
+};
+
+// serve-http --tls: a connection refused over --max-connections whose 503 waits for the
+// client's TLS handshake (plaintext bytes would break its TLS stream). It holds no place,
+// but shutdown waits for it, so shutdown ends it as it ends a connection: at once while
+// the client has sent nothing (it is idle), at the cut-off when a handshake is under way.
+struct tls_refusal {
+    asio::ip::tcp::socket* socket = nullptr;
+    bool silent = true;     // no byte from the client yet
+    std::string ended_for;  // why it was ended from outside (shutdown, the header timeout)
+    // Cancels what the refusal waits for, which then ends with these words; the first
+    // reason given stays.
+    void end(std::string why) {
+        if (!ended_for.empty()) return;
+        ended_for = std::move(why);
+        std::error_code ignored;
+        socket->cancel(ignored);
+    }
 };
 
 class worker {
@@ -106,6 +127,8 @@ public:
         peak_connections = std::max(peak_connections, connections.size());
     }
     bool draining = false;
+    // Refusals waiting for a TLS handshake on this worker; touched only on its thread.
+    std::unordered_set<tls_refusal*> tls_refusals;
 
     std::unique_ptr<request_state> acquire_state();
     // The most a request's read buffer grows to: the largest allowed head, and a window
@@ -119,10 +142,12 @@ public:
     // Enforces connection deadlines a few times a second; ends when the worker drains.
     asio::awaitable<void> reap();
 
-    // Closes idle connections and lets busy ones finish (runs on this worker's thread).
+    // Closes idle connections (and refusals whose client has sent nothing) and lets busy
+    // ones finish (runs on this worker's thread).
     void drain();
 
-    // Closes every connection now; a response in flight is reported as cut off for `reason`.
+    // Closes every connection and refusal now; a response in flight is reported as cut
+    // off for `reason`.
     void cut_off_all(const std::string& reason);
 
     // Counts one answer in the totals: a request, its status class, the body bytes sent.
@@ -131,6 +156,10 @@ public:
     // Reports one answer to the access log, stamped with the time now, unless the log is
     // switched off (-q).
     void report(request_record rec) const;
+
+    // Counts a failed TLS handshake and reports it beside the access log (and like it, not
+    // with -q).
+    void report_tls_failure(std::string_view client, std::string_view reason, bool refused = false) const;
 
     // Balancing (balance.hpp). The connections this worker holds or has been handed:
     // counted up by whoever hands one over, down when one ends; read by the balancer.

@@ -19,7 +19,9 @@ namespace netlab::tls {
 class server_context {
 public:
     // --tls-cert FILE (PEM, the chain after the leaf) and --tls-key FILE. nullptr with `why`
-    // when either cannot be read or they do not belong together.
+    // when either cannot be read or they do not belong together. An encrypted key is
+    // refused with words that say how to decrypt it: OpenSSL's own fallback would ask for
+    // a passphrase on the terminal, and a server must not wait at a prompt.
     static std::shared_ptr<server_context> from_files(const std::string& cert_file, const std::string& key_file,
                                                       std::string& why);
     // --tls-self-signed: a P-256 key and a certificate for localhost, 127.0.0.1, ::1 and
@@ -33,6 +35,11 @@ public:
     // The leaf certificate: SHA-256 fingerprint as "AB:CD:...", and as PEM.
     const std::string& fingerprint() const;
     const std::string& certificate_pem() const;
+    // Its subject, names and validity period.
+    const certificate_info& certificate() const;
+    // Whether the leaf is valid now: clients refuse one that has expired or is not yet valid.
+    enum class validity { valid, expired, not_yet_valid };
+    validity validity_now() const;
 
     struct impl;
     impl& get() { return *impl_; }
@@ -49,7 +56,8 @@ public:
     server_stream(const server_stream&) = delete;
     server_stream& operator=(const server_stream&) = delete;
 
-    // ALPN: http/1.1 when the client offers it. `message` names what failed.
+    // ALPN: http/1.1 when the client offers it. `message` says what failed, as the
+    // server sees it ("wrong version number (not TLS?)"), without a "handshake failed" prefix.
     asio::awaitable<handshake_result> handshake();
     asio::awaitable<io_result> read_some(asio::mutable_buffer buffer);
     asio::awaitable<io_result> write_some(std::span<const asio::const_buffer> buffers);
@@ -59,9 +67,5 @@ private:
     struct impl;
     std::unique_ptr<impl> impl_;
 };
-
-// True when `first_bytes` (peeked before a handshake) start a TLS record (handshake
-// type 22); an HTTP request line starts with a letter instead.
-bool looks_like_tls(std::span<const unsigned char> first_bytes);
 
 }  // namespace netlab::tls

@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/ip/udp.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -230,6 +232,71 @@ TEST_CASE("a --port that TCP already holds: exit 1 and one line naming the bind"
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("netlab: demux-demo stopped at bind TCP 127.0.0.1:" + port + ": address already in use") == 0);
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+}
+
+TEST_CASE("--json: a failed call still ends with a summary event that names it") {
+    asio::io_context io;
+    asio::ip::tcp::acceptor holder(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const auto port = std::to_string(holder.local_endpoint().port());
+    const auto d = json_demo({"--port", port});
+    CHECK(d.result.exit_code == 1);
+    REQUIRE_FALSE(d.events.empty());
+    const auto& last = d.events.back();
+    CHECK(last["event"] == "summary");
+    CHECK(last["error"] == "address_in_use");
+    CHECK(last["stopped_at"] == "bind TCP 127.0.0.1:" + port);
+    CHECK(last["message"] == "demux-demo stopped at bind TCP 127.0.0.1:" + port + ": address already in use");
+    CHECK(d.result.err.find("netlab: demux-demo stopped at bind TCP") == 0);
+    // A run that succeeds has no error in its summary.
+    const auto ok = json_demo();
+    REQUIRE(ok.result.exit_code == 0);
+    CHECK_FALSE(ok.events.back().contains("error"));
+}
+
+TEST_CASE("-q: the two pictures and the explanation, without the steps and the calls") {
+    const auto r = run_netlab({"-q", "demux-demo"});
+    REQUIRE(r.exit_code == 0);
+    const auto out = lf_lines(r.out);
+    CHECK(out.find("UDP: 3 datagrams from 3 sources arrived in 1 socket") != std::string::npos);
+    CHECK(out.find("TCP: 3 messages from 3 sources arrived in 3 sockets") != std::string::npos);
+    CHECK(out.find("What this showed:") != std::string::npos);
+    CHECK(out.find("Step 1 of 7") == std::string::npos);
+    CHECK(out.find("recvfrom(") == std::string::npos);
+    CHECK(r.err.empty());
+}
+
+TEST_CASE("datagrams from a sender outside the demo: the picture counts distinct sources, not datagrams") {
+    if (terminal_is_emulated()) return;
+    // --step holds the demo after step 1, with its UDP socket bound, while a sender on
+    // 127.0.0.9 (not one of the clients) sends it 25 datagrams from one socket.
+    auto c = child::start_on_terminal(netlab_args({"demux-demo", "--step", "--clients", "3"}),
+                                      {.out = true, .err = true, .in = true});
+    REQUIRE(c.wait_for_terminal("Press Enter for step 2 of 7", 20s));
+    // The UDP socket's bind is the last one in step 1: "bind(6, 127.0.0.1:PORT) = 0".
+    const std::regex udp_bind(R"(bind\(\d+, 127\.0\.0\.1:(\d+)\) = 0\r?\n)");
+    std::string port;
+    const auto& text = c.terminal_text();
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), udp_bind); it != std::sregex_iterator(); ++it)
+        port = (*it)[1];
+    REQUIRE_FALSE(port.empty());
+    asio::io_context io;
+    asio::ip::udp::socket foreign(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.9"), 0));
+    const asio::ip::udp::endpoint demo(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(port)));
+    for (int i = 0; i < 25; ++i) foreign.send_to(asio::buffer(std::string("not from the demo")), demo);
+    for (int i = 2; i <= 7; ++i) {
+        REQUIRE(c.wait_for_terminal("Press Enter for step " + std::to_string(i), 20s));
+        c.type("\n");
+    }
+    REQUIRE(c.wait(20s) == 0);
+    const auto& t = c.terminal_text();
+    CHECK(t.find("UDP: 28 datagrams from 4 sources arrived in 1 socket") != std::string::npos);
+    // One row for the foreign sender, with its count; the explanation says where they came from.
+    CHECK(t.find("\"not from the demo\" and 24 more datagrams") != std::string::npos);
+    std::string prose = t;  // the explanation is wrapped: its lines joined again
+    std::replace(prose.begin(), prose.end(), '\r', ' ');
+    std::replace(prose.begin(), prose.end(), '\n', ' ');
+    CHECK(prose.find("28 datagrams from 4 different sources") != std::string::npos);
+    CHECK(prose.find("25 of them from senders outside this demo") != std::string::npos);
 }
 
 TEST_CASE("bad option values are refused in one line with exit 2") {

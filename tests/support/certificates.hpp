@@ -18,6 +18,8 @@ struct test_certificates {
     key_pair localhost;       // localhost, 127.0.0.1, ::1; signed by the CA
     key_pair other;           // other.test only; signed by the CA
     key_pair expired;         // localhost, 127.0.0.1, ::1; expired yesterday
+    key_pair not_yet_valid;   // localhost, 127.0.0.1, ::1; valid from 2099; signed by the CA
+    std::string encrypted_key;  // localhost's key, encrypted (PKCS#8, AES-256) with the passphrase "secret"
     key_pair self_signed;     // localhost, 127.0.0.1, ::1; its own issuer
     key_pair client;          // CN=netlab test client, for TLS client authentication; signed by the CA
 };

@@ -134,12 +134,14 @@ netlab_server start_human_server(const std::string& root, const std::vector<std:
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
     netlab_server s;
     s.process = child::start(argv);
-    const std::string url_prefix = "  http://127.0.0.1:";
-    // "Serving DIR on:", the URLs, then "Press Ctrl-C to stop." ends the banner.
+    // "Serving DIR on:", the URLs (https:// with --tls-*), then "Press Ctrl-C to stop."
+    // ends the banner.
     while (auto line = s.process.read_line(20s)) {
         *line = lf_lines(*line);
         s.banner += *line + "\n";
-        if (line->rfind(url_prefix, 0) == 0) s.port = static_cast<unsigned short>(std::stoi(line->substr(url_prefix.size())));
+        for (const std::string url_prefix : {"  http://127.0.0.1:", "  https://127.0.0.1:"})
+            if (line->rfind(url_prefix, 0) == 0)
+                s.port = static_cast<unsigned short>(std::stoi(line->substr(url_prefix.size())));
         if (line->rfind("Press Ctrl-C", 0) == 0) break;
     }
     if (s.port == 0) {

@@ -5,6 +5,7 @@ namespace netlab::tls {
 
 struct server_context::impl {
     std::string empty;
+    certificate_info none;
 };
 struct server_stream::impl {};
 
@@ -12,6 +13,8 @@ server_context::server_context(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
 server_context::~server_context() = default;
 const std::string& server_context::fingerprint() const { return impl_->empty; }
 const std::string& server_context::certificate_pem() const { return impl_->empty; }
+const certificate_info& server_context::certificate() const { return impl_->none; }
+server_context::validity server_context::validity_now() const { return validity::valid; }
 
 std::shared_ptr<server_context> server_context::from_files(const std::string&, const std::string&, std::string& why) {
     why = std::string(not_built_message);

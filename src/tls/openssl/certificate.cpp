@@ -115,7 +115,7 @@ std::string handshake_failure_text(const std::error_code& ec) {
     if (ec.category() != asio::error::get_ssl_category()) return "TLS handshake failed: " + ec.message();
     const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
     const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
-    const std::string words = text != nullptr ? text : ec.message();
+    std::string words = text != nullptr ? text : ec.message();
     switch (reason) {
         case SSL_R_WRONG_VERSION_NUMBER:
         case SSL_R_PACKET_LENGTH_TOO_LONG:
@@ -125,6 +125,47 @@ std::string handshake_failure_text(const std::error_code& ec) {
         case SSL_R_NO_PROTOCOLS_AVAILABLE:
             return fmt::format("TLS handshake failed: {} (no TLS version that both sides accept)", words);
         default: return "TLS handshake failed: " + words;
+    }
+}
+
+std::string client_handshake_failure_text(const std::error_code& ec) {
+    if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated)
+        return "the client closed the connection during the handshake";
+    if (ec == asio::error::connection_reset) return "the client reset the connection during the handshake";
+    if (ec.category() != asio::error::get_ssl_category()) return ec.message();
+    const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
+    const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+    std::string words = text != nullptr ? text : ec.message();
+    switch (reason) {
+        // Bytes that are no TLS record: a port scanner, a protocol other than TLS.
+        case SSL_R_WRONG_VERSION_NUMBER:
+        case SSL_R_PACKET_LENGTH_TOO_LONG:
+        case SSL_R_UNKNOWN_PROTOCOL:
+        case SSL_R_RECORD_LENGTH_MISMATCH:
+        case SSL_R_HTTP_REQUEST:
+        case SSL_R_HTTPS_PROXY_REQUEST:
+            return words + " (the client does not speak TLS?)";
+        case SSL_R_UNSUPPORTED_PROTOCOL:
+        case SSL_R_VERSION_TOO_LOW:
+        case SSL_R_NO_PROTOCOLS_AVAILABLE:
+        case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+            return words + " (the client offers only TLS versions older than 1.2; this server speaks 1.2 and 1.3)";
+        case SSL_R_NO_SHARED_CIPHER:
+        case SSL_R_NO_SHARED_GROUPS:
+        case SSL_R_NO_SUITABLE_SIGNATURE_ALGORITHM:
+            return words + " (no cipher, group or signature both sides accept)";
+        case SSL_R_DECRYPTION_FAILED_OR_BAD_RECORD_MAC:
+        case SSL_R_DECRYPTION_FAILED:
+            return words + " (a record was changed on the way, or the client computed its keys wrongly)";
+        // The client's alerts about our certificate: it does not trust it, or it expired.
+        case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+        case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+        case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+        case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+        case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+        case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
+            return words + " (the client refused this server's certificate)";
+        default: return words;
     }
 }
 

@@ -21,4 +21,8 @@ std::string verify_failure_text(long code, const std::string& host, const certif
 // Why a handshake failed (not a certificate refusal), from the error asio reported.
 std::string handshake_failure_text(const std::error_code& ec);
 
+// The server's side: why a client's handshake failed, in words that say what the client
+// did ("wrong version number (not TLS?)"), without a "handshake failed" prefix.
+std::string client_handshake_failure_text(const std::error_code& ec);
+
 }  // namespace netlab::tls::detail

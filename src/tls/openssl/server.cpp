@@ -94,12 +94,21 @@ bool add_extension(X509* cert, int nid, const std::string& value) {
     return ok;
 }
 
+// Asked for a key's passphrase: refuses (OpenSSL's default would prompt on the terminal,
+// and a server must never wait there) and notes that the key is encrypted.
+int refuse_passphrase(char*, int, int, void* asked) {
+    if (asked != nullptr) *static_cast<bool*>(asked) = true;
+    return 0;
+}
+
 }  // namespace
 
 struct server_context::impl {
     asio::ssl::context ssl{asio::ssl::context::tls_server};
     std::string fingerprint;
     std::string pem;
+    certificate_info leaf;
+    X509* leaf_x509 = nullptr;  // owned by `ssl`
 
     impl() {
         SSL_CTX* ctx = ssl.native_handle();
@@ -110,9 +119,10 @@ struct server_context::impl {
         SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
     }
     void describe_leaf() {
-        X509* leaf = SSL_CTX_get0_certificate(ssl.native_handle());
-        fingerprint = fingerprint_of(leaf);
-        pem = pem_of(leaf);
+        leaf_x509 = SSL_CTX_get0_certificate(ssl.native_handle());
+        fingerprint = fingerprint_of(leaf_x509);
+        pem = pem_of(leaf_x509);
+        leaf = detail::describe(leaf_x509);
     }
 };
 
@@ -120,6 +130,13 @@ server_context::server_context(std::unique_ptr<impl> i) : impl_(std::move(i)) {}
 server_context::~server_context() = default;
 const std::string& server_context::fingerprint() const { return impl_->fingerprint; }
 const std::string& server_context::certificate_pem() const { return impl_->pem; }
+const certificate_info& server_context::certificate() const { return impl_->leaf; }
+
+server_context::validity server_context::validity_now() const {
+    if (X509_cmp_current_time(X509_get0_notBefore(impl_->leaf_x509)) > 0) return validity::not_yet_valid;
+    if (X509_cmp_current_time(X509_get0_notAfter(impl_->leaf_x509)) < 0) return validity::expired;
+    return validity::valid;
+}
 
 std::shared_ptr<server_context> server_context::from_files(const std::string& cert_file, const std::string& key_file,
                                                            std::string& why) {
@@ -130,7 +147,19 @@ std::shared_ptr<server_context> server_context::from_files(const std::string& ce
                           last_error("cannot read it"));
         return nullptr;
     }
-    if (SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    bool passphrase_asked = false;
+    SSL_CTX_set_default_passwd_cb(ctx, refuse_passphrase);
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, &passphrase_asked);
+    const bool key_loaded = SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) == 1;
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);  // the flag goes out of scope
+    if (!key_loaded && passphrase_asked) {
+        why = fmt::format("--tls-key {} is encrypted, and serve-http asks for no passphrase "
+                          "(decrypt it first: openssl pkey -in {} -out plain.key)",
+                          key_file, key_file);
+        ERR_clear_error();
+        return nullptr;
+    }
+    if (!key_loaded) {
         if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
             why = fmt::format("--tls-key {} does not belong to the certificate in --tls-cert {}", key_file, cert_file);
             ERR_clear_error();
@@ -199,7 +228,7 @@ asio::awaitable<handshake_result> server_stream::handshake() {
     if (ec) {
         r.error = failure::handshake;
         r.io_error = ec;
-        r.message = detail::handshake_failure_text(ec);
+        r.message = detail::client_handshake_failure_text(ec);
         ERR_clear_error();
         co_return r;
     }

@@ -143,6 +143,26 @@ TEST_CASE("the UDP picture is one box with a row per source, the TCP picture a b
     CHECK(text_of(tcp[8]).find("client 2") != std::string::npos);
 }
 
+TEST_CASE("the picture counts distinct sources: one sender's many datagrams are one source and one row") {
+    auto h = udp_half();
+    for (int i = 0; i < 3; ++i) h.sockets[0].arrivals.push_back({0, "127.0.0.9:7000", 5, "spam!"});
+    const auto lines = dm::picture(h);
+    REQUIRE(lines.size() == 6);  // caption, top, three rows, bottom
+    CHECK(text_of(lines[0]) == "UDP: 5 datagrams from 3 sources arrived in 1 socket");
+    CHECK(text_of(lines[4]).find("not ours  127.0.0.9:7000   \"spam!\" and 2 more datagrams") != std::string::npos);
+    const auto n = dm::count_arrivals(h);
+    CHECK(n.arrivals == 5);
+    CHECK(n.sources == 3);
+    CHECK(n.foreign == 3);
+    dm::outcome o;
+    o.port = 4000;
+    o.udp = h;
+    o.tcp = tcp_half();
+    const auto text = dm::closing_text(o, 2);
+    CHECK(text.find("5 datagrams from 3 different sources all arrived in socket 5 (3 of them from senders outside") !=
+          std::string::npos);
+}
+
 TEST_CASE("every line of a picture is as wide as the others, and client rows say whose they are") {
     for (const auto& h : {udp_half(), tcp_half()}) {
         const auto lines = dm::picture(h);
