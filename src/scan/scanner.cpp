@@ -344,8 +344,9 @@ private:
             if (!ignored) {
                 a.local = local;
                 // Windows (and wine) may report the address the socket was bound to before
-                // ConnectEx (0.0.0.0) rather than the one it connected from: the port decides.
-                a.self_connected = local.port() == ep.port() &&
+                // ConnectEx (0.0.0.0) rather than the one it connected from: the port
+                // decides. A reset one reads 0.0.0.0 too, but nothing resets a self-connect.
+                a.self_connected = kind == platform::error_kind::none && local.port() == ep.port() &&
                                    (local.address() == ep.address() || local.address().is_unspecified());
             }
         }

@@ -115,6 +115,7 @@ TEST_CASE("an IPv6 literal is scanned over IPv6") {
 TEST_CASE("a CIDR block 127.0.0.0/28 scans 16 addresses and only the listener's is open") {
     // The port is ours on all 16 addresses; only 127.0.0.5 listens.
     std::vector<std::string> block;
+    block.reserve(16);
     for (int i = 0; i < 16; ++i) block.push_back("127.0.0." + std::to_string(i));
     const auto ports = owned_ports::same_port_on(block);
     ports->listen(5);
