@@ -23,6 +23,29 @@ bool family_ok(const asio::ip::address& a, ip_family f, const std::string& text,
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// An IPv4 literal in the one form every OS reads alike: four numbers of 1-3 digits.
+// (Windows' address parser, like inet_aton, also takes "127.1" and "12345"; glibc's
+// inet_pton does not.)
+bool dotted_quad(std::string_view s) {
+    int parts = 0;
+    for (bool more = true; more;) {
+        const auto dot = s.find('.');
+        more = dot != std::string_view::npos;
+        const auto part = s.substr(0, dot);
+        if (more) s.remove_prefix(dot + 1);
+        if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), is_digit)) return false;
+        ++parts;
+    }
+    return parts == 4;
+}
+
+// make_address, with IPv4 only as a dotted quad.
+asio::ip::address parse_address(const std::string& text, std::error_code& ec) {
+    auto a = asio::ip::make_address(text, ec);
+    if (!ec && a.is_v4() && !dotted_quad(text)) ec = std::make_error_code(std::errc::invalid_argument);
+    return a;
+}
+
 enum class name_check { ok, bad, numeric };
 
 // RFC 1123 §2.1: labels of letters, digits and inner hyphens ('_' too, which real names
@@ -111,7 +134,7 @@ bool parse_one(const std::string& text, ip_family family, target_spec& spec, std
     if (body.size() > 2 && body.front() == '[' && body.back() == ']') body = body.substr(1, body.size() - 2);
     std::error_code ec;
     if (const auto slash = body.find('/'); slash != std::string::npos) {
-        const auto base = asio::ip::make_address(body.substr(0, slash), ec);
+        const auto base = parse_address(body.substr(0, slash), ec);
         if (ec) {
             error = fmt::format("'{}': a CIDR block needs an IP address before the '/' (e.g. 192.168.1.0/24)", text);
             return false;
@@ -126,7 +149,7 @@ bool parse_one(const std::string& text, ip_family family, target_spec& spec, std
         return family_ok(base, family, text, error) && scope_ok(base, text, error) &&
                expand_block(text, base, prefix, spec.addresses, error);
     }
-    const auto literal = asio::ip::make_address(body, ec);
+    const auto literal = parse_address(body, ec);
     if (!ec) {
         spec.addresses.push_back(literal.to_string());
         return family_ok(literal, family, text, error) && scope_ok(literal, text, error);

@@ -95,6 +95,9 @@ TEST_CASE("what is neither an address nor a host name never reaches the resolver
         CHECK_FALSE(r.ok());
     }
     CHECK(parse_targets({"300.1.1.1"}, ip_family::any).error.find("IPv4") != std::string::npos);
+    // The same on every OS, though Windows' own parser reads these as addresses.
+    for (const char* t : {"127.1", "12345", "1.2.3"}) CHECK(parse_targets({t}, ip_family::any).error.find("IPv4") != std::string::npos);
+    CHECK_FALSE(parse_targets({"127.1/32"}, ip_family::any).ok());
     for (const char* t : {"localhost", "localhost.", "db", "my-host.example", "a1.b2.example", "_srv.example", "1.example",
                           "xn--bcher-kva.example", "3com.com"}) {
         const auto r = parse_targets({t}, ip_family::any);
