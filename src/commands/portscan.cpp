@@ -18,6 +18,7 @@
 #include "cli/output.hpp"
 #include "cli/validators.hpp"
 #include "commands/registry.hpp"
+#include "http/url.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/terminal.hpp"
 #include "netlab/platform/trace.hpp"
@@ -66,8 +67,11 @@ style state_style(port_state s) {
     return style::none;
 }
 
+// Open: "connected", or "reset" when the service reset the connection it had accepted
+// before the scan asked (still open: the handshake completed).
 std::string reason_name(const port_result& r) {
-    return r.state == port_state::open ? "connected" : std::string(platform::kind_name(r.reason));
+    if (r.state == port_state::open && r.reason != platform::error_kind::reset) return "connected";
+    return std::string(platform::kind_name(r.reason));
 }
 
 std::string count_text(std::uint64_t n) {
@@ -86,7 +90,10 @@ json_object port_json(const scan::scan_target& t, const port_result& r, bool ban
     o.add("state", scan::state_name(r.state)).add("service", scan::service_name(r.port)).add("reason", reason_name(r));
     if (r.rtt_ms >= 0) o.add("rtt_ms", std::round(r.rtt_ms * 1000) / 1000);
     else o.add_null("rtt_ms");
-    if (banner && r.state == port_state::open) o.add("banner", r.banner);
+    if (banner && r.state == port_state::open) {
+        // The text (bytes that are not UTF-8 become U+FFFD), and every byte as it came.
+        o.add("banner", r.banner).add("banner_base64", http::base64_encode(r.banner));
+    }
     return o;
 }
 
@@ -131,14 +138,16 @@ json_object summary_json(const scan::scan_summary& s, const std::vector<scan::sc
     o.add("elapsed_s", std::round(s.elapsed_s * 1000) / 1000).add("connects", s.connects);
     o.add("connects_per_s", s.elapsed_s > 0 ? std::round(static_cast<double>(s.connects) / s.elapsed_s) : 0.0);
     if (s.interrupted) o.add("interrupted", true);
+    if (s.error) o.add("stopped", true);
     return o;
 }
 
 std::string summary_text(const scan::scan_summary& s, const std::vector<scan::scan_target>& targets) {
     const std::string who = targets.size() == 1 ? host_label(targets[0]) : fmt::format("{} addresses", targets.size());
     const double rate = s.elapsed_s > 0 ? static_cast<double>(s.connects) / s.elapsed_s : 0;
-    return fmt::format("{}: {}: {} port{}, {} open, {} closed, {} filtered in {:.2f} s ({} connects/s)",
-                       s.interrupted ? "Interrupted" : "Done", who, count_text(s.ports), s.ports == 1 ? "" : "s", count_text(s.open),
+    // "Done" only for a scan that ran to its end.
+    const char* how = s.error ? "Stopped" : s.interrupted ? "Interrupted" : "Done";
+    return fmt::format("{}: {}: {} port{}, {} open, {} closed, {} filtered in {:.2f} s ({} connects/s)", how, who, count_text(s.ports), s.ports == 1 ? "" : "s", count_text(s.open),
                        count_text(s.closed), count_text(s.filtered), s.elapsed_s,
                        count_text(static_cast<std::uint64_t>(rate)));
 }
@@ -231,8 +240,14 @@ int run_wait(cli::output& out, const portscan_args& a, const scan::targets_resul
                                  w.waited_s));
         return cli::exit_code::ok;
     }
+    const auto total = w.targets.size() * ports.size();
+    if (w.interrupted) {
+        // What was found so far: the ports that opened were printed as they did.
+        out.result(s, fmt::format("Interrupted after {:.1f} s: {} of {} port{} open; not open: {}", w.waited_s,
+                                  total - w.not_open.size(), total, total == 1 ? "" : "s", missing));
+        return cli::exit_code::interrupted;
+    }
     if (out.json()) out.result(s, "");
-    if (w.interrupted) return cli::exit_code::interrupted;
     out.error(fmt::format("not open after {:.1f} s: {}", w.waited_s, missing));
     return cli::exit_code::failure;
 }
@@ -266,6 +281,8 @@ int run_portscan(cli::output& out, const portscan_args& a) {
             code = cli::exit_code::failure;
             continue;
         }
+        // A name for an address already listed is scanned once, as given first.
+        if (std::any_of(targets.begin(), targets.end(), [&](const auto& t) { return t.address == r.address; })) continue;
         targets.push_back({spec.text, r.address});
         others.push_back(std::move(r.others));
     }
@@ -330,8 +347,9 @@ int run_portscan(cli::output& out, const portscan_args& a) {
 }
 
 std::string footer() {
-    return "States (as nmap -sT): open = connected; closed = refused; filtered = no answer in time, host or\n"
-           "network unreachable, or access denied, after --retries more tries.\n"
+    return "States (as nmap -sT): open = connected (even if the service then resets); closed = refused;\n"
+           "filtered = no answer in time, host or network unreachable, or access denied, after --retries\n"
+           "more tries.\n"
            "\n"
            "Exit codes:\n"
            "  0    the scan ran (whatever the states); with --wait: every port is open\n"

@@ -23,6 +23,8 @@
 #include "net/stop_signals.hpp"
 #include "netlab/platform/connect_probe.hpp"
 #include "netlab/platform/process.hpp"
+#include "scan/banner.hpp"
+#include "scan/probe_board.hpp"
 #include "scan/rtt.hpp"
 
 namespace netlab::scan {
@@ -46,6 +48,12 @@ constexpr unsigned yield_every = 32;
 // slow_answer (worker::launch): a distant or silent target, not a busy loopback.
 constexpr std::size_t first_slots = 16;
 constexpr milliseconds slow_answer{10};
+// A probe that may have met one of ours (probe_board.hpp) looks again this often while
+// the other is still connecting; a meeting on this machine settles in microseconds.
+constexpr milliseconds partner_poll{1};
+// A port whose probes met ours this many times in a row is judged by the last meeting:
+// our own socket held the port, so nothing listened there (closed, as a self-connect).
+constexpr int max_meetings = 3;
 
 // Everything the threads share. Probes are numbered target-major: probe i is port
 // order[i % ports] of target i / ports; threads take the next number from `next`.
@@ -62,6 +70,8 @@ struct shared_state {
     // --max-rate: the steady-clock time (ns) before which no further connect may start.
     std::atomic<std::int64_t> next_start_ns{0};
     std::int64_t interval_ns = 0;
+
+    std::unique_ptr<probe_board> board;  // one word per slot, every thread's
 
     std::mutex rtt_mutex;
     std::vector<rtt_estimator> rtt;  // one per target
@@ -120,8 +130,9 @@ struct shared_state {
 
 // One connect in flight: its socket, and what the reaper needs to end it in time.
 struct slot {
-    explicit slot(asio::io_context& ctx) : socket(ctx), timer(ctx) {}
+    slot(asio::io_context& ctx, std::size_t i) : index(i), socket(ctx), timer(ctx) {}
     enum class phase { idle, connecting, reading };
+    std::size_t index;  // on the probe board
     tcp::socket socket;
     asio::steady_timer timer;  // --max-rate pacing and shortage back-off
     phase now = phase::idle;
@@ -137,7 +148,7 @@ struct attempt {
     bool self_connected = false;
     bool stopped = false;  // ended by the scan stopping, says nothing about the port
     clock::duration rtt{};
-    std::string banner;
+    std::optional<tcp::endpoint> local;  // of a connection made (then reset or not)
 };
 
 std::string probe_options_detail(const platform::probe_options& applied) {
@@ -151,9 +162,10 @@ std::string probe_options_detail(const platform::probe_options& applied) {
 // One thread's event loop with its share of the window.
 class worker {
 public:
-    worker(shared_state& shared, std::size_t slots, bool handles_signals)
+    // Slots `first` to `first + slots - 1` of the probe board are this worker's.
+    worker(shared_state& shared, std::size_t first, std::size_t slots, bool handles_signals)
         : shared_(shared), ctx_(1), handles_signals_(handles_signals) {
-        for (std::size_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<slot>(ctx_));
+        for (std::size_t i = 0; i < slots; ++i) slots_.push_back(std::make_unique<slot>(ctx_, first + i));
     }
 
     void run() {
@@ -207,26 +219,32 @@ private:
         const tcp::endpoint ep(shared_.targets[r.target].address(), r.port);
         std::optional<clock::time_point> shortage_since;
         auto backoff = first_backoff;
+        int meetings = 0;
+        auto& board = *shared_.board;
         while (!shared_.stop.load(std::memory_order_relaxed)) {
             co_await pace(s);
             if (shared_.stop.load(std::memory_order_relaxed)) break;
             const auto timeout = shared_.timeout_for(r.target);
-            // On loopback our own probes can meet: A (from port X) connecting to Y while B
-            // (from port Y) connects to X is a TCP simultaneous open, and both "succeed".
-            // An open port there is confirmed by a second connect, which a listener
-            // accepts again and such a chance meeting does not repeat.
-            const bool confirm = ep.address().is_loopback();
-            auto a = co_await connect_once(s, ep, timeout, shared_.options.banner && !confirm);
+            board.connecting(s.index, r.target, r.port);
+            auto a = co_await connect_once(s, ep, timeout);
             if (a.opened) shared_.connects.fetch_add(1, std::memory_order_relaxed);
-            if (confirm && !a.stopped && !a.error && !a.self_connected) {
-                const auto first_rtt = a.rtt;
-                a = co_await connect_once(s, ep, timeout, shared_.options.banner);
-                if (a.opened) shared_.connects.fetch_add(1, std::memory_order_relaxed);
-                a.rtt = first_rtt;
-            }
             if (a.stopped) break;
             const auto kind = platform::classify(a.error);
-            const auto v = judge(kind, a.self_connected);
+            auto v = judge(kind, a.self_connected);
+            // One connection decides: a completed handshake is open whatever the service
+            // does next, unless the other end was a probe of this scan.
+            if (v == verdict::open && a.local && co_await met_own_probe(s, *a.local, timeout)) {
+                net::traced_close(s.socket);
+                board.idle(s.index);
+                if (++meetings < max_meetings) continue;  // again, from another local port
+                v = verdict::closed;
+                a.self_connected = true;
+            }
+            board.idle(s.index);
+            if (v == verdict::open && kind == platform::error_kind::none && shared_.options.banner && !shared_.stop)
+                r.banner = co_await read_banner(s);
+            if (s.socket.is_open() && !(kind == platform::error_kind::refused && keeps_refused_sockets()))
+                net::traced_close(s.socket);
             if (v == verdict::local_shortage) {
                 // Not an answer from the target: wait for our own sockets to drain.
                 const auto now = clock::now();
@@ -254,13 +272,41 @@ private:
             }
             r.state = v == verdict::open ? port_state::open : v == verdict::closed ? port_state::closed : port_state::filtered;
             r.reason = a.self_connected ? platform::error_kind::refused : kind;
-            r.banner = std::move(a.banner);
             if (v != verdict::filtered || r.tries > shared_.options.retries) co_return true;
         }
+        board.idle(s.index);
+        if (s.socket.is_open()) net::traced_close(s.socket);
         co_return false;
     }
 
-    asio::awaitable<attempt> connect_once(slot& s, const tcp::endpoint& ep, clock::duration timeout, bool banner) {
+    // Whether the connection just made from `local` is the other half of a probe of this
+    // scan (probe_board.hpp); while one that could be is still connecting, it is asked
+    // again, for at most `patience`: a meeting on this machine settles at once, so a
+    // probe still connecting after that was never this one's partner.
+    asio::awaitable<bool> met_own_probe(slot& s, const tcp::endpoint& local, clock::duration patience) {
+        auto& board = *shared_.board;
+        board.connected(s.index, local.port());
+        const auto address = local.address();
+        const auto is_local = [&](std::size_t t) {
+            return address.is_unspecified() || shared_.targets[t].address() == address;
+        };
+        const auto give_up = clock::now() + patience;
+        for (;;) {
+            const auto m = board.check(s.index, is_local);
+            if (m != probe_board::meeting::undecided) co_return m == probe_board::meeting::met;
+            if (shared_.stop.load(std::memory_order_relaxed) || clock::now() >= give_up) co_return false;
+            s.timer.expires_after(partner_poll);
+            std::error_code ignored;
+            co_await s.timer.async_wait(asio::redirect_error(use, ignored));
+        }
+    }
+
+    bool keeps_refused_sockets() const { return direct_ && reconnects_; }
+
+    // Opens the slot's socket if needed and connects it. The socket is left open when the
+    // connect succeeded (for the caller to judge and close) or was refused where the OS
+    // lets it connect again; else it is closed.
+    asio::awaitable<attempt> connect_once(slot& s, const tcp::endpoint& ep, clock::duration timeout) {
         attempt a;
         auto& sock = s.socket;
         std::error_code ignored;
@@ -290,18 +336,24 @@ private:
             if (s.expired) a.error = std::make_error_code(std::errc::timed_out);
             else a.stopped = true;
         }
-        if (!a.error) {
-            // Windows (and wine) may report the address the socket was bound to before
-            // ConnectEx (0.0.0.0) rather than the one it connected from: the port decides.
+        const auto kind = platform::classify(a.error);
+        // Reset: the handshake completed and the service reset the connection before we
+        // asked for the answer (a RST to the SYN reads "refused").
+        if (kind == platform::error_kind::none || kind == platform::error_kind::reset) {
             const auto local = sock.local_endpoint(ignored);
-            a.self_connected = !ignored && local.port() == ep.port() &&
-                               (local.address() == ep.address() || local.address().is_unspecified());
+            if (!ignored) {
+                a.local = local;
+                // Windows (and wine) may report the address the socket was bound to before
+                // ConnectEx (0.0.0.0) rather than the one it connected from: the port
+                // decides. A reset one reads 0.0.0.0 too, but nothing resets a self-connect.
+                a.self_connected = kind == platform::error_kind::none && local.port() == ep.port() &&
+                                   (local.address() == ep.address() || local.address().is_unspecified());
+            }
         }
         net::trace_connect(sock, ep, a.error);
-
-        if (!a.error && !a.self_connected && banner && !shared_.stop) a.banner = co_await read_banner(s);
+        if (kind == platform::error_kind::none && !a.self_connected) co_return a;
         // Refused: keep the socket for the next probe where the OS allows it.
-        if (direct_ && reconnects_ && platform::classify(a.error) == platform::error_kind::refused) co_return a;
+        if (kind == platform::error_kind::refused && keeps_refused_sockets()) co_return a;
         net::traced_close(sock);
         co_return a;
     }
@@ -330,18 +382,27 @@ private:
         }
     }
 
+    // What the service says first: read until banner_complete() (a line that ends it),
+    // banner_limit bytes, the end of the stream, or banner_wait after the connect (the
+    // reaper ends a read at the deadline), whatever pieces it comes in.
     asio::awaitable<std::string> read_banner(slot& s) {
+        std::string banner;
         std::array<char, banner_limit> buf{};
         s.deadline = clock::now() + banner_wait;
         s.expired = false;
-        s.now = slot::phase::reading;
-        std::error_code ec;
-        const auto n = co_await s.socket.async_read_some(asio::buffer(buf), asio::redirect_error(use, ec));
-        s.now = slot::phase::idle;
-        const bool quiet = ec == asio::error::operation_aborted;
-        net::trace_socket(trace_step::recv, s.socket, static_cast<std::int64_t>(n), quiet ? std::error_code{} : ec,
-                          quiet ? "nothing said in time" : "");
-        co_return std::string(buf.data(), n);
+        while (banner.size() < banner_limit && !banner_complete(banner)) {
+            std::error_code ec;
+            s.now = slot::phase::reading;
+            const auto n = co_await s.socket.async_read_some(asio::buffer(buf.data(), banner_limit - banner.size()),
+                                                             asio::redirect_error(use, ec));
+            s.now = slot::phase::idle;
+            banner.append(buf.data(), n);
+            const bool quiet = ec == asio::error::operation_aborted;
+            net::trace_socket(trace_step::recv, s.socket, static_cast<std::int64_t>(n), quiet ? std::error_code{} : ec,
+                              quiet ? "nothing more said in time" : "");
+            if (ec) break;
+        }
+        co_return banner;
     }
 
     asio::awaitable<void> pace(slot& s) {
@@ -456,11 +517,14 @@ scan_summary run_scan(const std::vector<scan_target>& targets, const std::vector
         {threads, std::max<std::uint64_t>(1, shared.total / probes_per_thread), window}));
     shared.summary.window = window;
     shared.summary.threads = threads;
+    shared.board = std::make_unique<probe_board>(window);
 
     std::vector<std::unique_ptr<worker>> workers;
+    std::size_t first = 0;
     for (unsigned t = 0; t < threads; ++t) {
         const std::size_t share = window / threads + (t < window % threads ? 1 : 0);
-        workers.push_back(std::make_unique<worker>(shared, share, t == 0 && options.stop_on_signals));
+        workers.push_back(std::make_unique<worker>(shared, first, share, t == 0 && options.stop_on_signals));
+        first += share;
     }
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back([&w = *workers[t]] { w.run(); });

@@ -14,9 +14,9 @@ std::string_view state_name(port_state s) {
 verdict judge(platform::error_kind outcome, bool self_connected) {
     using platform::error_kind;
     switch (outcome) {
-        case error_kind::none: return self_connected ? verdict::closed : verdict::open;
-        case error_kind::refused:
-        case error_kind::reset: return verdict::closed;
+        case error_kind::none:
+        case error_kind::reset: return self_connected ? verdict::closed : verdict::open;
+        case error_kind::refused: return verdict::closed;
         case error_kind::timed_out:
         case error_kind::host_unreachable:
         case error_kind::network_unreachable:

@@ -1,6 +1,9 @@
 // What one connect says about a port, as nmap's connect scan reads it: connected ->
 // open; refused (RST) -> closed; no answer in time, host or network unreachable, or
 // access denied (an ICMP "administratively prohibited", a local firewall) -> filtered.
+// A connect reported reset completed its handshake (a RST answering the SYN is a
+// refusal): a service that accepts and then resets at once is open, whatever it does
+// after, as nmap sees it.
 // Two outcomes say nothing about the port and must never become a state: a shortage
 // of local resources (no ephemeral port left, no file descriptor, no buffer), which is
 // waited out and retried, and errors no probe should meet, which stop the scan.

@@ -13,19 +13,38 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// Sleeps, or returns true at once when a stop signal arrives.
-bool interrupted_while_sleeping(clock::duration d) {
-    asio::io_context ctx;
-    asio::steady_timer timer(ctx, d);
-    bool signalled = false;
-    net::stop_signals signals(ctx.get_executor(), [&](int) {
-        signalled = true;
-        timer.cancel();
-    });
-    timer.async_wait([&](const std::error_code&) { signals.cancel(); });
-    ctx.run();
-    return signalled;
-}
+// Ctrl-C and SIGTERM caught for the whole wait. Each scan catches them too, but only
+// while it runs; between rounds (the pause, a name lookup) nothing else would, and a
+// signal there would meet the default action and end the process without a word.
+class stop_catcher {
+public:
+    stop_catcher() : timer_(ctx_), signals_(ctx_.get_executor(), [this](int) {
+        signalled_ = true;
+        timer_.cancel();
+    }) {}
+
+    // True once a signal has arrived (now or during a scan).
+    bool signalled() {
+        ctx_.poll();
+        return signalled_;
+    }
+
+    // Sleeps, or returns true at once when a stop signal arrives.
+    bool sleep(clock::duration d) {
+        if (signalled()) return true;
+        bool woke = false;
+        timer_.expires_after(d);
+        timer_.async_wait([&woke](const std::error_code&) { woke = true; });
+        while (!woke) ctx_.run_one();
+        return signalled_;
+    }
+
+private:
+    asio::io_context ctx_;
+    asio::steady_timer timer_;
+    bool signalled_ = false;
+    net::stop_signals signals_;
+};
 
 }  // namespace
 
@@ -50,6 +69,7 @@ wait_outcome wait_until_open(const std::vector<target_spec>& specs, ip_family fa
     out.resolve_errors.resize(out.targets.size());
     std::vector<std::vector<std::uint16_t>> pending(out.targets.size(), ports);
     std::map<std::pair<std::size_t, std::uint16_t>, port_result> last;
+    stop_catcher stop;
 
     while (true) {
         ++out.rounds;
@@ -59,6 +79,8 @@ wait_outcome wait_until_open(const std::vector<target_spec>& specs, ip_family fa
             if (is_name[t] && target.address.empty()) {
                 auto r = resolve_name(target.name, family);
                 out.resolve_errors[t] = r.error;
+                out.interrupted = stop.signalled();
+                if (out.interrupted) break;
                 if (r.error) continue;
                 target.address = r.address;
             }
@@ -81,7 +103,7 @@ wait_outcome wait_until_open(const std::vector<target_spec>& specs, ip_family fa
                 }
             };
             const auto s = run_scan({target}, pending[t], o, ev);
-            out.interrupted = s.interrupted;
+            out.interrupted = s.interrupted || stop.signalled();
             if (s.error) {
                 out.error = s.error;
                 out.error_where = s.error_where;
@@ -91,7 +113,7 @@ wait_outcome wait_until_open(const std::vector<target_spec>& specs, ip_family fa
         const bool done = std::all_of(pending.begin(), pending.end(), [](const auto& p) { return p.empty(); });
         if (done) out.all_open = true;
         if (done || out.interrupted || out.error || clock::now() >= deadline) break;
-        out.interrupted = interrupted_while_sleeping(std::min<clock::duration>(wait_interval, deadline - clock::now()));
+        out.interrupted = stop.sleep(std::min<clock::duration>(wait_interval, deadline - clock::now()));
         if (out.interrupted) break;
     }
     for (std::size_t t = 0; t < pending.size(); ++t)

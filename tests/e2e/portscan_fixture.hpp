@@ -50,6 +50,67 @@ private:
     std::thread thread_;
 };
 
+// A service that accepts each connection and resets it at once (SO_LINGER 0, then
+// close): the handshake completes, then a RST follows, often before the scanner has
+// asked for its connect's answer.
+class resetting_listener {
+public:
+    resetting_listener() : acceptor_(ctx_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        accept();
+        thread_ = std::thread([this] { ctx_.run(); });
+    }
+    ~resetting_listener() {
+        ctx_.stop();
+        thread_.join();
+    }
+    resetting_listener(const resetting_listener&) = delete;
+    resetting_listener& operator=(const resetting_listener&) = delete;
+    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+
+private:
+    void accept() {
+        acceptor_.async_accept([this](const std::error_code& ec, asio::ip::tcp::socket s) {
+            if (ec == asio::error::operation_aborted) return;
+            std::error_code ignored;
+            s.set_option(asio::socket_base::linger(true, 0), ignored);
+            s.close(ignored);
+            accept();
+        });
+    }
+    asio::io_context ctx_;
+    asio::ip::tcp::acceptor acceptor_;
+    std::thread thread_;
+};
+
+// A listener that never accepts on its own (a service still starting): completed
+// connections wait in its accept queue of `backlog` (0: the smallest the OS allows) until
+// take_queued() accepts them, which counts the connections made since it last did.
+class idle_listener {
+public:
+    explicit idle_listener(int backlog) : acceptor_(ctx_, asio::ip::tcp::v4()) {
+        acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
+        acceptor_.listen(backlog);
+        acceptor_.non_blocking(true);
+    }
+    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+    // Accepts (and closes) everything queued now. A scan's connections are queued before
+    // the scan learns its connect succeeded: once it has exited, all of them are here.
+    int take_queued() {
+        int n = 0;
+        for (;;) {
+            std::error_code ec;
+            asio::ip::tcp::socket s(ctx_);
+            acceptor_.accept(s, ec);
+            if (ec) return n;
+            ++n;
+        }
+    }
+
+private:
+    asio::io_context ctx_;
+    asio::ip::tcp::acceptor acceptor_;
+};
+
 // A port that refuses connects for as long as this lives: bound, never listening.
 class refusing_port {
 public:

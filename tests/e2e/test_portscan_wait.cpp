@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -68,6 +69,56 @@ TEST_CASE("--wait for a port that never opens exits 1 after its time and names t
     CHECK(r.err.find('\n') == r.err.size() - 1);
 }
 
+TEST_CASE("--wait succeeds on a listener whose accept queue takes one connection") {
+    // A server still starting (listen(0), not accepting yet): what --wait is for. `bash -c
+    // 'echo > /dev/tcp/127.0.0.1/PORT'` connects here; so must the scan, with that one slot.
+    idle_listener l(0);
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "--wait", "20", "-p", std::to_string(l.port())}, 60s);
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(events(r.out, "summary").at(0)["all_open"] == true);
+    CHECK(l.take_queued() == 1);
+}
+
+TEST_CASE("--wait succeeds on a service that accepts and then resets") {
+    resetting_listener l;
+    const int runs = under_emulator() ? 2 : 8;
+    for (int i = 0; i < runs; ++i) {
+        CAPTURE(i);
+        const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "--wait", "20", "-p", std::to_string(l.port())}, 60s);
+        INFO(r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(events(r.out, "summary").at(0)["rounds"] == 1);
+    }
+}
+
+TEST_CASE("an interrupted --wait prints what it found so far") {
+    held_listener open;
+    refusing_port closed;
+    const auto closed_port = std::to_string(closed.port());
+    auto scan = child::start([&] {
+        auto cmd = netlab_command();
+        for (const char* a : {"--trace", "portscan", "127.0.0.1", "--wait", "60", "-p"}) cmd.emplace_back(a);
+        cmd.push_back(std::to_string(open.port()) + "," + closed_port);
+        return cmd;
+    }());
+    const auto line = scan.read_line(20s);
+    INFO("stderr: " << scan.stderr_text());
+    REQUIRE(line.has_value());
+    CHECK(line->find("port " + std::to_string(open.port()) + " open after") != std::string::npos);
+    // Refused at least once, so there is a state to report.
+    REQUIRE(scan.wait_for_stderr_line(
+        [&](std::string_view l) { return l.find(":" + closed_port) != std::string_view::npos && l.find("refused") != std::string_view::npos; },
+        20s));
+    scan.send_signal(SIGINT);
+    CHECK(scan.wait(20s) == 130);
+    const auto& rest = scan.stdout_rest();
+    INFO("stdout: " << rest);
+    CHECK(rest.find("Interrupted") != std::string::npos);
+    CHECK(rest.find("1 of 2 ports open") != std::string::npos);
+    CHECK(rest.find("port " + closed_port + " (closed: connection refused)") != std::string::npos);
+}
+
 TEST_CASE("--wait with several ports waits for all of them") {
     held_listener open;
     refusing_port closed;
@@ -112,4 +163,27 @@ TEST_CASE("filtered: a DROP rule and an ICMP unreachable in a network namespace 
     const auto sum = events(r.out, "summary").at(0);
     CHECK(sum["filtered"] == 3);
     CHECK(sum["connects"] == 7);  // a retry for each filtered port
+}
+
+TEST_CASE("a scan that meets a fault says Stopped, not Done") {
+    if (const char* emulator = std::getenv("NETLAB_EMULATOR"); emulator != nullptr && *emulator != '\0') {
+        MESSAGE("under an emulator the sockets are not in the test's namespace; skipped");
+        return;
+    }
+    if (!have_program("unshare") || !have_program("iptables") ||
+        run({"unshare", "-n", "sh", "-c", "ip link set lo up && iptables -w 5 -S >/dev/null"}).exit_code != 0) {
+        MESSAGE("cannot make a network namespace with a firewall here; skipped");
+        return;
+    }
+    // An ICMP protocol-unreachable answer fails the connect with ENOPROTOOPT, which no
+    // port state describes: the scan stops there.
+    const auto script = "ip link set lo up && "
+                        "iptables -w 5 -A INPUT -p tcp --dport 12 -j REJECT --reject-with icmp-proto-unreachable && exec " +
+                        shell_command({"portscan", "127.0.0.1", "-p", "12"});
+    const auto r = run({"unshare", "-n", "sh", "-c", script}, std::chrono::seconds(60));
+    INFO("stderr: " << r.err << " stdout: " << r.out);
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.find("Done:") == std::string::npos);
+    CHECK(r.out.find("Stopped: 127.0.0.1: ") != std::string::npos);
+    CHECK(r.err.find("scan stopped at 127.0.0.1:12") != std::string::npos);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <thread>
 
 #include "scan/scanner.hpp"
 
@@ -21,6 +22,33 @@ struct refusing_port {
 struct listening_port {
     asio::io_context ctx;
     tcp::acceptor acceptor{ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+    std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+};
+
+// Accepts each connection and resets it at once (SO_LINGER 0), on a thread of its own.
+struct resetting_port {
+    asio::io_context ctx;
+    tcp::acceptor acceptor{ctx, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)};
+    std::thread thread;
+    resetting_port() {
+        accept();
+        thread = std::thread([this] { ctx.run(); });
+    }
+    ~resetting_port() {
+        ctx.stop();
+        thread.join();
+    }
+    resetting_port(const resetting_port&) = delete;
+    resetting_port& operator=(const resetting_port&) = delete;
+    void accept() {
+        acceptor.async_accept([this](const std::error_code& ec, tcp::socket s) {
+            if (ec) return;
+            std::error_code ignored;
+            s.set_option(asio::socket_base::linger(true, 0), ignored);
+            s.close(ignored);
+            accept();
+        });
+    }
     std::uint16_t port() const { return acceptor.local_endpoint().port(); }
 };
 
@@ -110,4 +138,49 @@ TEST_CASE("a target that is not an address is reported and not scanned") {
     const auto s = run_scan({{"x", "not-an-address"}}, {80}, {}, {});
     CHECK(static_cast<bool>(s.error));
     CHECK(s.ports == 0);
+}
+
+TEST_CASE("a completed handshake is open even when the service resets it at once") {
+    resetting_port service;
+    std::vector<port_result> results;
+    scan_events ev;
+    ev.on_result = [&](const port_result& r) { results.push_back(r); };
+    scan_options o;
+    o.stop_on_signals = false;
+    const auto s = run_scan({{"127.0.0.1", "127.0.0.1"}}, std::vector<std::uint16_t>(200, service.port()), o, ev);
+    CHECK_FALSE(static_cast<bool>(s.error));
+    CHECK(s.open == 200);
+    for (const auto& r : results) {
+        CHECK(r.state == port_state::open);
+        CHECK((r.reason == netlab::platform::error_kind::none || r.reason == netlab::platform::error_kind::reset));
+    }
+}
+
+TEST_CASE("each probe of an open port is one connection, with or without a banner") {
+    // Not accepting: every connection the scan makes waits in the queue to be counted.
+    asio::io_context ctx;
+    tcp::acceptor idle(ctx, tcp::v4());
+    idle.bind({asio::ip::make_address("127.0.0.1"), 0});
+    idle.listen(64);
+    idle.non_blocking(true);
+    const auto queued = [&] {
+        int n = 0;
+        for (std::error_code ec; !ec; ++n) {
+            tcp::socket s(ctx);
+            idle.accept(s, ec);
+            if (ec) break;
+        }
+        return n;
+    };
+    scan_options o;
+    o.stop_on_signals = false;
+    auto s = run_scan({{"127.0.0.1", "127.0.0.1"}}, std::vector<std::uint16_t>(10, idle.local_endpoint().port()), o, {});
+    CHECK(s.open == 10);
+    CHECK(s.connects == 10);
+    CHECK(queued() == 10);
+    o.banner = true;
+    o.timeout = std::chrono::milliseconds(5000);
+    s = run_scan({{"127.0.0.1", "127.0.0.1"}}, std::vector<std::uint16_t>(2, idle.local_endpoint().port()), o, {});
+    CHECK(s.open == 2);
+    CHECK(queued() == 2);
 }

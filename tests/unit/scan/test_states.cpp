@@ -8,11 +8,14 @@ using namespace netlab::scan;
 TEST_CASE("connect outcomes map to nmap's connect-scan states") {
     CHECK(judge(error_kind::none, false) == verdict::open);
     CHECK(judge(error_kind::refused, false) == verdict::closed);
-    CHECK(judge(error_kind::reset, false) == verdict::closed);
     CHECK(judge(error_kind::timed_out, false) == verdict::filtered);
     CHECK(judge(error_kind::host_unreachable, false) == verdict::filtered);
     CHECK(judge(error_kind::network_unreachable, false) == verdict::filtered);
     CHECK(judge(error_kind::access_denied, false) == verdict::filtered);
+}
+
+TEST_CASE("a connect reset after its handshake completed is open: only a refusal is closed") {
+    CHECK(judge(error_kind::reset, false) == verdict::open);
 }
 
 TEST_CASE("a connect that met itself (simultaneous open on loopback) is a closed port") {
