@@ -377,6 +377,13 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
     net::trace_socket(trace_step::send, sock_, static_cast<std::int64_t>(sent), ec, tls_ ? "before encryption" : "");
     if (ec) {
         if (reused && !overall_expired_) co_return outcome::retry;
+        // A TLS server that closed with an alert said why; the failed write is only its
+        // echo (curl reads the alert too, and reports it as a receive failure).
+        if (const auto alert = tls_ ? tls_->alert_after_failed_write() : std::error_code()) {
+            net::trace_socket(trace_step::recv, sock_, 0, alert, "decrypted");
+            fail_io(alert, "recv failure");
+            co_return outcome::failed;
+        }
         fail_io(ec, "send failure", get_error::send_error);
         co_return outcome::failed;
     }
