@@ -20,14 +20,13 @@
 namespace netlab::cli {
 namespace {
 
-enum class resource { none, memory, descriptors, system_descriptors, threads };
+enum class resource { none, memory, descriptors, threads };
 
 resource resource_of(const std::exception& e) noexcept {
     if (dynamic_cast<const std::bad_alloc*>(&e) != nullptr) return resource::memory;
     const auto* se = dynamic_cast<const std::system_error*>(&e);
     if (se == nullptr) return resource::none;
     const std::error_code& ec = se->code();
-    if (ec == std::errc::too_many_files_open_in_system) return resource::system_descriptors;
     if (platform::classify(ec) == platform::error_kind::too_many_open_files) return resource::descriptors;
     // ENOMEM from a system call (asio's epoll_create, a socket buffer).
     if (ec == std::errc::not_enough_memory) return resource::memory;
@@ -38,16 +37,13 @@ resource resource_of(const std::exception& e) noexcept {
     return resource::none;
 }
 
-// The words without numbers: what the terminate handler prints when even formatting
-// the line with them fails for want of memory.
+// Short words for when even formatting the line fails for want of memory (the
+// terminate handler's last resort).
 std::string_view plain_text(resource r) {
     switch (r) {
         case resource::memory: return "out of memory: free some (or raise `ulimit -v`) and try again";
-        case resource::descriptors: return "out of file descriptors (too many open files): raise the limit with `ulimit -n`";
-        case resource::system_descriptors:
-            return "out of file descriptors (too many open files in the system): close other programs' files";
-        case resource::threads:
-            return "out of threads (resource temporarily unavailable): raise the limits with `ulimit -u` and `ulimit -v`";
+        case resource::descriptors: return "out of file descriptors (too many open files)";
+        case resource::threads: return "out of threads (resource temporarily unavailable)";
         case resource::none: break;
     }
     return "";
@@ -60,7 +56,7 @@ std::string grouped(std::uint64_t n) {
     return digits;
 }
 
-std::string detailed_text(resource r) {
+std::string detailed_text(resource r, const std::exception& e) {
     switch (r) {
         case resource::memory: {
             const auto lim = platform::address_space_limit();
@@ -68,17 +64,13 @@ std::string detailed_text(resource r) {
             return fmt::format("out of memory (the address-space limit is {} KiB): raise it with `ulimit -v`",
                                grouped(lim.soft / 1024));
         }
-        case resource::descriptors: {
-            const auto lim = platform::open_file_limit();
-            if (!lim.applicable || lim.soft == UINT64_MAX)
-                return "out of file descriptors (too many open files): close other programs' files and sockets";
-            return fmt::format("out of file descriptors (too many open files, limit {}): raise the limit with `ulimit -n`",
-                               grouped(lim.soft));
-        }
+        case resource::descriptors:
+            // The words every subcommand uses for this error code, wherever it is reported.
+            return platform::describe(dynamic_cast<const std::system_error&>(e).code());
         case resource::threads:
-            if (!platform::address_space_limit().applicable) return "out of threads (resource temporarily unavailable): free memory and try again";
-            return std::string(plain_text(r));
-        case resource::system_descriptors:
+            if (!platform::address_space_limit().applicable)
+                return "out of threads (resource temporarily unavailable): free memory and try again";
+            return "out of threads (resource temporarily unavailable): raise the limits with `ulimit -u` and `ulimit -v`";
         case resource::none: break;
     }
     return std::string(plain_text(r));
@@ -99,22 +91,20 @@ std::atomic<bool> terminating{false};
 
 [[noreturn]] void on_terminate() {
     if (const auto current = std::current_exception()) {
-        resource r = resource::none;
         try {
             std::rethrow_exception(current);
         } catch (const std::exception& e) {
-            r = resource_of(e);
-        } catch (...) {  // NOLINT(bugprone-empty-catch): no exception of ours, the previous handler speaks
-        }
-        if (r != resource::none) {
-            // Two threads may run out at once: the first one's line is the one printed.
-            if (terminating.exchange(true))
-                for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
-            try {
-                exit_with(detailed_text(r));
-            } catch (...) {
-                exit_with(plain_text(r));
+            if (const resource r = resource_of(e); r != resource::none) {
+                // Two threads may run out at once: the first one's line is the one printed.
+                if (terminating.exchange(true))
+                    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+                try {
+                    exit_with(detailed_text(r, e));
+                } catch (...) {
+                    exit_with(plain_text(r));
+                }
             }
+        } catch (...) {  // NOLINT(bugprone-empty-catch): no exception of ours, the previous handler speaks
         }
     }
     if (previous_handler != nullptr) previous_handler();
@@ -126,7 +116,7 @@ std::atomic<bool> terminating{false};
 std::optional<std::string> resource_error_text(const std::exception& e) {
     const resource r = resource_of(e);
     if (r == resource::none) return std::nullopt;
-    return detailed_text(r);
+    return detailed_text(r, e);
 }
 
 void install_resource_error_handler() {

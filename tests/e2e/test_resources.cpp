@@ -62,14 +62,46 @@ TEST_CASE("out of file descriptors: every subcommand says so in one line naming 
         const auto r = run_limited('n', 4, args);
         INFO(joined(args) << ": exit " << r.exit_code << ", stderr: " << r.err);
         CHECK(r.exit_code == 1);
-        CHECK(r.err == "netlab: out of file descriptors (too many open files, limit 4): raise the limit with `ulimit -n`\n");
+        CHECK(r.err == "netlab: out of file descriptors (too many open files): raise the limit with `ulimit -n`\n");
     }
     // A few more descriptors: the first fails where the subcommand already runs.
     for (const auto& args : std::vector<std::vector<std::string>>{commands[0], commands[3], commands[5]}) {
         const auto r = run_limited('n', 6, args);
         INFO(joined(args) << ": exit " << r.exit_code << ", stderr: " << r.err);
         CHECK(r.exit_code == 1);
-        CHECK(r.err == "netlab: out of file descriptors (too many open files, limit 6): raise the limit with `ulimit -n`\n");
+        CHECK(r.err == "netlab: out of file descriptors (too many open files): raise the limit with `ulimit -n`\n");
+    }
+}
+
+TEST_CASE("out of file descriptors at any step: the same words wherever a subcommand reports it") {
+    if (!can_limit()) return;
+    scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
+    const std::string port = std::to_string(unused_port());
+    const std::string words = "out of file descriptors (too many open files): raise the limit with `ulimit -n`\n";
+    const std::vector<std::vector<std::string>> commands{
+        {"get", "-m", "10", "-o", "/dev/null", srv.url()},
+        {"udp-send", "127.0.0.1", port, "hi"},
+        {"udp-listen", "0", "-b", "127.0.0.1", "--timeout", "0.5"},
+        {"demux-demo"},
+    };
+    for (const auto& args : commands) {
+        const auto normal = run_limited('n', 1024, args);
+        int short_of_descriptors = 0;
+        for (int n = 4; n <= 24; ++n) {
+            const auto r = run_limited('n', n, args);
+            INFO(joined(args) << " under ulimit -n " << n << ": exit " << r.exit_code << ", stderr: " << r.err);
+            if (r.err == normal.err) {
+                CHECK(r.exit_code == normal.exit_code);
+                continue;
+            }
+            // "netlab: (7) failed to connect to ...: out of file descriptors ...", one line.
+            CHECK(r.err.ends_with(words));
+            CHECK(r.err.find('\n') == r.err.size() - 1);
+            CHECK(r.exit_code != 0);
+            ++short_of_descriptors;
+        }
+        INFO(joined(args));
+        CHECK(short_of_descriptors > 0);
     }
 }
 

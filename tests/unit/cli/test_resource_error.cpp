@@ -22,7 +22,7 @@ TEST_CASE("out of memory, descriptors or threads is named with what to do; anyth
 
     const auto descriptors = resource_error_text(system_error(std::errc::too_many_files_open));
     REQUIRE(descriptors);
-    CHECK(descriptors->starts_with("out of file descriptors (too many open files"));
+    CHECK(descriptors->starts_with("out of file descriptors (too many open files)"));
     const auto system_wide = resource_error_text(system_error(std::errc::too_many_files_open_in_system));
     REQUIRE(system_wide);
     CHECK(system_wide->starts_with("out of file descriptors (too many open files in the system)"));
