@@ -41,7 +41,7 @@ resource resource_of(const std::exception& e) noexcept {
 // terminate handler's last resort).
 std::string_view plain_text(resource r) {
     switch (r) {
-        case resource::memory: return "out of memory: free some (or raise `ulimit -v`) and try again";
+        case resource::memory: return "out of memory: free some and try again";
         case resource::descriptors: return "out of file descriptors (too many open files)";
         case resource::threads: return "out of threads (resource temporarily unavailable)";
         case resource::none: break;

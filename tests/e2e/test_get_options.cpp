@@ -2,7 +2,7 @@
 // --timing, --trace).
 #include <doctest/doctest.h>
 
-#include <signal.h>
+#include <csignal>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,7 +17,7 @@ using namespace netlab::test;
 
 namespace {
 
-const std::string ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
+constexpr const char* ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
 
 std::string file_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);

@@ -58,9 +58,9 @@ TEST_CASE("every help lists its exit codes in numeric order") {
     for (const auto* sub : tree->app.get_subcommands([](const CLI::App* a) { return !a->get_name().empty(); }))
         pages.emplace_back(sub->get_name(), sub->help("netlab"));
     int lists = 0;
-    for (const auto& [name, text] : pages) {
-        const auto codes = listed_exit_codes(text);
-        INFO(name << ":\n" << text);
+    for (const auto& page : pages) {
+        const auto codes = listed_exit_codes(page.second);
+        INFO(page.first << ":\n" << page.second);
         if (codes.empty()) continue;
         ++lists;
         CHECK(std::is_sorted(codes.begin(), codes.end()));

@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <map>
+#include <array>
+#include <optional>
+#include <string_view>
 #include <utility>
 #include <string>
 #include <vector>
@@ -107,17 +109,26 @@ namespace {
 
 // A value each repeatable option accepts, by the value name its help shows; a repeatable
 // option added with a new value name fails the test below until it gets one here.
-const std::map<std::string, std::string> repeatable_samples{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3> repeatable_samples{{
     {"'NAME: VALUE'", "Accept: application/json"},
     {"DATA|@FILE", "a=1"},
     {"HOST:PORT:ADDRESS", "example.test:80:127.0.0.1"},
-};
+}};
 
 // A value for each positional argument, by name.
-const std::map<std::string, std::string> positional_samples{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> positional_samples{{
     {"URL", "http://127.0.0.1/x"}, {"TARGET", "127.0.0.1"}, {"HOST", "127.0.0.1"}, {"PORT", "9"},
     {"MESSAGE", "hi"},             {"DIR", "."},             {"SUBCOMMAND", "get"}, {"SHELL", "bash"},
-};
+}};
+
+// The sample for `name`, or nullopt.
+template <std::size_t N>
+std::optional<std::string> sample(const std::array<std::pair<std::string_view, std::string_view>, N>& table,
+                                  std::string_view name) {
+    for (const auto& [key, value] : table)
+        if (key == name) return std::string(value);
+    return std::nullopt;
+}
 
 struct parsed_words {
     std::vector<std::string> option;                             // the repeatable option's values
@@ -152,16 +163,15 @@ TEST_CASE("every repeatable option of every subcommand takes one value per use b
         std::vector<std::string> positionals;
         std::vector<std::pair<std::string, std::string>> expected_positionals;
         for (const auto* p : sub->get_options([](const CLI::Option* o) { return o->get_positional(); })) {
-            const auto sample = positional_samples.find(p->get_name());
-            REQUIRE_MESSAGE(sample != positional_samples.end(), name << " " << p->get_name() << ": add a sample value");
-            positionals.push_back(sample->second);
-            expected_positionals.emplace_back(p->get_name(), sample->second);
+            const auto value = sample(positional_samples, p->get_name());
+            REQUIRE_MESSAGE(value, name << " " << p->get_name() << ": add a sample value");
+            positionals.push_back(*value);
+            expected_positionals.emplace_back(p->get_name(), *value);
         }
         for (const auto* o : sub->get_options([](const CLI::Option* o) { return o->nonpositional() && o->get_expected_max() > 1; })) {
-            const auto sample = repeatable_samples.find(o->get_option_text());
-            REQUIRE_MESSAGE(sample != repeatable_samples.end(),
-                            name << " " << o->get_name() << " " << o->get_option_text() << ": add a sample value");
-            const std::string& v = sample->second;
+            const auto value = sample(repeatable_samples, o->get_option_text());
+            REQUIRE_MESSAGE(value, name << " " << o->get_name() << " " << o->get_option_text() << ": add a sample value");
+            const std::string& v = *value;
             std::vector<std::string> spellings;  // -H, --header
             for (const auto& s : o->get_snames()) spellings.push_back("-" + s);
             for (const auto& l : o->get_lnames()) spellings.push_back("--" + l);
@@ -179,7 +189,12 @@ TEST_CASE("every repeatable option of every subcommand takes one value per use b
                     {with({spelled, v, spelled, v + "2"}, {}), {v, v + "2"}},  // twice, then the arguments
                     {with({spelled, v}, {spelled, v}), {v, v}},         // around them
                 };
-                if (spelled.starts_with("--")) cases.push_back({with({spelled + "=" + v}, {}), {v}});  // --header=value
+                if (spelled.starts_with("--")) {  // --header=value
+                    std::string joined = spelled;
+                    joined += '=';
+                    joined += v;
+                    cases.push_back({with({joined}, {}), {v}});
+                }
                 for (const auto& [args, values] : cases) {
                     std::string line;
                     for (const auto& a : args) line += a + " ";
