@@ -1,5 +1,7 @@
 #include "netlab/platform/error.hpp"
 
+#include "netlab/platform/limits.hpp"
+
 #include <array>
 #include <cstring>
 
@@ -110,6 +112,14 @@ std::string_view kind_message(error_kind kind) { return lookup(kind).message; }
 
 std::string describe(const std::error_code& ec) {
     const error_kind kind = classify(ec);
+    // A resource of this machine ran out, not the network: say which, and what to do.
+    if (kind == error_kind::too_many_open_files) {
+        if (ec == std::errc::too_many_files_open_in_system)
+            return "out of file descriptors (too many open files in the system): close other programs' files";
+        return open_file_limit().applicable
+                   ? "out of file descriptors (too many open files): raise the limit with `ulimit -n`"
+                   : "out of file descriptors (too many open files): close other programs' files and sockets";
+    }
     if (kind != error_kind::other) return std::string(kind_message(kind));
     std::string text = ec.message();
     // Windows messages end in ".\r\n"; keep the one-line promise.

@@ -20,6 +20,12 @@ file_limit open_file_limit() {
     return {true, to_u64(rl.rlim_cur), to_u64(rl.rlim_max)};
 }
 
+file_limit address_space_limit() {
+    rlimit rl{};
+    if (::getrlimit(RLIMIT_AS, &rl) != 0) return {true, UINT64_MAX, UINT64_MAX};
+    return {true, to_u64(rl.rlim_cur), to_u64(rl.rlim_max)};
+}
+
 file_limit raise_open_file_limit(std::uint64_t wanted) {
     rlimit rl{};
     if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return open_file_limit();

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <exception>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "cli/completion.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/resource_error.hpp"
 #include "cli/suggest.hpp"
 #include "cli/usage.hpp"
 #include "cli/version.hpp"
@@ -62,9 +64,14 @@ int completions_command(const app_tree& t) {
     return exit_code::ok;
 }
 
-}  // namespace
+// What ended a run by exception, in one line: a resource that ran out, or an internal
+// error (never an exception text dumped raw).
+std::string failure_text(const std::exception& e) {
+    if (auto text = resource_error_text(e)) return std::move(*text);
+    return fmt::format("internal error: {}", e.what());
+}
 
-int run(int argc, const char* const* argv) {
+int run_parsed(int argc, const char* const* argv) {
     auto tree = make_app_tree();
     CLI::App& app = tree->app;
     if (argc <= 1) return short_help(app);
@@ -100,8 +107,22 @@ int run(int argc, const char* const* argv) {
     try {
         return tree->chosen(out);
     } catch (const std::exception& e) {
-        // Never an exception text dumped raw: one line, failure code.
-        out.error(fmt::format("internal error: {}", e.what()));
+        out.error(failure_text(e));
+        return exit_code::failure;
+    }
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv) {
+    // Out of memory, descriptors or threads on another thread, or where an exception
+    // cannot propagate: the same line as below, from std::terminate.
+    install_resource_error_handler();
+    try {
+        return run_parsed(argc, argv);
+    } catch (const std::exception& e) {
+        // Before a subcommand ran (building the option tree, parsing): no output yet.
+        std::fputs(fmt::format("netlab: {}\n", failure_text(e)).c_str(), stderr);
         return exit_code::failure;
     }
 }

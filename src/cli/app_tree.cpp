@@ -64,6 +64,16 @@ void add_completions_command(app_tree& t) {
         "where each shell looks.");
 }
 
+// A repeatable option (a vector: get's -H, -d, --resolve) takes exactly one value per
+// use, as curl's do. CLI11 otherwise lets it take every word up to the next option, so
+// `get -H 'Accept: x' URL -o f` read the URL as a second header. Set here, for every
+// subcommand at once, so a repeatable option added later cannot forget it.
+void one_value_per_use(CLI::App& app) {
+    for (auto* o : app.get_options([](CLI::Option* o) { return o->nonpositional() && o->get_expected_max() > 1; }))
+        o->allow_extra_args(false);
+    for (auto* sub : app.get_subcommands([](CLI::App*) { return true; })) one_value_per_use(*sub);
+}
+
 }  // namespace
 
 std::unique_ptr<app_tree> make_app_tree() {
@@ -79,6 +89,7 @@ std::unique_ptr<app_tree> make_app_tree() {
     for (const auto& c : commands::all()) c.add(app, t->chosen);
     add_help_command(*t);
     add_completions_command(*t);
+    one_value_per_use(app);
     return t;
 }
 

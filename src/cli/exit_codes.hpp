@@ -21,7 +21,7 @@ struct exit_code_doc {
 
 inline constexpr std::array<exit_code_doc, 4> common_exit_codes{{
     {exit_code::ok, "success"},
-    {exit_code::failure, "failure (network fault, file error, ...)"},
+    {exit_code::failure, "failure (network fault, file error, out of memory or descriptors, ...)"},
     {exit_code::usage, "usage error: unknown subcommand or option, bad value"},
     {exit_code::interrupted, "interrupted (Ctrl-C)"},
 }};

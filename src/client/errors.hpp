@@ -23,6 +23,7 @@ enum class get_error {
     timed_out,
     too_many_redirects,
     empty_reply,
+    send_error,
     recv_error,
     peer_certificate,
     filesize_exceeded,

@@ -80,7 +80,8 @@ private:
     }
     bool failed() const { return result.error != get_error::ok; }
     double now() const { return seconds(clock::now() - t0_); }
-    void fail_io(const std::error_code& ec, std::string_view doing);
+    // A socket (or TLS) failure while sending (curl's 55) or receiving (56), in words.
+    void fail_io(const std::error_code& ec, std::string_view doing, get_error kind = get_error::recv_error);
     void fail_timed_out();
     void first_byte();
     void close();
@@ -206,10 +207,10 @@ void transfer::fail_timed_out() {
                                            result.size_download));
 }
 
-void transfer::fail_io(const std::error_code& ec, std::string_view doing) {
+void transfer::fail_io(const std::error_code& ec, std::string_view doing, get_error kind) {
     if (overall_expired_) return fail_timed_out();
     const std::string_view hint = tls::is_certificate_required(ec) ? " (the server wants a client certificate: --cert)" : "";
-    fail(get_error::recv_error, fmt::format("{}: {}{}", doing, platform::describe(ec), hint));
+    fail(kind, fmt::format("{}: {}{}", doing, platform::describe(ec), hint));
 }
 
 asio::awaitable<bool> transfer::connect(const http::url& u, clock::time_point hop_start) {
@@ -376,7 +377,14 @@ asio::awaitable<transfer::outcome> transfer::exchange(const http::url& u, const 
     net::trace_socket(trace_step::send, sock_, static_cast<std::int64_t>(sent), ec, tls_ ? "before encryption" : "");
     if (ec) {
         if (reused && !overall_expired_) co_return outcome::retry;
-        fail_io(ec, "send failure");
+        // A TLS server that closed with an alert said why; the failed write is only its
+        // echo (curl reads the alert too, and reports it as a receive failure).
+        if (const auto alert = tls_ ? tls_->alert_after_failed_write() : std::error_code()) {
+            net::trace_socket(trace_step::recv, sock_, 0, alert, "decrypted");
+            fail_io(alert, "recv failure");
+            co_return outcome::failed;
+        }
+        fail_io(ec, "send failure", get_error::send_error);
         co_return outcome::failed;
     }
     result.size_upload = spec.body ? spec.body->size() : 0;

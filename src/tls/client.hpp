@@ -64,6 +64,12 @@ public:
     // where a wait through the event loop would add a turn of the loop.
     io_result read_ready(asio::mutable_buffer buffer);
     asio::awaitable<io_result> write(std::span<const asio::const_buffer> buffers);
+    // After a failed write: reads what has already arrived, without waiting, and returns
+    // the TLS error it ends in (the alert the server sent before it closed), or an empty
+    // code when there is none. A TLS 1.3 server that refuses the client's certificate
+    // sends certificate_required and closes; when it closes with our bytes unread, its
+    // reset can fail the next write before any read has seen the alert that says why.
+    std::error_code alert_after_failed_write();
     // Decrypted bytes already read from the socket but not yet by read_some.
     std::size_t pending() const;
 

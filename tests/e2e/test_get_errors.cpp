@@ -200,6 +200,23 @@ TEST_CASE("exit 52: the server closes without a byte") {
     CHECK(one_line(r.err));
 }
 
+TEST_CASE("exit 55: the server resets the connection while the request body is still being sent") {
+    // 32 MiB cannot fit in loopback's socket buffers, so the reset arrives while get is
+    // still writing: curl's "(55) Send failure: Connection reset by peer".
+    temp_dir dir;
+    const auto body = dir.write("body.bin", std::string(32 * 1024 * 1024, 'b'));
+    scripted_server srv({{pause(100ms), reset_connection()}});
+    const auto r = run_netlab({"get", "-m", "20", "-d", "@" + body, srv.url()});
+    CHECK(r.exit_code == 55);
+    CHECK(r.err.find("(55) send failure: ") != std::string::npos);
+    CHECK(one_line(r.err));
+    const auto j = run_netlab({"--json", "get", "-m", "20", "-d", "@" + body, srv.url()});
+    CHECK(j.exit_code == 55);
+    const auto o = nlohmann::json::parse(j.out);
+    CHECK(o["error"] == "send_error");
+    CHECK(o["exit_code"] == 55);
+}
+
 TEST_CASE("exit 56: garbage instead of HTTP") {
     scripted_server srv({reply("SSH-2.0-OpenSSH_9.2\r\n")});
     const auto r = run_netlab({"get", "-m", "10", srv.url()});

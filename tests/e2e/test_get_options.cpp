@@ -2,7 +2,7 @@
 // --timing, --trace).
 #include <doctest/doctest.h>
 
-#include <signal.h>
+#include <csignal>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,7 +17,7 @@ using namespace netlab::test;
 
 namespace {
 
-const std::string ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
+constexpr const char* ok = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
 
 std::string file_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -51,6 +51,28 @@ TEST_CASE("-X, -H, -A and -d shape the request") {
     CHECK(req.find("\r\nUser-Agent: probe/2\r\n") != std::string::npos);
     CHECK(req.find("\r\nContent-Type: application/x-www-form-urlencoded\r\n") != std::string::npos);
     CHECK(req.ends_with("\r\nContent-Length: 7\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\na=1&b=2"));
+}
+
+TEST_CASE("curl's everyday line: -H before the URL and -o after it (a repeatable option takes one value per use)") {
+    temp_dir dir;
+    scripted_server srv({reply(ok)});
+    const auto out = dir.path() + "/out.json";
+    auto r = run_netlab({"get", "-H", "Accept: application/json", srv.url("/x"), "-o", out, "-m", "10"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(file_text(out) == "hello");
+    REQUIRE(srv.wait_for_requests(1));
+    CHECK(srv.requests().at(0).starts_with("GET /x HTTP/1.1\r\n"));
+    CHECK(srv.requests().at(0).find("\r\nAccept: application/json\r\n") != std::string::npos);
+
+    // The --name=value spelling, and every repeatable option of get before the URL.
+    r = run_netlab({"get", "--header=X-One: 1", "-d", "a=1", "--resolve", "example.test:80:127.0.0.1", "-H", "X-Two: 2",
+                    srv.url("/y"), "-o", out, "-m", "10"});
+    CHECK_MESSAGE(r.exit_code == 0, r.err);
+    REQUIRE(srv.wait_for_requests(2));
+    const auto req = srv.requests().at(1);
+    CHECK(req.starts_with("POST /y HTTP/1.1\r\n"));
+    CHECK(req.find("\r\nX-One: 1\r\nX-Two: 2\r\n") != std::string::npos);
+    CHECK(req.ends_with("\r\n\r\na=1"));
 }
 
 TEST_CASE("-d @file sends the file without its line ends, as curl does, a given Content-Type wins") {

@@ -154,7 +154,7 @@ http_peer require_openssl_server(const key_pair& kp, const std::vector<std::stri
     throw std::runtime_error("openssl s_server did not start: " + why);
 }
 
-http_peer require_python_https(const std::string& root, const key_pair& kp) {
+http_peer require_python_https(const std::string& root, const key_pair& kp, const std::string& client_ca) {
     require_program("python3");
     static const char* program =
         "import functools, http.server, ssl, sys\n"
@@ -162,12 +162,17 @@ http_peer require_python_https(const std::string& root, const key_pair& kp) {
         "s = http.server.ThreadingHTTPServer(('127.0.0.1', 0), h)\n"
         "c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)\n"
         "c.load_cert_chain(sys.argv[2], sys.argv[3])\n"
+        "if len(sys.argv) > 4:\n"
+        "    c.verify_mode = ssl.CERT_REQUIRED\n"
+        "    c.load_verify_locations(sys.argv[4])\n"
         "s.socket = c.wrap_socket(s.socket, server_side=True)\n"
         "print(s.server_address[1], flush=True)\n"
         "s.serve_forever()\n";
     http_peer p;
     p.scheme = "https";
-    p.process = child::start({"python3", "-c", program, root, kp.cert, kp.key});
+    std::vector<std::string> argv{"python3", "-c", program, root, kp.cert, kp.key};
+    if (!client_ca.empty()) argv.push_back(client_ca);
+    p.process = child::start(argv);
     const auto line = p.process.read_line(20s);
     if (!line) throw std::runtime_error("python3 https server did not report its port: " + p.process.stderr_text());
     p.port = static_cast<unsigned short>(std::stoi(*line));

@@ -47,8 +47,9 @@ http_peer require_nginx_tls(const std::string& root, const std::string& work, co
 // `openssl s_server` with `kp` on 127.0.0.1 and `options` (e.g. "-www", "-tls1_2").
 http_peer require_openssl_server(const key_pair& kp, const std::vector<std::string>& options);
 
-// python3's http.server behind its ssl module, serving `root` with `kp`.
-http_peer require_python_https(const std::string& root, const key_pair& kp);
+// python3's http.server behind its ssl module, serving `root` with `kp`; with a
+// `client_ca`, it requires a client certificate issued by that CA (ssl.CERT_REQUIRED).
+http_peer require_python_https(const std::string& root, const key_pair& kp, const std::string& client_ca = {});
 
 // True once a TCP connect to 127.0.0.1:port succeeds within the deadline.
 bool wait_for_port(unsigned short port, std::chrono::milliseconds timeout = 5s);

@@ -32,6 +32,8 @@ asio::awaitable<io_result> client_stream::write(std::span<const asio::const_buff
 }
 io_result client_stream::read_ready(asio::mutable_buffer) { return {make_error_code(asio::error::operation_not_supported), 0}; }
 
+std::error_code client_stream::alert_after_failed_write() { return {}; }
+
 std::size_t client_stream::pending() const { return 0; }
 
 }  // namespace netlab::tls

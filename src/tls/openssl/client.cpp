@@ -17,6 +17,7 @@
 #include <fstream>
 #include <fmt/format.h>
 #include <optional>
+#include <vector>
 
 #include "netlab/platform/root_certificates.hpp"
 #include "tls/openssl/certificate.hpp"
@@ -264,6 +265,20 @@ io_result client_stream::read_ready(asio::mutable_buffer buffer) { return detail
 
 asio::awaitable<io_result> client_stream::write(std::span<const asio::const_buffer> buffers) {
     return detail::write_all(impl_->stream, buffers);
+}
+
+std::error_code client_stream::alert_after_failed_write() {
+    // Bounded: a server may have sent data before its alert; a few records are read and
+    // dropped (the transfer is failing anyway), then the search ends.
+    constexpr int max_records = 16;
+    std::vector<char> scratch(max_record_bytes);
+    for (int i = 0; i < max_records; ++i) {
+        const auto r = detail::read_ready(impl_->stream, asio::buffer(scratch));
+        if (!r.error) continue;
+        ERR_clear_error();
+        return r.error.category() == asio::error::get_ssl_category() ? r.error : std::error_code();
+    }
+    return {};
 }
 
 std::size_t client_stream::pending() const {

@@ -18,6 +18,7 @@ TEST_CASE("exit codes are curl's numbers") {
     CHECK(exit_code_of(get_error::timed_out) == 28);
     CHECK(exit_code_of(get_error::too_many_redirects) == 47);
     CHECK(exit_code_of(get_error::empty_reply) == 52);
+    CHECK(exit_code_of(get_error::send_error) == 55);
     CHECK(exit_code_of(get_error::recv_error) == 56);
     CHECK(exit_code_of(get_error::filesize_exceeded) == 63);
     CHECK(exit_code_of(get_error::tls_handshake) == 35);
@@ -35,5 +36,13 @@ TEST_CASE("the table has one row per error with unique codes and names") {
         CHECK_FALSE(row.message.empty());
         CHECK(&info(row.error) == &row);
     }
-    CHECK(codes.size() == 18);
+    CHECK(codes.size() == 19);
+}
+
+TEST_CASE("the table is in exit-code order, as get's help and docs/get.md list it") {
+    int previous = -1;
+    for (const auto& row : get_error_table()) {
+        CHECK_MESSAGE(row.exit_code > previous, row.name);
+        previous = row.exit_code;
+    }
 }

@@ -4,6 +4,10 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -99,4 +103,110 @@ TEST_CASE("demux_demo accepts its documented options and refuses bad values") {
     CHECK_THROWS_AS(parse({"demux-demo", "--clients", "17"}), CLI::ValidationError);
     CHECK_THROWS_AS(parse({"demux-demo", "--port", "65536"}), CLI::ValidationError);
     CHECK_THROWS_AS(parse({"demux-demo", "extra"}), CLI::ParseError);
+}
+
+namespace {
+
+// A value each repeatable option accepts, by the value name its help shows; a repeatable
+// option added with a new value name fails the test below until it gets one here.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 3> repeatable_samples{{
+    {"'NAME: VALUE'", "Accept: application/json"},
+    {"DATA|@FILE", "a=1"},
+    {"HOST:PORT:ADDRESS", "example.test:80:127.0.0.1"},
+}};
+
+// A value for each positional argument, by name.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> positional_samples{{
+    {"URL", "http://127.0.0.1/x"}, {"TARGET", "127.0.0.1"}, {"HOST", "127.0.0.1"}, {"PORT", "9"},
+    {"MESSAGE", "hi"},             {"DIR", "."},             {"SUBCOMMAND", "get"}, {"SHELL", "bash"},
+}};
+
+// The sample for `name`, or nullopt.
+template <std::size_t N>
+std::optional<std::string> sample(const std::array<std::pair<std::string_view, std::string_view>, N>& table,
+                                  std::string_view name) {
+    for (const auto& [key, value] : table)
+        if (key == name) return std::string(value);
+    return std::nullopt;
+}
+
+struct parsed_words {
+    std::vector<std::string> option;                             // the repeatable option's values
+    std::vector<std::pair<std::string, std::string>> positionals;  // name, its values joined by '|'
+};
+
+// Parses `args` with the binary's app tree and reads back what `option` of `sub` and
+// each positional of `sub` received.
+parsed_words parse_and_read(std::vector<std::string> args, const std::string& sub, const std::string& option) {
+    auto tree = netlab::cli::make_app_tree();
+    std::reverse(args.begin(), args.end());
+    tree->app.parse(args);
+    auto* app = tree->app.get_subcommand(sub);
+    parsed_words w;
+    w.option = app->get_option(option)->results();
+    for (const auto* p : app->get_options([](const CLI::Option* o) { return o->get_positional(); })) {
+        std::string joined;
+        for (const auto& r : p->results()) joined += (joined.empty() ? "" : "|") + r;
+        w.positionals.emplace_back(p->get_name(), joined);
+    }
+    return w;
+}
+
+}  // namespace
+
+TEST_CASE("every repeatable option of every subcommand takes one value per use before or after the arguments") {
+    auto tree = netlab::cli::make_app_tree();
+    int checked = 0;
+    for (auto* sub : tree->app.get_subcommands([](CLI::App* a) { return !a->get_name().empty(); })) {
+        const std::string name = sub->get_name();
+        // The arguments, in order, with a value each.
+        std::vector<std::string> positionals;
+        std::vector<std::pair<std::string, std::string>> expected_positionals;
+        for (const auto* p : sub->get_options([](const CLI::Option* o) { return o->get_positional(); })) {
+            const auto value = sample(positional_samples, p->get_name());
+            REQUIRE_MESSAGE(value, name << " " << p->get_name() << ": add a sample value");
+            positionals.push_back(*value);
+            expected_positionals.emplace_back(p->get_name(), *value);
+        }
+        for (const auto* o : sub->get_options([](const CLI::Option* o) { return o->nonpositional() && o->get_expected_max() > 1; })) {
+            const auto value = sample(repeatable_samples, o->get_option_text());
+            REQUIRE_MESSAGE(value, name << " " << o->get_name() << " " << o->get_option_text() << ": add a sample value");
+            const std::string& v = *value;
+            std::vector<std::string> spellings;  // -H, --header
+            for (const auto& s : o->get_snames()) spellings.push_back("-" + s);
+            for (const auto& l : o->get_lnames()) spellings.push_back("--" + l);
+            for (const auto& spelled : spellings) {
+                const auto with = [&](std::vector<std::string> before, std::vector<std::string> after) {
+                    std::vector<std::string> args{name};
+                    args.insert(args.end(), before.begin(), before.end());
+                    args.insert(args.end(), positionals.begin(), positionals.end());
+                    args.insert(args.end(), after.begin(), after.end());
+                    return args;
+                };
+                std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases{
+                    {with({spelled, v}, {}), {v}},                      // before the arguments
+                    {with({}, {spelled, v}), {v}},                      // after them
+                    {with({spelled, v, spelled, v + "2"}, {}), {v, v + "2"}},  // twice, then the arguments
+                    {with({spelled, v}, {spelled, v}), {v, v}},         // around them
+                };
+                if (spelled.starts_with("--")) {  // --header=value
+                    std::string joined = spelled;
+                    joined += '=';
+                    joined += v;
+                    cases.push_back({with({joined}, {}), {v}});
+                }
+                for (const auto& [args, values] : cases) {
+                    std::string line;
+                    for (const auto& a : args) line += a + " ";
+                    INFO(line);
+                    parsed_words w;
+                    REQUIRE_NOTHROW(w = parse_and_read(args, name, o->get_name()));
+                    CHECK(w.option == values);
+                    CHECK(w.positionals == expected_positionals);
+                    ++checked;
+                }
+            }
+        }
+    }
+    CHECK(checked >= 23);  // get: -H and -d in both spellings, --resolve
 }

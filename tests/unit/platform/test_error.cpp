@@ -3,6 +3,7 @@
 #include <asio.hpp>
 
 #include "netlab/platform/error.hpp"
+#include "netlab/platform/limits.hpp"
 
 using netlab::platform::classify;
 using netlab::platform::error_kind;
@@ -73,4 +74,12 @@ TEST_CASE("an unknown system error is described in one line") {
     const auto text = netlab::platform::describe(ec);
     CHECK_FALSE(text.empty());
     CHECK(text.find('\n') == std::string::npos);
+}
+
+TEST_CASE("out of descriptors is described as the resource and what to do") {
+    const auto text = netlab::platform::describe(std::make_error_code(std::errc::too_many_files_open));
+    CHECK(text.starts_with("out of file descriptors (too many open files)"));
+    if (netlab::platform::open_file_limit().applicable) CHECK(text.ends_with("raise the limit with `ulimit -n`"));
+    CHECK(netlab::platform::describe(std::make_error_code(std::errc::too_many_files_open_in_system))
+              .starts_with("out of file descriptors (too many open files in the system)"));
 }

@@ -19,3 +19,10 @@ TEST_CASE("raising the open-file limit never lowers it and stays within the hard
     CHECK(after.soft <= after.hard);
     if (before.applicable && before.hard >= before.soft + 64) CHECK(after.soft >= before.soft + 64);
 }
+
+TEST_CASE("the address-space limit is consistent: unlimited unless ulimit -v set one") {
+    const auto lim = pf::address_space_limit();
+    if (!lim.applicable) return;  // no such limit on this OS
+    CHECK(lim.soft > 0);
+    CHECK(lim.soft <= lim.hard);
+}

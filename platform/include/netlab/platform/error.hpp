@@ -45,7 +45,9 @@ std::string_view kind_name(error_kind kind);
 // Words for a kind, the same on every OS ("connection refused").
 std::string_view kind_message(error_kind kind);
 
-// Words for an error: the kind's message, or the system's own text for kind `other`.
+// Words for an error: the kind's message, or the system's own text for kind `other`;
+// for too_many_open_files, the resource and what to do ("out of file descriptors (too
+// many open files): raise the limit with `ulimit -n`").
 std::string describe(const std::error_code& ec);
 
 namespace detail {
