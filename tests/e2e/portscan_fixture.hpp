@@ -21,19 +21,24 @@
 
 namespace netlab::test {
 
-class held_listener {
+// A listener on a thread of its own that accepts every connection and at once closes it:
+// with an ordinary close, or with a reset (SO_LINGER 0, then close: the handshake
+// completes, then a RST follows, often before the scanner has asked for its connect's
+// answer).
+class accepting_listener {
 public:
-    explicit held_listener(const std::string& address = "127.0.0.1")
-        : acceptor_(ctx_, asio::ip::tcp::endpoint(asio::ip::make_address(address), 0)) {
+    enum class then { close, reset };
+    explicit accepting_listener(then action, const std::string& address = "127.0.0.1")
+        : action_(action), acceptor_(ctx_, asio::ip::tcp::endpoint(asio::ip::make_address(address), 0)) {
         accept();
         thread_ = std::thread([this] { ctx_.run(); });
     }
-    ~held_listener() {
+    ~accepting_listener() {
         ctx_.stop();
         thread_.join();
     }
-    held_listener(const held_listener&) = delete;
-    held_listener& operator=(const held_listener&) = delete;
+    accepting_listener(const accepting_listener&) = delete;
+    accepting_listener& operator=(const accepting_listener&) = delete;
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
 
 private:
@@ -41,45 +46,25 @@ private:
         acceptor_.async_accept([this](const std::error_code& ec, asio::ip::tcp::socket s) {
             if (ec == asio::error::operation_aborted) return;
             std::error_code ignored;
+            if (action_ == then::reset) s.set_option(asio::socket_base::linger(true, 0), ignored);
             s.close(ignored);
             accept();
         });
     }
+    then action_;
     asio::io_context ctx_;
     asio::ip::tcp::acceptor acceptor_;
     std::thread thread_;
 };
 
-// A service that accepts each connection and resets it at once (SO_LINGER 0, then
-// close): the handshake completes, then a RST follows, often before the scanner has
-// asked for its connect's answer.
-class resetting_listener {
-public:
-    resetting_listener() : acceptor_(ctx_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
-        accept();
-        thread_ = std::thread([this] { ctx_.run(); });
-    }
-    ~resetting_listener() {
-        ctx_.stop();
-        thread_.join();
-    }
-    resetting_listener(const resetting_listener&) = delete;
-    resetting_listener& operator=(const resetting_listener&) = delete;
-    unsigned short port() const { return acceptor_.local_endpoint().port(); }
+// A service that answers: accepts and closes.
+struct held_listener : accepting_listener {
+    explicit held_listener(const std::string& address = "127.0.0.1") : accepting_listener(then::close, address) {}
+};
 
-private:
-    void accept() {
-        acceptor_.async_accept([this](const std::error_code& ec, asio::ip::tcp::socket s) {
-            if (ec == asio::error::operation_aborted) return;
-            std::error_code ignored;
-            s.set_option(asio::socket_base::linger(true, 0), ignored);
-            s.close(ignored);
-            accept();
-        });
-    }
-    asio::io_context ctx_;
-    asio::ip::tcp::acceptor acceptor_;
-    std::thread thread_;
+// A service that accepts each connection and resets it at once.
+struct resetting_listener : accepting_listener {
+    resetting_listener() : accepting_listener(then::reset) {}
 };
 
 // A listener that never accepts on its own (a service still starting): completed

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,30 @@ std::map<int, std::string> states_of(const std::string& out) {
     return m;
 }
 
+// A python3 service on 127.0.0.1 that answers every connection on a thread of its own with
+// `talk` (Python lines using the connection `c`, indented by 8), then closes it; a probe
+// that already left with a RST is no error. The port is the first line it prints.
+struct banner_service {
+    child peer;
+    std::string port;
+};
+
+banner_service start_banner_service(const std::string& talk) {
+    auto peer = child::start({"python3", "-c",
+                              "import socket,threading,time\n"
+                              "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(8)\n"
+                              "print(s.getsockname()[1], flush=True)\n"
+                              "def talk(c):\n"
+                              "    try:\n" +
+                                  talk +
+                                  "    except OSError: pass\n"
+                                  "    c.close()\n"
+                                  "while True:\n"
+                                  "    c,_=s.accept(); threading.Thread(target=talk,args=(c,),daemon=True).start()\n"});
+    auto port = peer.read_line();
+    if (!port) throw std::runtime_error("the python3 banner service did not print its port");
+    return {std::move(peer), *port};
+}
 }  // namespace
 
 TEST_CASE("listeners are open and a refusing port is closed with nmap's service names") {
@@ -233,96 +258,56 @@ TEST_CASE("a name that does not resolve is exit 1 and the other targets are stil
 
 TEST_CASE("--banner shows what a service says first and escapes it") {
     if (!have_program("python3")) return;
-    auto peer = child::start({"python3", "-c",
-                              "import socket,sys\n"
-                              "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(8)\n"
-                              "print(s.getsockname()[1], flush=True)\n"
-                              "while True:\n"
-                              "    c,_=s.accept()\n"
-                              "    try: c.sendall(b'220 hello\\x01\\r\\n')\n"
-                              "    except OSError: pass\n"  // a probe that already left with a RST
-                              "    c.close()\n"});
-    const auto port = peer.read_line();
-    REQUIRE(port.has_value());
-    auto r = run_netlab({"portscan", "127.0.0.1", "-p", *port, "--banner"});
+    auto service = start_banner_service("        c.sendall(b'220 hello\\x01\\r\\n')\n");
+    const auto& port = service.port;
+    auto r = run_netlab({"portscan", "127.0.0.1", "-p", port, "--banner"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("220 hello\\x01\\r\\n") != std::string::npos);
-    r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", *port, "--banner"});
+    r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", port, "--banner"});
     CHECK(events(r.out, "port").at(0)["banner"] == "220 hello\x01\r\n");
-    peer.send_signal(SIGKILL);
+    service.peer.send_signal(SIGKILL);
 }
 
 TEST_CASE("--banner reads a banner sent in pieces until its line ends") {
     if (!have_program("python3")) return;
     // One byte every 30 ms, then (after the line) more that is not part of the banner.
-    auto peer = child::start({"python3", "-c",
-                              "import socket,threading,time\n"
-                              "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(8)\n"
-                              "print(s.getsockname()[1], flush=True)\n"
-                              "def talk(c):\n"
-                              "    try:\n"
-                              "        for b in b'SSH-2.0-x\\r\\n':\n"
-                              "            c.sendall(bytes([b])); time.sleep(0.03)\n"
-                              "        time.sleep(0.3); c.sendall(b'more\\r\\n'); time.sleep(3)\n"
-                              "    except OSError: pass\n"
-                              "    c.close()\n"
-                              "while True:\n"
-                              "    c,_=s.accept(); threading.Thread(target=talk,args=(c,),daemon=True).start()\n"});
-    const auto port = peer.read_line();
-    REQUIRE(port.has_value());
-    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", *port, "--banner"});
+    auto service = start_banner_service("        for b in b'SSH-2.0-x\\r\\n':\n"
+                                        "            c.sendall(bytes([b])); time.sleep(0.03)\n"
+                                        "        time.sleep(0.3); c.sendall(b'more\\r\\n'); time.sleep(3)\n");
+    const auto& port = service.port;
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", port, "--banner"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(events(r.out, "port").at(0)["banner"] == "SSH-2.0-x\r\n");
-    peer.send_signal(SIGKILL);
+    service.peer.send_signal(SIGKILL);
 }
 
 TEST_CASE("--banner reads a multi-line SMTP greeting to its last line") {
     if (!have_program("python3")) return;
     // RFC 5321 4.2.1: "220-" lines continue the reply, "220 " ends it; each line apart.
-    auto peer = child::start({"python3", "-c",
-                              "import socket,threading,time\n"
-                              "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(8)\n"
-                              "print(s.getsockname()[1], flush=True)\n"
-                              "def talk(c):\n"
-                              "    try:\n"
-                              "        for line in (b'220-mail.example ESMTP\\r\\n', b'220-no spam\\r\\n', b'220 ready\\r\\n'):\n"
-                              "            c.sendall(line); time.sleep(0.1)\n"
-                              "        time.sleep(3)\n"
-                              "    except OSError: pass\n"
-                              "    c.close()\n"
-                              "while True:\n"
-                              "    c,_=s.accept(); threading.Thread(target=talk,args=(c,),daemon=True).start()\n"});
-    const auto port = peer.read_line();
-    REQUIRE(port.has_value());
-    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", *port, "--banner"});
+    auto service = start_banner_service("        for line in (b'220-mail.example ESMTP\\r\\n', b'220-no spam\\r\\n', b'220 ready\\r\\n'):\n"
+                                        "            c.sendall(line); time.sleep(0.1)\n"
+                                        "        time.sleep(3)\n");
+    const auto& port = service.port;
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", port, "--banner"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(events(r.out, "port").at(0)["banner"] == "220-mail.example ESMTP\r\n220-no spam\r\n220 ready\r\n");
-    peer.send_signal(SIGKILL);
+    service.peer.send_signal(SIGKILL);
 }
 
 TEST_CASE("a binary banner's bytes are in JSON as base64 beside the text") {
     if (!have_program("python3")) return;
-    auto peer = child::start({"python3", "-c",
-                              "import socket\n"
-                              "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(8)\n"
-                              "print(s.getsockname()[1], flush=True)\n"
-                              "while True:\n"
-                              "    c,_=s.accept()\n"
-                              "    try: c.sendall(b'\\x00\\xff\\xfe\\x80bin\\r\\n')\n"
-                              "    except OSError: pass\n"
-                              "    c.close()\n"});
-    const auto port = peer.read_line();
-    REQUIRE(port.has_value());
-    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", *port, "--banner"});
+    auto service = start_banner_service("        c.sendall(b'\\x00\\xff\\xfe\\x80bin\\r\\n')\n");
+    const auto& port = service.port;
+    const auto r = run_netlab({"--json", "portscan", "127.0.0.1", "-p", port, "--banner"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     const auto p = events(r.out, "port").at(0);
     CHECK(p["banner_base64"] == "AP/+gGJpbg0K");
     CHECK(p["banner"].is_string());
-    peer.send_signal(SIGKILL);
+    service.peer.send_signal(SIGKILL);
 }
 
 TEST_CASE("a service that accepts and then resets is open on every scan") {

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fmt/format.h>
 #include <memory>
+#include <utility>
 
 namespace netlab::tls::detail {
 namespace {
@@ -109,13 +110,23 @@ std::string verify_failure_text(long code, const std::string& host, const certif
     }
 }
 
+namespace {
+
+// An error of asio's SSL category: OpenSSL's reason code, and its words (the error's own
+// message where OpenSSL has none).
+std::pair<int, std::string> ssl_reason(const std::error_code& ec) {
+    const auto code = static_cast<unsigned long>(ec.value());
+    const char* text = ERR_reason_error_string(code);
+    return {ERR_GET_REASON(code), text != nullptr ? text : ec.message()};
+}
+
+}  // namespace
+
 std::string handshake_failure_text(const std::error_code& ec) {
     if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated || ec == asio::error::connection_reset)
         return "the server closed the connection during the TLS handshake";
     if (ec.category() != asio::error::get_ssl_category()) return "TLS handshake failed: " + ec.message();
-    const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
-    const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
-    std::string words = text != nullptr ? text : ec.message();
+    const auto [reason, words] = ssl_reason(ec);
     switch (reason) {
         case SSL_R_WRONG_VERSION_NUMBER:
         case SSL_R_PACKET_LENGTH_TOO_LONG:
@@ -133,9 +144,7 @@ std::string client_handshake_failure_text(const std::error_code& ec) {
         return "the client closed the connection during the handshake";
     if (ec == asio::error::connection_reset) return "the client reset the connection during the handshake";
     if (ec.category() != asio::error::get_ssl_category()) return ec.message();
-    const int reason = ERR_GET_REASON(static_cast<unsigned long>(ec.value()));
-    const char* text = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
-    std::string words = text != nullptr ? text : ec.message();
+    const auto [reason, words] = ssl_reason(ec);
     switch (reason) {
         // Bytes that are no TLS record: a port scanner, a protocol other than TLS.
         case SSL_R_WRONG_VERSION_NUMBER:
