@@ -298,7 +298,7 @@ asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
                 hand_over(std::move(socket), w);
                 continue;
             } catch (const std::exception& e) {
-                if (events.on_internal_error) events.on_internal_error(e.what());
+                if (events.on_internal_error) events.on_internal_error(e);
             }
         }
         // Out of descriptors or buffers, or a connection aborted before we took it:
@@ -623,7 +623,17 @@ server_stats server::run() {
         d.guards.push_back(asio::make_work_guard(w->io));
     }
     std::vector<std::thread> threads;
-    for (auto& w : d.workers) threads.emplace_back([&w = *w] { w.run(); });
+    threads.reserve(d.workers.size());
+    try {
+        for (auto& w : d.workers) threads.emplace_back([&w = *w] { w.run(); });
+    } catch (...) {
+        // Out of threads or memory for one more stack: the workers already running are
+        // stopped and joined, since destroying a joinable std::thread would abort the
+        // process; the error then reaches the caller (a resource error, one line).
+        for (auto& w : d.workers) w->io.stop();
+        for (auto& t : threads) t.join();
+        throw;
+    }
     run_with_barrier(d.control, d.events.on_internal_error);
     for (auto& t : threads) t.join();
 

@@ -4,6 +4,7 @@
 // The limits are set as a user would, `sh -c 'ulimit -n 4; exec netlab ...'`.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <regex>
 #include <string>
 #include <vector>
@@ -15,13 +16,18 @@ using namespace netlab::test;
 
 namespace {
 
-// `netlab args...` with `ulimit -<flag> <value>` set first.
-run_result run_limited(char flag, long value, const std::vector<std::string>& args) {
+// The command line of `netlab args...` with `ulimit -<flag> <value>` set first (exec: the
+// PID is netlab's).
+std::vector<std::string> limited_argv(char flag, long value, const std::vector<std::string>& args) {
     std::vector<std::string> argv{"sh", "-c", "ulimit -" + std::string(1, flag) + " " + std::to_string(value) + " && exec \"$@\"",
                                   "sh"};
     for (const auto& w : netlab_command()) argv.push_back(w);
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, 30s);
+    return argv;
+}
+
+run_result run_limited(char flag, long value, const std::vector<std::string>& args) {
+    return run(limited_argv(flag, value, args), 30s);
 }
 
 std::string joined(const std::vector<std::string>& words) {
@@ -40,6 +46,40 @@ bool can_limit() {
     if (under_emulator()) { MESSAGE("skipped: ulimit does not bind a Windows program under an emulator"); return false; }
     if (under_sanitizer()) { MESSAGE("skipped: a sanitizer reserves memory and descriptors of its own"); return false; }
     return true;
+}
+
+enum class serve_outcome { served, resource_line };
+
+// serve-http under a limit either serves (its listening line, then SIGINT ends it with
+// exit 0; anything it said on stderr meanwhile is a resource line, never "internal
+// error") or says which resource ran out and exits 1: never an abort (exit 134 when a
+// worker thread failed to start while others ran), never a hang.
+serve_outcome serve_limited(char flag, long value) {
+    // Several worker threads: one may fail to start after others did.
+    auto c = child::start(limited_argv(flag, value, {"--json", "serve-http", "-p", "0", "-b", "127.0.0.1", "--threads", "4"}));
+    const auto line = c.read_line(20s);
+    const bool listening = line && line->find(R"("event":"listening")") != std::string::npos;
+    if (listening) c.send_signal(SIGINT);
+    const int code = c.wait(20s);
+    const std::string& err = c.stderr_text();
+    INFO("serve-http under ulimit -" << flag << " " << value << ": exit " << code << ", stdout: " << line.value_or("")
+                                     << ", stderr: " << err);
+    CHECK_FALSE(c.killed_at_deadline());
+    CHECK(err.find("internal error") == std::string::npos);
+    if (listening) {
+        CHECK(code == 0);
+        std::size_t at = 0;
+        while (at < err.size()) {
+            const auto end = err.find('\n', at);
+            REQUIRE(end != std::string::npos);
+            CHECK(is_resource_line(err.substr(at, end + 1 - at)));
+            at = end + 1;
+        }
+        return serve_outcome::served;
+    }
+    CHECK(code == 1);
+    CHECK(is_resource_line(err));
+    return serve_outcome::resource_line;
 }
 
 }  // namespace
@@ -166,4 +206,37 @@ TEST_CASE("a resource that runs out on another thread is the same one line and e
     r = probe("bug");
     CHECK(r.exit_code != 1);
     CHECK(r.err.find("a bug, not a resource") != std::string::npos);
+}
+
+TEST_CASE("serve-http short of descriptors at any step: it serves or says so in one line, never aborts or hangs") {
+    if (!can_limit()) return;
+    int resource_lines = 0;
+    int served = 0;
+    for (long n = 4; n <= 24; ++n) (serve_limited('n', n) == serve_outcome::served ? served : resource_lines)++;
+    CHECK(resource_lines > 0);
+    CHECK(served > 0);
+}
+
+TEST_CASE("serve-http short of memory at any step: it serves or says so in one line, never aborts or hangs") {
+    if (!can_limit()) return;
+    long low = 1024, high = 1024 * 1024;
+    REQUIRE(run_limited('v', high, {"--version"}).exit_code == 0);
+    while (high - low > 256) {
+        const long mid = (low + high) / 2;
+        (run_limited('v', mid, {"--version"}).exit_code == 0 ? high : low) = mid;
+    }
+    // From where netlab starts upwards until it serves 4 times in a row (four worker
+    // threads' stacks need some 32 MiB of address space).
+    int resource_lines = 0;
+    int served_in_a_row = 0;
+    for (long v = high + 256; served_in_a_row < 4 && v < high + 256 * 1024; v += 512) {
+        if (serve_limited('v', v) == serve_outcome::served) {
+            ++served_in_a_row;
+        } else {
+            ++resource_lines;
+            served_in_a_row = 0;
+        }
+    }
+    CHECK(resource_lines > 0);
+    CHECK(served_in_a_row == 4);
 }
