@@ -13,6 +13,7 @@
 #include <array>
 #include <atomic>
 #include <fmt/format.h>
+#include <system_error>
 #include <thread>
 
 #include "http/request_parser.hpp"
@@ -287,11 +288,19 @@ listening_info server::impl::describe() const {
 
 asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
     asio::steady_timer backoff(main_io());
+    bool short_reported = false;  // once per run of failed accepts, not every backoff
     for (;;) {
         worker& w = pick_worker();
         std::error_code ec;
         tcp::socket socket = co_await acceptor.async_accept(w.io, asio::redirect_error(asio::use_awaitable, ec));
         if (stopping || !acceptor.is_open()) break;
+        // Out of descriptors or memory for new connections: said (a server that takes
+        // none would otherwise look merely idle), and accepting goes on when some free up.
+        const bool short_of_resources =
+            ec && (platform::classify(ec) == platform::error_kind::too_many_open_files || ec == std::errc::not_enough_memory);
+        if (short_of_resources && !short_reported && events.on_internal_error)
+            events.on_internal_error(std::system_error(ec, "accept"));
+        short_reported = short_of_resources;
         if (!ec) {
             // Accepting must outlive a bug in handing one connection over.
             try {

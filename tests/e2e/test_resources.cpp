@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "support/loopback.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
 
@@ -48,37 +49,65 @@ bool can_limit() {
     return true;
 }
 
+// One line saying which resource ran out and what to do, maybe after what was being
+// done ("netlab: cannot listen on 127.0.0.1:0: out of file descriptors ...").
+bool is_resource_report(const std::string& err) {
+    static const std::regex line(R"(netlab: ([^\n]*: )?out of (memory|file descriptors|threads)[^\n]*: [^\n]+\n)");
+    return std::regex_match(err, line);
+}
+
 enum class serve_outcome { served, resource_line };
 
-// serve-http under a limit either serves (its listening line, then SIGINT ends it with
-// exit 0; anything it said on stderr meanwhile is a resource line, never "internal
-// error") or says which resource ran out and exits 1: never an abort (exit 134 when a
-// worker thread failed to start while others ran), never a hang.
+// serve-http under a limit either serves (its listening line, an answer to a request, then
+// SIGINT ends it with exit 0; anything it said on stderr meanwhile is a resource line,
+// never "internal error") or says which resource ran out and exits 1: never an abort
+// (exit 134 when a worker thread failed to start while others ran), never a hang.
 serve_outcome serve_limited(char flag, long value) {
     // Several worker threads: one may fail to start after others did.
-    auto c = child::start(limited_argv(flag, value, {"--json", "serve-http", "-p", "0", "-b", "127.0.0.1", "--threads", "4"}));
+    auto c = child::start(limited_argv(flag, value, {"--json", "serve-http", "--echo", "-p", "0", "-b", "127.0.0.1", "--threads", "4"}));
     const auto line = c.read_line(20s);
-    const bool listening = line && line->find(R"("event":"listening")") != std::string::npos;
-    if (listening) c.send_signal(SIGINT);
+    static const std::regex port_field(R"("event":"listening".*"port":([0-9]+))");
+    std::smatch m;
+    std::string answer;
+    // The listening line comes before the worker threads start: an answer proves they run
+    // (the acceptor takes connections only after the last one started).
+    // Or it is up but has no descriptor left for a connection, and says so (waits in
+    // turn for either, up to one deadline).
+    bool said_short = false;
+    if (line && std::regex_search(*line, m, port_field)) {
+        try {
+            raw_connection conn(static_cast<unsigned short>(std::stoi(m[1].str())));
+            conn.send("GET / HTTP/1.0\r\n\r\n");
+            const auto deadline = std::chrono::steady_clock::now() + 20s;
+            while (!answer.starts_with("HTTP/1.") && !said_short && !c.exited() &&
+                   std::chrono::steady_clock::now() < deadline) {
+                answer += conn.read_until("\r\n", 200ms);
+                said_short = c.wait_for_stderr("still serving", 200ms).has_value();
+            }
+        } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): refused or reset: it ended, said below
+        }
+    }
+    const bool served = answer.starts_with("HTTP/1.") || said_short;
+    if (served) c.send_signal(SIGINT);
     const int code = c.wait(20s);
     const std::string& err = c.stderr_text();
-    INFO("serve-http under ulimit -" << flag << " " << value << ": exit " << code << ", stdout: " << line.value_or("")
-                                     << ", stderr: " << err);
+    INFO("serve-http under ulimit -" << std::string(1, flag) << " " << value << ": exit " << code
+                                     << ", stdout: " << line.value_or("") << ", stderr: " << err);
     CHECK_FALSE(c.killed_at_deadline());
     CHECK(err.find("internal error") == std::string::npos);
-    if (listening) {
+    if (served) {
         CHECK(code == 0);
         std::size_t at = 0;
         while (at < err.size()) {
             const auto end = err.find('\n', at);
             REQUIRE(end != std::string::npos);
-            CHECK(is_resource_line(err.substr(at, end + 1 - at)));
+            CHECK(is_resource_report(err.substr(at, end + 1 - at)));
             at = end + 1;
         }
         return serve_outcome::served;
     }
     CHECK(code == 1);
-    CHECK(is_resource_line(err));
+    CHECK(is_resource_report(err));
     return serve_outcome::resource_line;
 }
 
