@@ -190,6 +190,8 @@ TEST_CASE("out of memory or threads under ulimit -v: a resource line and exit 1 
     const std::vector<std::vector<std::string>> commands{
         {"get", "-m", "10", "-o", "/dev/null", srv.url()},
         {"udp-send", "127.0.0.1", port, "hi"},
+        // Its threads and their event loops: out of either, it must end, not wait forever.
+        {"portscan", "127.0.0.1", "-p", "1-2000"},
     };
     for (const auto& args : commands) {
         const auto normal = run_limited('v', 4 * 1024 * 1024, args);
