@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/resource_error.hpp"
 #include "tls/server.hpp"
 #include "cli/validators.hpp"
 #include "commands/event_time.hpp"
@@ -205,8 +206,14 @@ server::server_events make_events(cli::output& out) {
                                      server::count_of(m.connections, "connection"), m.peak));
         };
     }
-    ev.on_internal_error = [&out](std::string_view what) {
-        out.error(fmt::format("internal error, still serving: {}", what));
+    ev.on_internal_error = [&out](const std::exception& e) {
+        // Out of descriptors or memory for one connection is no bug: the same words as
+        // every subcommand's resource error, and the server goes on with the others.
+        if (const auto text = cli::resource_error_text(e)) {
+            out.error(fmt::format("{}; still serving", *text));
+            return;
+        }
+        out.error(fmt::format("internal error, still serving: {}", e.what()));
     };
     return ev;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <exception>
 #include <string_view>
 #include <vector>
 
@@ -133,8 +134,10 @@ struct server_events {
     std::function<void(const connection_record&)> on_connection;   // from any thread
     std::function<void(const worker_busy_record&)> on_worker_busy;  // from the acceptor's thread
     std::function<void(const memory_record&)> on_memory_released;  // from any worker thread
-    // An exception escaped a handler (a bug): reported, and the server goes on serving.
-    std::function<void(std::string_view)> on_internal_error;  // from any thread
+    // An exception escaped a handler (a bug, or a resource that ran out: the exception
+    // itself, so the edge can word a resource error as everywhere else): reported, and the
+    // server goes on serving.
+    std::function<void(const std::exception&)> on_internal_error;  // from any thread
 };
 
 }  // namespace netlab::server

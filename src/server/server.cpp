@@ -13,6 +13,7 @@
 #include <array>
 #include <atomic>
 #include <fmt/format.h>
+#include <system_error>
 #include <thread>
 
 #include "http/request_parser.hpp"
@@ -287,18 +288,26 @@ listening_info server::impl::describe() const {
 
 asio::awaitable<void> server::impl::accept_loop(tcp::acceptor& acceptor) {
     asio::steady_timer backoff(main_io());
+    bool short_reported = false;  // once per run of failed accepts, not every backoff
     for (;;) {
         worker& w = pick_worker();
         std::error_code ec;
         tcp::socket socket = co_await acceptor.async_accept(w.io, asio::redirect_error(asio::use_awaitable, ec));
         if (stopping || !acceptor.is_open()) break;
+        // Out of descriptors or memory for new connections: said (a server that takes
+        // none would otherwise look merely idle), and accepting goes on when some free up.
+        const bool short_of_resources =
+            ec && (platform::classify(ec) == platform::error_kind::too_many_open_files || ec == std::errc::not_enough_memory);
+        if (short_of_resources && !short_reported && events.on_internal_error)
+            events.on_internal_error(std::system_error(ec, "accept"));
+        short_reported = short_of_resources;
         if (!ec) {
             // Accepting must outlive a bug in handing one connection over.
             try {
                 hand_over(std::move(socket), w);
                 continue;
             } catch (const std::exception& e) {
-                if (events.on_internal_error) events.on_internal_error(e.what());
+                if (events.on_internal_error) events.on_internal_error(e);
             }
         }
         // Out of descriptors or buffers, or a connection aborted before we took it:
@@ -623,7 +632,17 @@ server_stats server::run() {
         d.guards.push_back(asio::make_work_guard(w->io));
     }
     std::vector<std::thread> threads;
-    for (auto& w : d.workers) threads.emplace_back([&w = *w] { w.run(); });
+    threads.reserve(d.workers.size());
+    try {
+        for (auto& w : d.workers) threads.emplace_back([&w = *w] { w.run(); });
+    } catch (...) {
+        // Out of threads or memory for one more stack: the workers already running are
+        // stopped and joined, since destroying a joinable std::thread would abort the
+        // process; the error then reaches the caller (a resource error, one line).
+        for (auto& w : d.workers) w->io.stop();
+        for (auto& t : threads) t.join();
+        throw;
+    }
     run_with_barrier(d.control, d.events.on_internal_error);
     for (auto& t : threads) t.join();
 

@@ -4,6 +4,7 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 #include "net/move_socket.hpp"
@@ -27,15 +28,15 @@ constexpr std::size_t burst_connections = 64;
 
 }  // namespace
 
-void run_with_barrier(asio::io_context& io, const std::function<void(std::string_view)>& on_error) {
+void run_with_barrier(asio::io_context& io, const std::function<void(const std::exception&)>& on_error) {
     for (;;) {
         try {
             io.run();
             return;
         } catch (const std::exception& e) {
-            if (on_error) on_error(e.what());
+            if (on_error) on_error(e);
         } catch (...) {
-            if (on_error) on_error("an exception of unknown type");
+            if (on_error) on_error(std::runtime_error("an exception of unknown type"));
         }
     }
 }
@@ -130,7 +131,7 @@ asio::awaitable<void> worker::reap() {
         try {
             for (auto* c : snapshot) c->expire_if_late(now);
         } catch (const std::exception& e) {
-            if (events.on_internal_error) events.on_internal_error(e.what());
+            if (events.on_internal_error) events.on_internal_error(e);
         }
     }
 }

@@ -5,6 +5,7 @@
 #include <asio/awaitable.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -40,7 +41,7 @@ inline constexpr auto rethrow_to_run_loop = [](const std::exception_ptr& e) {
 // Runs `io` until it stops. An exception that escapes a handler is an exception barrier's
 // business (as asio's documentation recommends): reported through `on_error`, then the loop
 // goes on, so a bug costs one operation, never the thread or the server.
-void run_with_barrier(asio::io_context& io, const std::function<void(std::string_view)>& on_error);
+void run_with_barrier(asio::io_context& io, const std::function<void(const std::exception&)>& on_error);
 
 // What a connection needs only while a request is in flight: the read buffer, the parsed
 // head and the response. Pooled per worker, so idle keep-alive connections hold none.
@@ -110,7 +111,14 @@ struct tls_refusal {
 class worker {
 public:
     worker(const server_config& cfg, const server_events& ev, const static_site& files, shared_counters& totals)
-        : config(cfg), events(ev), site(files), counters(totals), cache(cfg.cache_file_limit, cfg.cache_total_limit) {}
+        : config(cfg), events(ev), site(files), counters(totals), cache(cfg.cache_file_limit, cfg.cache_total_limit) {
+        // asio opens the event loop's descriptors (epoll, eventfd, timerfd) at the first
+        // timer or socket. Later, inside a coroutine, that could not fail cleanly: asio
+        // starts an operation in a noexcept await_suspend, so out of descriptors or memory
+        // there is std::terminate and exit 134. Here it is an exception out of start(): a
+        // resource error, one line and exit 1.
+        const asio::steady_timer open_the_event_loop_now(io);
+    }
 
     const server_config& config;
     const server_events& events;

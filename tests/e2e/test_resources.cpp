@@ -4,10 +4,12 @@
 // The limits are set as a user would, `sh -c 'ulimit -n 4; exec netlab ...'`.
 #include <doctest/doctest.h>
 
+#include <csignal>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "support/loopback.hpp"
 #include "support/process.hpp"
 #include "support/scripted_server.hpp"
 
@@ -15,13 +17,18 @@ using namespace netlab::test;
 
 namespace {
 
-// `netlab args...` with `ulimit -<flag> <value>` set first.
-run_result run_limited(char flag, long value, const std::vector<std::string>& args) {
+// The command line of `netlab args...` with `ulimit -<flag> <value>` set first (exec: the
+// PID is netlab's).
+std::vector<std::string> limited_argv(char flag, long value, const std::vector<std::string>& args) {
     std::vector<std::string> argv{"sh", "-c", "ulimit -" + std::string(1, flag) + " " + std::to_string(value) + " && exec \"$@\"",
                                   "sh"};
     for (const auto& w : netlab_command()) argv.push_back(w);
     argv.insert(argv.end(), args.begin(), args.end());
-    return run(argv, 30s);
+    return argv;
+}
+
+run_result run_limited(char flag, long value, const std::vector<std::string>& args) {
+    return run(limited_argv(flag, value, args), 30s);
 }
 
 std::string joined(const std::vector<std::string>& words) {
@@ -40,6 +47,68 @@ bool can_limit() {
     if (under_emulator()) { MESSAGE("skipped: ulimit does not bind a Windows program under an emulator"); return false; }
     if (under_sanitizer()) { MESSAGE("skipped: a sanitizer reserves memory and descriptors of its own"); return false; }
     return true;
+}
+
+// One line saying which resource ran out and what to do, maybe after what was being
+// done ("netlab: cannot listen on 127.0.0.1:0: out of file descriptors ...").
+bool is_resource_report(const std::string& err) {
+    static const std::regex line(R"(netlab: ([^\n]*: )?out of (memory|file descriptors|threads)[^\n]*: [^\n]+\n)");
+    return std::regex_match(err, line);
+}
+
+enum class serve_outcome { served, resource_line };
+
+// serve-http under a limit either serves (its listening line, an answer to a request, then
+// SIGINT ends it with exit 0; anything it said on stderr meanwhile is a resource line,
+// never "internal error") or says which resource ran out and exits 1: never an abort
+// (exit 134 when a worker thread failed to start while others ran), never a hang.
+serve_outcome serve_limited(char flag, long value) {
+    // Several worker threads: one may fail to start after others did.
+    auto c = child::start(limited_argv(flag, value, {"--json", "serve-http", "--echo", "-p", "0", "-b", "127.0.0.1", "--threads", "4"}));
+    const auto line = c.read_line(20s);
+    static const std::regex port_field(R"("event":"listening".*"port":([0-9]+))");
+    std::smatch m;
+    std::string answer;
+    // The listening line comes before the worker threads start: an answer proves they run
+    // (the acceptor takes connections only after the last one started).
+    // Or it is up but has no descriptor left for a connection, and says so (waits in
+    // turn for either, up to one deadline).
+    bool said_short = false;
+    if (line && std::regex_search(*line, m, port_field)) {
+        try {
+            raw_connection conn(static_cast<unsigned short>(std::stoi(m[1].str())));
+            conn.send("GET / HTTP/1.0\r\n\r\n");
+            const auto deadline = std::chrono::steady_clock::now() + 20s;
+            while (!answer.starts_with("HTTP/1.") && !said_short && !c.exited() &&
+                   std::chrono::steady_clock::now() < deadline) {
+                answer += conn.read_until("\r\n", 200ms);
+                said_short = c.wait_for_stderr("still serving", 200ms).has_value();
+            }
+        } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): refused or reset: it ended, said below
+        }
+    }
+    const bool served = answer.starts_with("HTTP/1.") || said_short;
+    if (served) c.send_signal(SIGINT);
+    const int code = c.wait(20s);
+    const std::string& err = c.stderr_text();
+    INFO("serve-http under ulimit -" << std::string(1, flag) << " " << value << ": exit " << code
+                                     << ", stdout: " << line.value_or("") << ", stderr: " << err);
+    CHECK_FALSE(c.killed_at_deadline());
+    CHECK(err.find("internal error") == std::string::npos);
+    if (served) {
+        CHECK(code == 0);
+        std::size_t at = 0;
+        while (at < err.size()) {
+            const auto end = err.find('\n', at);
+            REQUIRE(end != std::string::npos);
+            CHECK(is_resource_report(err.substr(at, end + 1 - at)));
+            at = end + 1;
+        }
+        return serve_outcome::served;
+    }
+    CHECK(code == 1);
+    CHECK(is_resource_report(err));
+    return serve_outcome::resource_line;
 }
 
 }  // namespace
@@ -121,6 +190,8 @@ TEST_CASE("out of memory or threads under ulimit -v: a resource line and exit 1 
     const std::vector<std::vector<std::string>> commands{
         {"get", "-m", "10", "-o", "/dev/null", srv.url()},
         {"udp-send", "127.0.0.1", port, "hi"},
+        // Its threads and their event loops: out of either, it must end, not wait forever.
+        {"portscan", "127.0.0.1", "-p", "1-2000"},
     };
     for (const auto& args : commands) {
         const auto normal = run_limited('v', 4 * 1024 * 1024, args);
@@ -166,4 +237,37 @@ TEST_CASE("a resource that runs out on another thread is the same one line and e
     r = probe("bug");
     CHECK(r.exit_code != 1);
     CHECK(r.err.find("a bug, not a resource") != std::string::npos);
+}
+
+TEST_CASE("serve-http short of descriptors at any step: it serves or says so in one line, never aborts or hangs") {
+    if (!can_limit()) return;
+    int resource_lines = 0;
+    int served = 0;
+    for (long n = 4; n <= 24; ++n) (serve_limited('n', n) == serve_outcome::served ? served : resource_lines)++;
+    CHECK(resource_lines > 0);
+    CHECK(served > 0);
+}
+
+TEST_CASE("serve-http short of memory at any step: it serves or says so in one line, never aborts or hangs") {
+    if (!can_limit()) return;
+    long low = 1024, high = 1024 * 1024;
+    REQUIRE(run_limited('v', high, {"--version"}).exit_code == 0);
+    while (high - low > 256) {
+        const long mid = (low + high) / 2;
+        (run_limited('v', mid, {"--version"}).exit_code == 0 ? high : low) = mid;
+    }
+    // From where netlab starts upwards until it serves 4 times in a row (four worker
+    // threads' stacks need some 32 MiB of address space).
+    int resource_lines = 0;
+    int served_in_a_row = 0;
+    for (long v = high + 256; served_in_a_row < 4 && v < high + 256 * 1024; v += 512) {
+        if (serve_limited('v', v) == serve_outcome::served) {
+            ++served_in_a_row;
+        } else {
+            ++resource_lines;
+            served_in_a_row = 0;
+        }
+    }
+    CHECK(resource_lines > 0);
+    CHECK(served_in_a_row == 4);
 }

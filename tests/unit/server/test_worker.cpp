@@ -47,7 +47,7 @@ TEST_CASE("an exception escaping a handler or a coroutine is reported and the wo
     REQUIRE_FALSE(ec);
     std::vector<std::string> reported;
     server_events events;
-    events.on_internal_error = [&](std::string_view what) { reported.emplace_back(what); };
+    events.on_internal_error = [&](const std::exception& e) { reported.emplace_back(e.what()); };
     shared_counters counters;
     worker w(config, events, site, counters);
 
