@@ -111,6 +111,19 @@ serve_outcome serve_limited(char flag, long value) {
     return serve_outcome::resource_line;
 }
 
+
+// The smallest address-space limit (KiB, within 256) under which netlab starts at all:
+// below it the dynamic loader or the C++ runtime fails before netlab's first line runs.
+long smallest_startable_address_space() {
+    long low = 1024, high = 1024 * 1024;
+    REQUIRE(run_limited('v', high, {"--version"}).exit_code == 0);
+    while (high - low > 256) {
+        const long mid = (low + high) / 2;
+        (run_limited('v', mid, {"--version"}).exit_code == 0 ? high : low) = mid;
+    }
+    return high;
+}
+
 }  // namespace
 
 TEST_CASE("out of file descriptors: every subcommand says so in one line naming ulimit -n and exits 1") {
@@ -176,15 +189,7 @@ TEST_CASE("out of file descriptors at any step: the same words wherever a subcom
 
 TEST_CASE("out of memory or threads under ulimit -v: a resource line and exit 1 at every limit, never an abort") {
     if (!can_limit()) return;
-    // The smallest limit (KiB) under which netlab starts at all: below it the dynamic
-    // loader or the C++ runtime fails before netlab's first line runs.
-    long low = 1024, high = 1024 * 1024;
-    REQUIRE(run_limited('v', high, {"--version"}).exit_code == 0);
-    while (high - low > 256) {
-        const long mid = (low + high) / 2;
-        (run_limited('v', mid, {"--version"}).exit_code == 0 ? high : low) = mid;
-    }
-    const long start = high + 256;
+    const long start = smallest_startable_address_space() + 256;
     scripted_server srv({reply("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")});
     const std::string port = std::to_string(unused_port());
     const std::vector<std::vector<std::string>> commands{
@@ -250,12 +255,7 @@ TEST_CASE("serve-http short of descriptors at any step: it serves or says so in 
 
 TEST_CASE("serve-http short of memory at any step: it serves or says so in one line, never aborts or hangs") {
     if (!can_limit()) return;
-    long low = 1024, high = 1024 * 1024;
-    REQUIRE(run_limited('v', high, {"--version"}).exit_code == 0);
-    while (high - low > 256) {
-        const long mid = (low + high) / 2;
-        (run_limited('v', mid, {"--version"}).exit_code == 0 ? high : low) = mid;
-    }
+    const long high = smallest_startable_address_space();
     // From where netlab starts upwards until it serves 4 times in a row (four worker
     // threads' stacks need some 32 MiB of address space).
     int resource_lines = 0;
