@@ -102,6 +102,23 @@ std::string hex_string(std::span<const std::byte> bytes) {
     return out;
 }
 
+std::string grouped(std::uint64_t n) {
+    const std::string digits = std::to_string(n);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
+std::string count_of(std::uint64_t n, std::string_view singular, std::string_view plural) {
+    std::string out = grouped(n);
+    out += ' ';
+    out += n == 1 ? singular : plural.empty() ? std::string(singular) + 's' : std::string(plural);
+    return out;
+}
+
 std::string wrap(std::string_view text, std::size_t width, std::string_view indent) {
     std::string out, line;
     const auto flush = [&] {

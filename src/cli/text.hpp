@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,6 +26,12 @@ std::string hex_dump(std::span<const std::byte> bytes);
 
 // "48656c6c6f0a".
 std::string hex_string(std::span<const std::byte> bytes);
+
+// "1,234,567": a count as people read it, thousands grouped by commas.
+std::string grouped(std::uint64_t n);
+
+// "1 request", "2 requests", "1,024 requests"; `plural` is `singular` + "s" unless given.
+std::string count_of(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 
 // Words wrapped to lines of at most `width` columns (a longer word stands alone), each
 // line starting with `indent`; the text's own line breaks are kept. For prose such as

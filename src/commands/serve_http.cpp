@@ -12,6 +12,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
 #include "cli/resource_error.hpp"
+#include "cli/text.hpp"
 #include "tls/server.hpp"
 #include "cli/validators.hpp"
 #include "commands/event_time.hpp"
@@ -136,8 +137,8 @@ server::server_events make_events(cli::output& out) {
         const std::string text = server::dumped_lines(d.head) + server::dumped_lines(d.body);
         const std::string size = d.body_bytes == 0 ? "(no body)"
                                   : truncated      ? fmt::format("(body: {}, the first {} shown)",
-                                                                 server::count_of(d.body_bytes, "byte"), d.body.size())
-                                                   : fmt::format("(body: {})", server::count_of(d.body_bytes, "byte"));
+                                                                 cli::count_of(d.body_bytes, "byte"), d.body.size())
+                                                   : fmt::format("(body: {})", cli::count_of(d.body_bytes, "byte"));
         out.result(o, fmt::format("{}\n{}{}", out.paint(fmt::format("--- request from {} ---", d.client), style::dim),
                                   text, out.paint(size, style::dim)));
     };
@@ -153,7 +154,7 @@ server::server_events make_events(cli::output& out) {
         } else if (r.stage == "grace") {
             out.note("shutting down: finishing responses in flight");
         } else if (r.stage == "cut_off") {
-            out.note(fmt::format("closing {} left open: {}", server::count_of(r.open, "connection"), r.reason));
+            out.note(fmt::format("closing {} left open: {}", cli::count_of(r.open, "connection"), r.reason));
         } else {
             out.note("stopping now");
         }
@@ -187,7 +188,7 @@ server::server_events make_events(cli::output& out) {
             if (c.idle_ms >= 0) o.add("idle_ms", c.idle_ms);
             if (c.since_first_byte_ms >= 0) o.add("since_first_byte_ms", c.since_first_byte_ms);
             std::string human = fmt::format("{} {} connection closed: {} ({}, {:.0f} ms after accept", time, c.client,
-                                            server::printable(c.reason), server::count_of(c.requests, "answer"),
+                                            server::printable(c.reason), cli::count_of(c.requests, "answer"),
                                             c.since_accept_ms);
             if (c.idle_ms >= 0) human += fmt::format(", idle {:.0f} ms", c.idle_ms);
             human += fmt::format("; {} open)", c.open);
@@ -203,7 +204,7 @@ server::server_events make_events(cli::output& out) {
             json_object o;
             o.add("event", "memory_released").add("worker", m.worker).add("connections", m.connections).add("peak", m.peak);
             out.event(o, fmt::format("worker {} gave freed memory back to the OS ({} now, {} at most before)", m.worker,
-                                     server::count_of(m.connections, "connection"), m.peak));
+                                     cli::count_of(m.connections, "connection"), m.peak));
         };
     }
     ev.on_internal_error = [&out](const std::exception& e) {
@@ -286,7 +287,7 @@ int run(cli::output& out, serve_options& o) {
     // 4xx answers are the client's business (a typo, a missing favicon), not the server's
     // errors: they are counted apart from 5xx.
     std::vector<std::string> answers;
-    using server::count_of;
+    using cli::count_of;
     const auto errors = s.client_errors + s.server_errors;
     if (s.requests > errors) answers.push_back(fmt::format("{} ok", s.requests - errors));
     if (s.client_errors) answers.push_back(count_of(s.client_errors, "client answer") + " (4xx)");

@@ -4,20 +4,6 @@
 
 namespace netlab::server {
 
-std::string count_of(std::uint64_t n, std::string_view singular, std::string_view plural) {
-    std::string out = std::to_string(n);
-    out += ' ';
-    if (n == 1) {
-        out += singular;
-    } else if (plural.empty()) {
-        out += singular;
-        out += 's';
-    } else {
-        out += plural;
-    }
-    return out;
-}
-
 namespace {
 
 void append_escape(std::string& out, unsigned char c) {

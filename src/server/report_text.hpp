@@ -1,5 +1,5 @@
-// Words for showing server events to a person: counts with the right form of the noun,
-// and bytes from the network made safe for a terminal. Pure functions; serve-http's
+// Words for showing server events to a person: bytes from the network made safe for a
+// terminal. Pure functions; serve-http's
 // output uses them.
 #pragma once
 
@@ -8,9 +8,6 @@
 #include <string_view>
 
 namespace netlab::server {
-
-// "1 request", "2 requests", "0 requests"; `plural` is `singular` + "s" unless given.
-std::string count_of(std::uint64_t n, std::string_view singular, std::string_view plural = {});
 
 // Bytes a client sent, as one field of a log line: valid UTF-8 text stays as it is (Korean
 // file names stay readable); control bytes (C0, DEL, and C1 such as U+009B, which some

@@ -315,7 +315,7 @@ TEST_CASE("--dump shows a person the body with its length, control bytes escaped
     c.send("POST /form HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'y'));
     c.read_response();
     const auto long_one = lines_until(s, "(body:");
-    CHECK(long_one.find("\n> " + std::string(4096, 'y') + "\n(body: 5000 bytes, the first 4096 shown)") != std::string::npos);
+    CHECK(long_one.find("\n> " + std::string(4096, 'y') + "\n(body: 5,000 bytes, the first 4096 shown)") != std::string::npos);
     CHECK(long_one.find(std::string(4097, 'y')) == std::string::npos);
 }
 

@@ -42,3 +42,25 @@ TEST_CASE("wrap breaks prose between words within the width, indenting every lin
     CHECK(netlab::cli::wrap("", 80).empty());
     CHECK(netlab::cli::wrap("first line\nsecond one here", 10) == "first line\nsecond one\nhere");
 }
+
+TEST_CASE("grouped puts a comma between each three digits from the right") {
+    CHECK(grouped(0) == "0");
+    CHECK(grouped(999) == "999");
+    CHECK(grouped(1000) == "1,000");
+    CHECK(grouped(30000) == "30,000");
+    CHECK(grouped(1234567) == "1,234,567");
+}
+
+TEST_CASE("count_of uses the singular for one and the plural otherwise") {
+    CHECK(count_of(1, "request") == "1 request");
+    CHECK(count_of(2, "request") == "2 requests");
+    CHECK(count_of(0, "request") == "0 requests");
+    CHECK(count_of(1, "connection") == "1 connection");
+    CHECK(count_of(11, "connection") == "11 connections");
+    CHECK(count_of(1, "client answer") == "1 client answer");
+    CHECK(count_of(3, "client answer") == "3 client answers");
+    CHECK(count_of(1024, "request") == "1,024 requests");
+    CHECK(count_of(1, "was", "were") == "1 was");
+    CHECK(count_of(2, "was", "were") == "2 were");
+    CHECK(count_of(18446744073709551615ull, "byte") == "18,446,744,073,709,551,615 bytes");
+}

@@ -4,19 +4,6 @@
 
 using namespace netlab::server;
 
-TEST_CASE("count_of uses the singular for one and the plural otherwise") {
-    CHECK(count_of(1, "request") == "1 request");
-    CHECK(count_of(2, "request") == "2 requests");
-    CHECK(count_of(0, "request") == "0 requests");
-    CHECK(count_of(1, "connection") == "1 connection");
-    CHECK(count_of(11, "connection") == "11 connections");
-    CHECK(count_of(1, "client answer") == "1 client answer");
-    CHECK(count_of(3, "client answer") == "3 client answers");
-    CHECK(count_of(1, "was", "were") == "1 was");
-    CHECK(count_of(2, "was", "were") == "2 were");
-    CHECK(count_of(18446744073709551615ull, "byte") == "18446744073709551615 bytes");
-}
-
 TEST_CASE("printable keeps text and UTF-8 as they are") {
     CHECK(printable("GET /a?b=c HTTP/1.1") == "GET /a?b=c HTTP/1.1");
     CHECK(printable("caf\xc3\xa9 \xf0\x9f\x98\x80") == "caf\xc3\xa9 \xf0\x9f\x98\x80");
