@@ -32,6 +32,7 @@ constexpr std::array<std::uint64_t report_body::*, report_fields> field_order{
     &report_body::reorder_extent, &report_body::loss_bursts,   &report_body::longest_burst,
     &report_body::jitter_ns,     &report_body::ipdv_p50_ns,    &report_body::ipdv_p90_ns,
     &report_body::ipdv_p99_ns,   &report_body::bytes,          &report_body::duration_ns,
+    &report_body::first_sequence, &report_body::flags,
 };
 
 }  // namespace
@@ -60,7 +61,7 @@ decoded decode(std::span<const std::byte> bytes) noexcept {
         }
         const std::uint32_t count = read_u32(p + header_size);
         const std::size_t known = std::min<std::size_t>(count, report_fields);
-        if (bytes.size() < header_size + 4 + known * 8 || count < report_fields) {
+        if (bytes.size() < header_size + 4 + known * 8 || count < min_report_fields) {
             out.status = decode_status::short_report;
             return out;
         }
@@ -83,12 +84,18 @@ void encode_header(std::span<std::byte> out, message_type type, std::uint64_t se
 }
 
 std::size_t encode_report(std::span<std::byte> out, std::uint64_t session, std::int64_t send_ns,
-                          const report_body& report) noexcept {
+                          const report_body& report, std::size_t fields) noexcept {
+    fields = std::clamp(fields, min_report_fields, report_fields);
     encode_header(out, message_type::report, session, report.expected, send_ns);
     std::byte* p = out.data() + header_size;
-    write_u32(p, static_cast<std::uint32_t>(report_fields));
-    for (std::size_t i = 0; i < report_fields; ++i) write_u64(p + 4 + i * 8, report.*field_order[i]);
-    return report_size;
+    write_u32(p, static_cast<std::uint32_t>(fields));
+    for (std::size_t i = 0; i < fields; ++i) write_u64(p + 4 + i * 8, report.*field_order[i]);
+    return report_size_for(fields);
+}
+
+std::size_t report_fields_within(std::size_t limit) noexcept {
+    if (limit < report_size_for(min_report_fields)) return 0;
+    return std::min(report_fields, (limit - header_size - 4) / 8);
 }
 
 }  // namespace netlab::udp::probe

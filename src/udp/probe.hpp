@@ -39,13 +39,34 @@ struct report_body {
     std::uint64_t ipdv_p99_ns = 0;
     std::uint64_t bytes = 0;           // UDP payload bytes of the distinct datagrams
     std::uint64_t duration_ns = 0;     // first to last arrival
+    // Added after the first 15 (a report from an older listener leaves them 0):
+    std::uint64_t first_sequence = 0;  // the lowest sequence number counted
+    std::uint64_t flags = 0;           // report_flag bits: why these counts are not the whole stream
     friend bool operator==(const report_body&, const report_body&) = default;
 };
 
+// Bits of report_body::flags. Either one means the listener did not see the whole stream,
+// so its `lost` is not a measurement of the path.
+namespace report_flag {
+// The listener had dropped this session for room (or restarted) and began it again at
+// `first_sequence`: what came before was not counted.
+inline constexpr std::uint64_t evicted = 1;
+// The answer to a fin for a session the listener does not have (never seen, dropped, or
+// opened from another address): every count is 0.
+inline constexpr std::uint64_t unknown_session = 2;
+}  // namespace report_flag
+
 // A report carries a field count first, so a newer listener may add fields at the end
-// and an older sender reads the ones it knows.
-inline constexpr std::size_t report_fields = 15;
-inline constexpr std::size_t report_size = header_size + 4 + report_fields * 8;
+// and an older sender reads the ones it knows. Version 1 began with 15 fields; fewer are
+// refused, missing later ones read as 0.
+inline constexpr std::size_t min_report_fields = 15;
+inline constexpr std::size_t report_fields = 17;
+inline constexpr std::size_t report_size_for(std::size_t fields) { return header_size + 4 + fields * 8; }
+inline constexpr std::size_t report_size = report_size_for(report_fields);
+// A sender pads its fin to this size: the listener never answers an address with more
+// bytes than it sent (docs/udp-probe.md, "Trust model"), so a shorter fin gets fewer
+// report fields, or no report at all below min_report_fields.
+inline constexpr std::size_t fin_size = report_size;
 
 struct message {
     message_type type = message_type::data;
@@ -75,8 +96,13 @@ decoded decode(std::span<const std::byte> bytes) noexcept;
 void encode_header(std::span<std::byte> out, message_type type, std::uint64_t session, std::uint64_t sequence,
                    std::int64_t send_ns) noexcept;
 
-// Writes a whole report message into `out` (at least report_size bytes); returns its size.
+// Writes a report message with its first `fields` fields (min_report_fields to
+// report_fields; clamped) into `out` (at least report_size_for(fields) bytes); returns its size.
 std::size_t encode_report(std::span<std::byte> out, std::uint64_t session, std::int64_t send_ns,
-                          const report_body& report) noexcept;
+                          const report_body& report, std::size_t fields = report_fields) noexcept;
+
+// How many report fields fit in an answer of at most `limit` bytes (the size of the fin it
+// answers); 0 when not even min_report_fields do.
+std::size_t report_fields_within(std::size_t limit) noexcept;
 
 }  // namespace netlab::udp::probe

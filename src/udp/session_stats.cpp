@@ -161,6 +161,7 @@ void session_stats::add(std::uint64_t seq, std::int64_t send_ns, std::int64_t ar
         extent_ = std::max(extent_, index - first_higher_arrival(seq, index));
     }
     mark(seq);
+    if (received_ == 0 || seq < lowest_) lowest_ = seq;
     ++received_;
     bytes_ += bytes;
     timing(seq, send_ns, arrival_ns);
@@ -194,6 +195,7 @@ probe::report_body session_stats::report() const {
     r.ipdv_p99_ns = ipdv_.percentile(99);
     r.bytes = bytes_;
     r.duration_ns = static_cast<std::uint64_t>(last_arrival_ - first_arrival_);
+    r.first_sequence = received_ > 0 ? lowest_ : 0;
     return r;
 }
 

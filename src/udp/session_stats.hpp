@@ -13,6 +13,7 @@
 //                 largest is kept
 //   loss bursts   maximal runs of consecutive missing sequence numbers; count and longest
 //   jitter        RFC 3550 §6.4.1 / A.8 interarrival jitter over arrivals in order
+//   first sequence  the lowest sequence number counted
 //   IPDV          RFC 3393 |IPDV| of each pair consecutive in sequence and in arrival
 //                 (RFC 5481 §4.1's selection), as p50/p90/p99
 // State per session: a 65,536-bit window of seen sequence numbers, 1,024 records of how
@@ -84,6 +85,7 @@ private:
     bool closed_ = false;
     std::uint64_t sent_count_ = 0;
     std::uint64_t highest_ = 0;
+    std::uint64_t lowest_ = 0;  // of the counted ones: where the listener's view begins
     std::uint64_t base_ = 0;  // lowest sequence number still in the window
     burst_counter final_bursts_;  // over [0, base_)
     std::uint64_t received_ = 0, duplicates_ = 0, out_of_order_ = 0, late_ = 0, bytes_ = 0, extent_ = 0;

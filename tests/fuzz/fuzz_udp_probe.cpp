@@ -37,7 +37,7 @@ void check_decode(std::string_view bytes) {
     const auto d = probe::decode(std::as_bytes(std::span(bytes.data(), bytes.size())));
     if (d.status != probe::decode_status::ok) return;
     FUZZ_CHECK(bytes.size() >= probe::header_size && bytes.starts_with("NLUP"));
-    if (d.msg.type == probe::message_type::report) FUZZ_CHECK(bytes.size() >= probe::report_size);
+    if (d.msg.type == probe::message_type::report) FUZZ_CHECK(bytes.size() >= probe::report_size_for(probe::min_report_fields));
     auto m = d.msg;
     if (m.type == probe::message_type::report) m.sequence = m.report.expected;  // what encode_report writes
     const auto again = reencode(m);

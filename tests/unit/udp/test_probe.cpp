@@ -43,6 +43,8 @@ TEST_CASE("a report carries every field") {
     r.ipdv_p99_ns = 3;
     r.bytes = 6144;
     r.duration_ns = 999;
+    r.first_sequence = 4;
+    r.flags = report_flag::evicted;
     std::array<std::byte, report_size> buf{};
     CHECK(encode_report(buf, 7, 5, r) == report_size);
     const auto d = decode(buf);
@@ -61,6 +63,39 @@ TEST_CASE("a report from a newer listener with more fields still decodes") {
     const auto d = decode(buf);
     REQUIRE(d.status == decode_status::ok);
     CHECK(d.msg.report.received == 5);
+}
+
+TEST_CASE("a report from an older listener (15 fields) decodes with the later fields 0") {
+    report_body r;
+    r.expected = 9;
+    r.received = 8;
+    r.lost = 1;
+    r.first_sequence = 3;
+    r.flags = report_flag::evicted;
+    std::array<std::byte, report_size> buf{};
+    const std::size_t n = encode_report(buf, 1, 0, r, min_report_fields);
+    CHECK(n == report_size_for(min_report_fields));
+    CHECK(n == 156);  // version 1's report, as docs/udp-probe.md gives it
+    const auto d = decode(std::span<const std::byte>(buf.data(), n));
+    REQUIRE(d.status == decode_status::ok);
+    CHECK(d.msg.report.expected == 9);
+    CHECK(d.msg.report.lost == 1);
+    CHECK(d.msg.report.first_sequence == 0);
+    CHECK(d.msg.report.flags == 0);
+    CHECK(decode(std::span<const std::byte>(buf.data(), n - 1)).status == decode_status::short_report);
+}
+
+TEST_CASE("an answer never holds more report fields than the fin's size allows") {
+    CHECK(report_fields_within(header_size) == 0);  // a version-1 fin: no answer
+    CHECK(report_fields_within(report_size_for(min_report_fields) - 1) == 0);
+    CHECK(report_fields_within(report_size_for(min_report_fields)) == min_report_fields);
+    CHECK(report_fields_within(report_size - 1) == report_fields - 1);
+    CHECK(report_fields_within(fin_size) == report_fields);
+    CHECK(report_fields_within(65'507) == report_fields);
+    for (std::size_t limit = 0; limit < 400; ++limit) {
+        const std::size_t fields = report_fields_within(limit);
+        if (fields > 0) CHECK(report_size_for(fields) <= limit);
+    }
 }
 
 TEST_CASE("what is not a probe says why") {
