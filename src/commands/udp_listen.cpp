@@ -48,6 +48,19 @@ reason_text text_of(udp::report_reason r) {
     return table[static_cast<std::size_t>(r)];
 }
 
+// What the listener refused, and why: one table (JSON name, words).
+reason_text text_of(udp::refusal r) {
+    static constexpr std::array<reason_text, 6> table{{
+        {"other_address", "is another address's session: not counted"},
+        {"unknown_fin", "is a fin for a session this listener does not have: answered \"unknown session\""},
+        {"short_fin", "is a fin smaller than a report: not answered (the sender needs a newer netlab)"},
+        {"echo_to_self", "comes from this listener's own address: not echoed"},
+        {"echo_rate_limited", "exceeds the echo limit for that address: echoes paused"},
+        {"echo_no_room", "comes from one address too many to follow: not echoed"},
+    }};
+    return table[static_cast<std::size_t>(r)];
+}
+
 std::string_view stop_name(udp::stop_reason r) {
     static constexpr std::array<std::string_view, 3> names{"count", "timeout", "signal"};
     return names[static_cast<std::size_t>(r)];
@@ -80,6 +93,20 @@ udp::listen_events make_events(cli::output& out, const payload_view& view) {
                                   text_of(why).words, report_text(r)));
     };
     ev.on_notice = [&out](std::string_view text) { out.note(text); };
+    ev.on_refusal = [&out](const udp::refusal_info& r) {
+        json_object o;
+        o.add("event", "refused").add("reason", text_of(r.what).name).add("source", net::to_string(r.from));
+        const bool probe = r.what == udp::refusal::other_address || r.what == udp::refusal::unknown_fin ||
+                           r.what == udp::refusal::short_fin;
+        if (probe) o.add("session", session_text(r.session));
+        if (r.what == udp::refusal::other_address) o.add("peer", net::to_string(r.peer));
+        const std::string what = probe ? fmt::format("probe {} from {}", session_text(r.session), net::to_string(r.from))
+                                       : fmt::format("a datagram from {}", net::to_string(r.from));
+        const std::string owner = r.what == udp::refusal::other_address
+                                      ? fmt::format(" ({})", net::to_string(r.peer))
+                                      : std::string();
+        out.event(o, fmt::format("{} {}{}", what, text_of(r.what).words, owner));
+    };
     return ev;
 }
 
@@ -99,7 +126,13 @@ int run(cli::output& out, listen_options& o) {
         .add("truncated", s.truncated)
         .add("echoed", s.echoed)
         .add("probe_datagrams", s.probe_datagrams)
-        .add("sessions", s.sessions);
+        .add("sessions", s.sessions)
+        .add("evictions", s.evictions)
+        .add("other_address", s.other_address)
+        .add("unknown_fins", s.unknown_fins)
+        .add("short_fins", s.short_fins)
+        .add("echoes_to_self", s.echoes_to_self)
+        .add("echoes_limited", s.echoes_limited);
     if (s.kernel_drops) sum.add("kernel_drops", *s.kernel_drops);
     else sum.add_null("kernel_drops");
     sum.add("uptime_s", s.uptime_s).add("stopped_by", stop_name(s.reason));
@@ -107,10 +140,21 @@ int run(cli::output& out, listen_options& o) {
     const std::string drops = s.kernel_drops.value_or(0) > 0
                                   ? fmt::format(", {} dropped by the kernel (receive buffer full)", *s.kernel_drops)
                                   : std::string();
+    // What was refused is named only when something was.
+    std::string refused;
+    const auto add = [&refused](std::uint64_t n, std::string_view what) {
+        if (n > 0) refused += fmt::format("{}{} {}", refused.empty() ? "; refused: " : ", ", n, what);
+    };
+    add(s.evictions, "live sessions dropped for room");
+    add(s.other_address, "probe datagrams from another address than their session's");
+    add(s.unknown_fins, "fins for unknown sessions");
+    add(s.short_fins, "fins too small to answer");
+    add(s.echoes_to_self, "echoes to our own address");
+    add(s.echoes_limited, "echoes over the per-address limit");
     out.event(sum, fmt::format("Stopped after {:.1f} s ({}): {} datagrams, {} bytes, {} truncated, {} echoed, {} probe "
-                               "datagrams in {} sessions{}",
+                               "datagrams in {} sessions{}{}",
                                s.uptime_s, stop_name(s.reason), s.datagrams, s.bytes, s.truncated, s.echoed,
-                               s.probe_datagrams, s.sessions, drops));
+                               s.probe_datagrams, s.sessions, drops, refused));
     return cli::exit_code::ok;
 }
 
@@ -124,7 +168,19 @@ void add_udp_listen(CLI::App& app, runner& chosen) {
     sub->add_option("-b,--bind", c.bind_address, "Address to listen on (default: all, IPv6 and IPv4)")
         ->option_text("ADDR")
         ->check(local_address());
-    sub->add_flag("--echo", c.echo, "Send every datagram back to its sender (probe streams get their report instead)");
+    sub->add_flag("--echo", c.echo,
+                  "Send every datagram back to its sender (probe streams get their report instead); never to this "
+                  "listener's own address, and at most --echo-limit a second to one address");
+    sub->add_option("--echo-limit", c.echo_rate,
+                    "--echo: echoes per second to one address, and as many at once (default 1000): one spoofed "
+                    "datagram cannot make two echoing listeners bounce it for ever")
+        ->option_text("N")
+        ->check(cli::decimal_number(1, 1e9, "echoes per second"));
+    sub->add_option("--max-sessions", c.max_sessions,
+                    "Probe sessions kept at once, about 57 KiB each (default 256); beyond, a finished one is "
+                    "dropped, else the one quiet longest, and the sender is told")
+        ->option_text("N")
+        ->check(cli::whole_number(1, static_cast<long long>(udp::max_max_sessions)));
     sub->add_flag("--hex", opts->view.hex, "Show payloads as a hex dump instead of escaped text");
     sub->add_flag("--headers", opts->view.headers, "Show each datagram's UDP header: ports, length, RFC 768 checksum");
     sub->add_option("--count", c.count, "Stop after N datagrams (default: no limit)")

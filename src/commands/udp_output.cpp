@@ -84,11 +84,21 @@ void add_report_fields(cli::json_object& o, const udp::probe::report_body& r) {
         .add("bytes", r.bytes)
         .add("duration_s", static_cast<double>(r.duration_ns) / 1e9)
         .add("datagrams_per_s", per_second(r.received, r.duration_ns))
-        .add("bits_per_s", per_second(r.bytes * 8, r.duration_ns));
+        .add("bits_per_s", per_second(r.bytes * 8, r.duration_ns))
+        .add("first_sequence", r.first_sequence)
+        .add("evicted", (r.flags & udp::probe::report_flag::evicted) != 0);
 }
 
 std::string report_text(const udp::probe::report_body& r) {
-    return fmt::format(
+    // A session begun again after it was dropped says so first: its "lost" includes what
+    // came while the listener was not counting.
+    const std::string evicted =
+        (r.flags & udp::probe::report_flag::evicted) != 0
+            ? fmt::format("  begun again at datagram {} after it was dropped for room: the counts below miss "
+                          "what came before\n",
+                          r.first_sequence)
+            : std::string();
+    return evicted + fmt::format(
         "  received {} of {}, lost {} ({:.2f} %) in {} (longest {}), {}, {} (reordering extent {}), {} late\n"
         "  jitter {:.3f} ms, IPDV p50 {:.3f} / p90 {:.3f} / p99 {:.3f} ms, {:.0f} datagrams/s, {} over {:.3f} s",
         r.received, r.expected, r.lost, lost_percent(r), plural(r.loss_bursts, "burst", "bursts"), r.longest_burst,
@@ -98,6 +108,8 @@ std::string report_text(const udp::probe::report_body& r) {
         static_cast<double>(r.duration_ns) / 1e9);
 }
 
-std::string session_text(std::uint64_t id) { return fmt::format("{:016x}", id); }
+// Only the first 4 hex digits: the id is what stands between a stream and anyone off the
+// path who would add to or close it, and output travels (logs, screenshots, tickets).
+std::string session_text(std::uint64_t id) { return fmt::format("{:04x}\u2026", id >> 48); }
 
 }  // namespace netlab::commands

@@ -25,7 +25,7 @@ void print_datagram(cli::output& out, std::string_view event, const platform::da
 void add_report_fields(cli::json_object& o, const udp::probe::report_body& r);
 std::string report_text(const udp::probe::report_body& r);
 
-// "1a2b3c4d5e6f7788": how a session id is shown.
+// "1a2b…": how a session id is shown, never in full (docs/udp-probe.md, "Trust model").
 std::string session_text(std::uint64_t id);
 
 }  // namespace netlab::commands

@@ -16,6 +16,7 @@
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/socket_options.hpp"
 #include "udp/session_stats.hpp"
+#include "udp/trust.hpp"
 
 namespace netlab::udp {
 namespace {
@@ -39,6 +40,9 @@ struct session {
     session_stats stats;
     clock::time_point last_seen;
     std::uint64_t reported_received = 0;  // at the last interval report
+    bool evicted_before = false;          // its id was dropped for room once: begun again
+    bool other_address_said = false;
+    bool short_fin_said = false;
 };
 
 }  // namespace
@@ -56,6 +60,11 @@ struct listener::impl {
 
     std::unordered_map<std::uint64_t, std::unique_ptr<session>> sessions;
     session* cached = nullptr;  // the session of the previous datagram: most are alike
+    // A dropped id is remembered long after (8 bytes each), so its return is told apart
+    // from a stream that lost its first datagrams.
+    evicted_ids evicted{0};
+    udp::endpoint bound_at;  // where the socket is bound, for --echo's own-address rule
+    std::unique_ptr<echo_limiter> echo_budget;
 
     // Per batch, reused: replies to send and the storage they point into.
     std::vector<platform::outgoing> replies;
@@ -69,31 +78,76 @@ struct listener::impl {
         io.stop();
     }
 
-    void report(const session& s, report_reason why) {
-        if (events.on_report) events.on_report(s.info, s.stats.report(), why);
+    probe::report_body report_of(const session& s) const {
+        auto r = s.stats.report();
+        if (s.evicted_before) r.flags |= probe::report_flag::evicted;
+        return r;
     }
 
-    session& find_session(std::uint64_t id, const udp::endpoint& from) {
-        if (cached != nullptr && cached->info.id == id) return *cached;
-        auto it = sessions.find(id);
-        if (it == sessions.end()) {
-            if (sessions.size() >= max_sessions) drop_oldest_session();
-            auto s = std::make_unique<session>();
-            s->info = {id, from};
-            it = sessions.emplace(id, std::move(s)).first;
-            ++summary.sessions;
+    void report(const session& s, report_reason why) {
+        if (events.on_report) events.on_report(s.info, report_of(s), why);
+    }
+
+    void refuse(refusal what, std::uint64_t id, const udp::endpoint& from, const udp::endpoint& peer = {}) {
+        if (events.on_refusal) events.on_refusal({what, id, from, peer});
+    }
+
+    // The session of `id` if it is `from`'s; nullptr otherwise (none, or another address's:
+    // a datagram that names a session does not thereby belong to it).
+    session* known_session(std::uint64_t id, const udp::endpoint& from) {
+        if (cached != nullptr && cached->info.id == id && cached->info.peer == from) return cached;
+        const auto it = sessions.find(id);
+        if (it == sessions.end()) return nullptr;
+        session& s = *it->second;
+        if (s.info.peer != from) {
+            ++summary.other_address;
+            if (!s.other_address_said) refuse(refusal::other_address, id, from, s.info.peer);
+            s.other_address_said = true;
+            return nullptr;
         }
-        cached = it->second.get();
-        return *cached;
+        cached = &s;
+        return cached;
+    }
+
+    // The session of a data datagram: found, or opened (never for another address's id).
+    session* find_session(std::uint64_t id, const udp::endpoint& from) {
+        if (session* s = known_session(id, from)) return s;
+        if (sessions.contains(id)) return nullptr;
+        if (sessions.size() >= std::max<std::size_t>(1, config.max_sessions)) drop_oldest_session();
+        auto s = std::make_unique<session>();
+        s->info = {id, from};
+        s->evicted_before = evicted.contains(id);
+        cached = sessions.emplace(id, std::move(s)).first->second.get();
+        ++summary.sessions;
+        return cached;
     }
 
     void drop_oldest_session() {
-        auto oldest = sessions.begin();
+        auto chosen = sessions.begin();
+        const auto key = [](const session& s) { return eviction_candidate{s.stats.closed(), s.last_seen}; };
         for (auto it = sessions.begin(); it != sessions.end(); ++it)
-            if (it->second->last_seen < oldest->second->last_seen) oldest = it;
-        if (!oldest->second->stats.closed()) report(*oldest->second, report_reason::dropped);
-        if (cached == oldest->second.get()) cached = nullptr;
-        sessions.erase(oldest);
+            if (evict_before(key(*it->second), key(*chosen->second))) chosen = it;
+        if (!chosen->second->stats.closed()) {
+            report(*chosen->second, report_reason::dropped);
+            ++summary.evictions;
+        }
+        evicted.add(chosen->first);
+        if (cached == chosen->second.get()) cached = nullptr;
+        sessions.erase(chosen);
+    }
+
+    // Answers a fin with `r`, never with more bytes than the fin had (a spoofed fin must
+    // not make us an amplifier): fewer fields, or nothing below the least report.
+    bool answer_fin(const platform::datagram& d, std::uint64_t id, const probe::report_body& r) {
+        const std::size_t fields = probe::report_fields_within(d.bytes.size());
+        if (fields == 0) {
+            ++summary.short_fins;
+            return false;
+        }
+        auto& buf = report_buffers.emplace_back();
+        const std::size_t n = probe::encode_report(buf, id, now_ns(), r, fields);
+        queue_reply(d, std::span<const std::byte>(buf.data(), n));
+        return true;
     }
 
     // Probe data and fins are counted here (true); anything else is an ordinary datagram.
@@ -102,24 +156,52 @@ struct listener::impl {
         if (decoded.status != probe::decode_status::ok) return false;
         const auto& m = decoded.msg;
         if (m.type == probe::message_type::data) {
-            session& s = find_session(m.session, d.source);
-            s.stats.add(m.sequence, m.send_ns, d.arrival_ns, d.bytes.size());
-            s.last_seen = now;
             ++summary.probe_datagrams;
+            session* s = find_session(m.session, d.source);
+            if (s == nullptr) return true;
+            s->stats.add(m.sequence, m.send_ns, d.arrival_ns, d.bytes.size());
+            s->last_seen = now;
             return true;
         }
         if (m.type != probe::message_type::fin) return false;
-        session& s = find_session(m.session, d.source);
-        s.last_seen = now;
-        if (!s.stats.closed()) {
-            s.stats.close(m.sequence);
-            report(s, report_reason::closed);
+        session* s = known_session(m.session, d.source);
+        if (s == nullptr) {
+            // Neither opened nor dropped for: the answer says we have no such session.
+            ++summary.unknown_fins;
+            refuse(refusal::unknown_fin, m.session, d.source);
+            probe::report_body unknown;
+            unknown.flags = probe::report_flag::unknown_session;
+            answer_fin(d, m.session, unknown);
+            return true;
+        }
+        s->last_seen = now;
+        if (!s->stats.closed()) {
+            s->stats.close(m.sequence);
+            report(*s, report_reason::closed);
         }
         // Every fin gets the report: the sender repeats its fin until one arrives.
-        auto& buf = report_buffers.emplace_back();
-        const std::size_t n = probe::encode_report(buf, m.session, now_ns(), s.stats.report());
-        queue_reply(d, std::span<const std::byte>(buf.data(), n));
+        if (!answer_fin(d, m.session, report_of(*s)) && !s->short_fin_said) {
+            s->short_fin_said = true;
+            refuse(refusal::short_fin, m.session, d.source);
+        }
         return true;
+    }
+
+    // --echo, unless the datagram is our own (an echo would return to us for ever) or its
+    // address has had its share (two echoing listeners and one spoofed datagram would
+    // otherwise bounce it between them for ever).
+    bool may_echo(const platform::datagram& d, clock::time_point now) {
+        if (is_own_address(d.source, bound_at, d.destination)) {
+            ++summary.echoes_to_self;
+            refuse(refusal::echo_to_self, 0, d.source);
+            return false;
+        }
+        const auto verdict = echo_budget->allow(d.source.address(), now);
+        if (verdict == echo_verdict::allowed) return true;
+        ++summary.echoes_limited;
+        if (verdict == echo_verdict::limited_first) refuse(refusal::echo_rate_limited, 0, d.source);
+        if (verdict == echo_verdict::no_room) refuse(refusal::echo_no_room, 0, d.source);
+        return false;
     }
 
     void queue_reply(const platform::datagram& d, std::span<const std::byte> bytes) {
@@ -153,6 +235,9 @@ std::error_code listener::start() {
     std::error_code ignored;
     d.socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_bytes), ignored);
     net::trace_socket(platform::trace_step::setsockopt, d.socket, -1, ignored, fmt::format("SO_RCVBUF={}", receive_buffer_bytes));
+    d.bound_at = d.socket.local_endpoint(ignored);
+    d.evicted = evicted_ids(std::max<std::size_t>(1024, 4 * d.config.max_sessions));
+    d.echo_budget = std::make_unique<echo_limiter>(d.config.echo_rate, echo_peers);
     d.signals = std::make_unique<net::stop_signals>(d.io.get_executor(), [&d](int) { d.stop(stop_reason::signal); });
     return {};
 }
@@ -213,7 +298,7 @@ asio::awaitable<void> listener::impl::receive_loop() {
             if (dg.truncated) ++summary.truncated;
             if (!take_probe(dg, now)) {
                 if (events.on_datagram) events.on_datagram(dg);
-                if (config.echo) {
+                if (config.echo && may_echo(dg, now)) {
                     queue_reply(dg, dg.bytes);
                     ++echoes;
                 }

@@ -27,11 +27,18 @@ struct listen_config {
     std::chrono::milliseconds idle_timeout{0};     // stop after this long without one; 0: never
     std::chrono::milliseconds report_interval{0};  // probe sessions report this often; 0: at their end
     bool offload = true;                           // let the kernel coalesce (UDP GRO) where it can
+    // Probe sessions kept at most (--max-sessions); beyond, a finished one is dropped, else
+    // the one heard from longest ago (reported first). Closed sessions are kept among them
+    // to answer a repeated fin.
+    std::size_t max_sessions = 256;
+    double echo_rate = 1000;  // --echo: echoes per second to one address (and as many at once)
 };
 
-// Open probe sessions at most; beyond, the one heard from longest ago is reported and
-// dropped. Closed sessions are kept among them to answer a repeated fin.
-inline constexpr std::size_t max_sessions = 256;
+inline constexpr std::size_t default_max_sessions = 256;
+inline constexpr std::size_t max_max_sessions = 1'000'000;
+// Addresses whose echo rate is followed at once; a new one beyond gets no echo until
+// some have been quiet for a second.
+inline constexpr std::size_t echo_peers = 4096;
 
 struct listening_info {
     std::string address;  // numeric, "::" for all interfaces
@@ -43,6 +50,24 @@ struct listening_info {
 struct session_info {
     std::uint64_t id = 0;
     asio::ip::udp::endpoint peer;  // where its first datagram came from
+};
+
+// Datagrams the listener does not count or answer as asked (docs/udp-probe.md, "Trust
+// model"). In this order in the commands' tables of names.
+enum class refusal {
+    other_address,     // a probe datagram of a known session from another address: not counted
+    unknown_fin,       // a fin for a session the listener does not have: answered "unknown"
+    short_fin,         // a fin smaller than the least report: no answer (an older sender)
+    echo_to_self,      // --echo: the datagram came from this socket's own address
+    echo_rate_limited, // --echo: the peer's echo budget is spent (said once per spell)
+    echo_no_room,      // --echo: too many peers to follow; a new one gets no echo
+};
+
+struct refusal_info {
+    refusal what = refusal::other_address;
+    std::uint64_t session = 0;        // probe refusals
+    asio::ip::udp::endpoint from;     // the datagram's source
+    asio::ip::udp::endpoint peer;     // other_address: the session's own address
 };
 
 // In this order in the commands' tables of names.
@@ -59,6 +84,9 @@ struct listen_events {
     std::function<void(const platform::datagram&)> on_datagram;
     std::function<void(const session_info&, const probe::report_body&, report_reason)> on_report;
     std::function<void(std::string_view)> on_notice;
+    // Said once per session (other_address, short_fin) or per spell (echo_rate_limited);
+    // every refusal is counted in the summary.
+    std::function<void(const refusal_info&)> on_refusal;
 };
 
 enum class stop_reason { count, timeout, signal };  // in this order in the commands' tables
@@ -70,6 +98,12 @@ struct listen_summary {
     std::uint64_t echoed = 0;
     std::uint64_t probe_datagrams = 0;
     std::uint64_t sessions = 0;
+    std::uint64_t evictions = 0;           // live sessions dropped for room
+    std::uint64_t other_address = 0;       // probe datagrams refused: a session's id from another address
+    std::uint64_t unknown_fins = 0;        // fins for sessions the listener does not have
+    std::uint64_t short_fins = 0;          // fins too small to answer
+    std::uint64_t echoes_to_self = 0;      // echoes not sent: our own address
+    std::uint64_t echoes_limited = 0;      // echoes not sent: the peer's rate, or no room to follow it
     // Datagrams the kernel dropped before we could read them (receive buffer full: we
     // fell behind); nullopt where the OS does not say. Not among `datagrams`.
     std::optional<std::uint64_t> kernel_drops;
