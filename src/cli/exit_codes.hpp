@@ -12,6 +12,10 @@ inline constexpr int ok = 0;
 inline constexpr int failure = 1;
 inline constexpr int usage = 2;
 inline constexpr int interrupted = 130;  // 128 + SIGINT, as shells report it
+// udp-send --probe only (not common, so not in the table below): the listener answered,
+// but what it said is no measurement of the path -- it lost track of the session, or the
+// report failed the checks (docs/udp-probe.md, "Trust model").
+inline constexpr int no_measurement = 3;
 }  // namespace exit_code
 
 struct exit_code_doc {

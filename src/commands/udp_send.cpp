@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <array>
 #include <iostream>
 #include <optional>
 
@@ -74,6 +75,22 @@ udp::send_config configure(const send_options& o) {
     c.duration = seconds(o.duration_s.value_or(default_duration_s));
     c.timeout = seconds(o.timeout_s.value_or(c.mode == send_mode::probe ? default_probe_timeout_s : default_timeout_s));
     return c;
+}
+
+// Why a report is not believed, in words (udp::report_problem order).
+std::string_view problem_text(udp::report_problem p) {
+    static constexpr std::array<std::string_view, 9> table{
+        "",
+        "it came from another address than the probe went to",
+        "it came before our fin, so it answers nothing we asked",
+        "it was cut off before its counts",
+        "its expected count is not the number of datagrams we sent",
+        "it says more were received than expected",
+        "its lost count is not expected minus received",
+        "a count is beyond what the stream allows",
+        "it contradicts an earlier report",
+    };
+    return table[static_cast<std::size_t>(p)];
 }
 
 std::string_view kind_name(udp::reply_kind k) {
@@ -160,7 +177,8 @@ void print_probe(cli::output& out, const udp::send_result& r, std::size_t size) 
                               "CPU {:.3f} s = {:.0f} ns per datagram",
                               session_text(p.session), net::to_string(r.remote), p.sent, size, p.duration_s, rate, p.calls,
                               p.segmentation ? ", GSO" : "", p.cpu_s, cpu_ns));
-    if (!p.report_received) return;
+    // A report the listener itself marks as partial is no measurement: report_error says why.
+    if (!p.report_received || r.error == send_error::lost_track) return;
     json_object rep;
     rep.add("event", "probe_report").add("view", "listener").add("session", session_text(p.session)).add("final", true);
     add_report_fields(rep, p.report);
@@ -201,6 +219,25 @@ int report_error(cli::output& out, const udp::send_result& r, const udp::send_co
             else
                 out.error(fmt::format("no reply from {}", target));
             return cli::exit_code::failure;
+        case send_error::invalid_report:
+            out.error(fmt::format("invalid report from {}: {}; no loss figure is shown", r.detail,
+                                  problem_text(r.probe.problem)));
+            return cli::exit_code::no_measurement;
+        case send_error::lost_track: {
+            const auto& rep = r.probe.report;
+            if ((rep.flags & udp::probe::report_flag::unknown_session) != 0)
+                out.error(fmt::format("the listener at {} has no session {} from this address (it started after the "
+                                      "stream, dropped it for room, or saw it from another address); no loss figure "
+                                      "can be given",
+                                      target, session_text(r.probe.session)));
+            else
+                out.error(fmt::format("the listener at {} lost track of session {}: it dropped it for room and "
+                                      "counted only from datagram {} on ({} of the {} from there arrived); no loss "
+                                      "figure can be given",
+                                      target, session_text(r.probe.session), rep.first_sequence, rep.received,
+                                      rep.expected - std::min(rep.first_sequence, rep.expected)));
+            return cli::exit_code::no_measurement;
+        }
     }
     return cli::exit_code::failure;
 }
@@ -280,7 +317,8 @@ void add_udp_send(CLI::App& app, runner& chosen) {
         "                                                 as fast as possible; both sides' counts\n"
         "Exit codes: 0 sent (ping: a reply came back; probe: the listener reported), 1 network\n"
         "failure, nothing listening, no reply, 2 usage error (bad port or host, message too long),\n"
-        "130 interrupted.");
+        "3 probe: the listener lost track of the session or its report was invalid (no loss\n"
+        "figure), 130 interrupted.");
     sub->callback([opts, &chosen] { chosen = [opts](cli::output& out) { return run(out, *opts); }; });
 }
 

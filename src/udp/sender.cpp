@@ -42,9 +42,16 @@ std::int64_t now_ns() {
         .count();
 }
 
+// The session id is the stream's only defence against anyone off the path adding to it or
+// closing it, so it must not be guessable: 64 bits from the OS's random source, which is
+// what std::random_device draws from in each standard library we build with
+// (getrandom / /dev/urandom / RDRAND in libstdc++ and libc++, rand_s in MinGW's) -- never a
+// clock or a seeded PRNG.
 std::uint64_t random_session_id() {
     std::random_device rd;
-    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ static_cast<std::uint64_t>(now_ns());
+    static_assert(sizeof(std::random_device::result_type) == 4);
+    const auto high = static_cast<std::uint64_t>(rd());
+    return (high << 32) | rd();
 }
 
 std::span<const std::byte> bytes_of(std::string_view s) { return std::as_bytes(std::span(s.data(), s.size())); }
@@ -79,6 +86,7 @@ struct state {
     std::uint64_t session = random_session_id();
     ping_tracker tracker;
     bool sending_done = false;
+    bool fin_sent = false;  // a report is an answer only after our first fin
 
     bool failed() const { return result.error != send_error::none; }
 
@@ -138,6 +146,7 @@ struct state {
     asio::awaitable<bool> open();
     asio::awaitable<void> receive_loop();
     void on_datagram(const platform::datagram& d);
+    void take_report(const platform::datagram& d, const probe::decoded& decoded);
     asio::awaitable<void> run_message();
     asio::awaitable<void> run_lines();
     asio::awaitable<void> run_ping();
@@ -222,16 +231,39 @@ void state::on_datagram(const platform::datagram& d) {
         wake.cancel();  // the last reply may end the wait
         return;
     }
-    if (ours && cfg.mode == send_mode::probe && decoded.msg.type == probe::message_type::report) {
+    const bool our_report = decoded.msg.session == session && decoded.msg.type == probe::message_type::report &&
+                            (decoded.status == probe::decode_status::ok ||
+                             decoded.status == probe::decode_status::short_report);
+    if (our_report && cfg.mode == send_mode::probe) {
         ++result.replies;
-        result.probe.report = decoded.msg.report;
-        result.probe.report_received = true;
-        wake.cancel();
+        take_report(d, decoded);
         return;
     }
     if (ev.on_notice)
         ev.on_notice(fmt::format("ignored a datagram of {} bytes from {} that answers nothing we sent", d.bytes.size(),
                                  net::to_string(d.source)));
+}
+
+// A report is believed only as the answer to our fin, from where the probe went, and
+// consistent with what we sent (docs/udp-probe.md, "Trust model"). The first that is not
+// stops the handshake: two reports that disagree leave no way to tell which is true.
+void state::take_report(const platform::datagram& d, const probe::decoded& decoded) {
+    auto& p = result.probe;
+    const auto& r = decoded.msg.report;
+    auto problem = report_problem::none;
+    if (d.source != result.remote) problem = report_problem::wrong_source;
+    else if (!fin_sent) problem = report_problem::before_fin;
+    else if (decoded.status != probe::decode_status::ok) problem = report_problem::malformed;
+    else if (p.report_received) problem = r == p.report ? report_problem::none : report_problem::contradicts;
+    else problem = check_report(p.sent, std::max(cfg.size, min_probe_size), r);
+    if (problem == report_problem::none) {
+        p.report = r;
+        p.report_received = true;
+    } else if (p.problem == report_problem::none) {
+        p.problem = problem;
+        p.problem_source = d.source;
+    }
+    wake.cancel();
 }
 
 asio::awaitable<void> state::receive_loop() {
@@ -376,15 +408,22 @@ asio::awaitable<void> state::run_probe() {
     // The closing handshake: the fin says how many were sent; the listener answers each
     // fin with its report, so a lost fin or report is made up for by the next fin.
     // Ctrl-C may have ended the stream; the report is still wanted (a second one stops).
-    std::array<std::byte, probe::header_size> fin{};
+    // The fin is padded to the report's size: the listener never answers with more bytes
+    // than it was sent, so a spoofed fin cannot turn it into an amplifier.
+    std::array<std::byte, probe::fin_size> fin{};
     const auto give_up = clock::now() + cfg.timeout;
-    while (!p.report_received && !failed() && clock::now() < give_up) {
+    while (!p.report_received && p.problem == report_problem::none && !failed() && clock::now() < give_up) {
         probe::encode_header(fin, probe::message_type::fin, session, p.sent, now_ns());
+        fin_sent = true;  // before the send: the answer may come before it returns
         if (!co_await send_datagram(fin)) break;
         co_await sleep_until(std::min(clock::now() + fin_repeat, give_up));
     }
     result.sent = p.sent;  // the fins are not data
-    if (!failed() && !p.report_received) fail(send_error::no_reply, {}, net::to_string(result.remote));
+    if (failed()) co_return;
+    if (p.problem != report_problem::none) fail(send_error::invalid_report, {}, net::to_string(p.problem_source));
+    else if (!p.report_received) fail(send_error::no_reply, {}, net::to_string(result.remote));
+    else if ((p.report.flags & (probe::report_flag::evicted | probe::report_flag::unknown_session)) != 0)
+        fail(send_error::lost_track, {}, net::to_string(result.remote));
 }
 
 asio::awaitable<void> state::main() {

@@ -20,6 +20,7 @@
 #include "netlab/platform/datagram.hpp"
 #include "udp/ping_stats.hpp"
 #include "udp/probe.hpp"
+#include "udp/trust.hpp"
 
 namespace netlab::udp {
 
@@ -70,6 +71,8 @@ enum class send_error {
     refused,          // nothing listens there (ICMP port-unreachable)
     network,          // another send or receive failure
     no_reply,         // ping: nothing came back; probe: no report from the listener
+    invalid_report,   // probe: a report that fails the checks (probe_outcome::problem)
+    lost_track,       // probe: the listener's report says it did not see the whole stream
 };
 
 struct probe_outcome {
@@ -80,8 +83,12 @@ struct probe_outcome {
     std::uint64_t calls = 0;     // send system calls
     double cpu_s = 0;            // this process's CPU time while sending
     bool segmentation = false;   // UDP GSO was used
-    bool report_received = false;
-    probe::report_body report;   // the listener's view
+    bool report_received = false;  // a report that passed every check
+    probe::report_body report;     // the listener's view
+    // The first report that failed a check, and why: then nothing the listener said is
+    // shown as a measurement.
+    report_problem problem = report_problem::none;
+    asio::ip::udp::endpoint problem_source;
 };
 
 struct send_result {
