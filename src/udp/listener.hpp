@@ -31,7 +31,7 @@ struct listen_config {
     // the one heard from longest ago (reported first). Closed sessions are kept among them
     // to answer a repeated fin.
     std::size_t max_sessions = 256;
-    double echo_rate = 1000;  // --echo: echoes per second to one address (and as many at once)
+    double echo_rate = 10000;  // --echo: echoes per second to one address (and as many at once)
 };
 
 inline constexpr std::size_t default_max_sessions = 256;
