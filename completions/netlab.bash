@@ -54,6 +54,8 @@ _netlab_takes_value() {
         "udp-send --duration") return 0 ;;
         "udp-send --timeout") return 0 ;;
         "udp-listen -b"|"udp-listen --bind") return 0 ;;
+        "udp-listen --echo-limit") return 0 ;;
+        "udp-listen --max-sessions") return 0 ;;
         "udp-listen --count") return 0 ;;
         "udp-listen --timeout") return 0 ;;
         "udp-listen --interval") return 0 ;;
@@ -106,6 +108,8 @@ _netlab_value() {
         "udp-send --duration") : ;;
         "udp-send --timeout") : ;;
         "udp-listen -b"|"udp-listen --bind") _netlab_hosts ;;
+        "udp-listen --echo-limit") : ;;
+        "udp-listen --max-sessions") : ;;
         "udp-listen --count") : ;;
         "udp-listen --timeout") : ;;
         "udp-listen --interval") : ;;
@@ -128,7 +132,7 @@ _netlab_options() {
         serve-http) options+=" -p --port -b --bind --threads --echo --dump --no-listing --hidden --follow-symlinks --cors --tls-cert --tls-key --tls-self-signed --header-timeout --idle-timeout --max-connections" ;;
         get) options+=" -o --output -O --remote-name -i --include -I --head -X --request -H --header -d --data -A --user-agent -L --location --max-redirs -f --fail -4 --ipv4 -6 --ipv6 --connect-timeout -m --max-time --max-filesize --resolve -k --insecure --cacert --capath -E --cert --key --tlsv1.2 --tlsv1.3 --tls-max -s --silent -S --show-error --timing" ;;
         udp-send) options+=" --count --interval --size --source-port -b --bind -4 --ipv4 -6 --ipv6 --ping --probe --rate --duration --no-offload --timeout" ;;
-        udp-listen) options+=" -b --bind --echo --hex --headers --count --timeout --no-offload --interval" ;;
+        udp-listen) options+=" -b --bind --echo --echo-limit --max-sessions --hex --headers --count --timeout --no-offload --interval" ;;
         portscan) options+=" -p --ports --top-ports --timeout --concurrency --max-rate --retries --open --banner --randomize -4 --ipv4 -6 --ipv6 --wait" ;;
         demux-demo) options+=" -p --port --clients --step" ;;
     esac

@@ -88,7 +88,9 @@ complete -c netlab -n '__fish_seen_subcommand_from udp-send' -x -a '(__fish_prin
 
 # udp-listen
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -s b -l bind -x -a '(__fish_print_hostnames)' -d 'Address to listen on (default: all, IPv6 and IPv4)'
-complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l echo -d 'Send every datagram back to its sender (probe streams get their report instead)'
+complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l echo -d 'Send every datagram back to its sender (probe streams get their report instead); never to this listener\'s own address, and at most --echo-limit a second to one address'
+complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l echo-limit -x -d '--echo: echoes per second to one address, and as many at once (default 1000): one spoofed datagram cannot make two echoing listeners bounce it for ever'
+complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l max-sessions -x -d 'Probe sessions kept at once, about 56 KiB each (default 256); beyond, a finished one is dropped, else the one quiet longest, and the sender is told'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l hex -d 'Show payloads as a hex dump instead of escaped text'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l headers -d 'Show each datagram\'s UDP header: ports, length, RFC 768 checksum'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l count -x -d 'Stop after N datagrams (default: no limit)'

@@ -100,7 +100,9 @@ $script:NetlabCommands = [ordered]@{
         tip = 'Receive UDP datagrams and show each one; echo them; count probe streams'
         options = @(
             @{ names = @('-b', '--bind'); kind = 'text'; words = @(); repeats = $false; tip = 'Address to listen on (default: all, IPv6 and IPv4)' }
-            @{ names = @('--echo'); kind = 'flag'; words = @(); repeats = $false; tip = 'Send every datagram back to its sender (probe streams get their report instead)' }
+            @{ names = @('--echo'); kind = 'flag'; words = @(); repeats = $false; tip = 'Send every datagram back to its sender (probe streams get their report instead); never to this listener''s own address, and at most --echo-limit a second to one address' }
+            @{ names = @('--echo-limit'); kind = 'text'; words = @(); repeats = $false; tip = '--echo: echoes per second to one address, and as many at once (default 1000): one spoofed datagram cannot make two echoing listeners bounce it for ever' }
+            @{ names = @('--max-sessions'); kind = 'text'; words = @(); repeats = $false; tip = 'Probe sessions kept at once, about 56 KiB each (default 256); beyond, a finished one is dropped, else the one quiet longest, and the sender is told' }
             @{ names = @('--hex'); kind = 'flag'; words = @(); repeats = $false; tip = 'Show payloads as a hex dump instead of escaped text' }
             @{ names = @('--headers'); kind = 'flag'; words = @(); repeats = $false; tip = 'Show each datagram''s UDP header: ports, length, RFC 768 checksum' }
             @{ names = @('--count'); kind = 'text'; words = @(); repeats = $false; tip = 'Stop after N datagrams (default: no limit)' }

@@ -177,7 +177,7 @@ void add_udp_listen(CLI::App& app, runner& chosen) {
         ->option_text("N")
         ->check(cli::decimal_number(1, 1e9, "echoes per second"));
     sub->add_option("--max-sessions", c.max_sessions,
-                    "Probe sessions kept at once, about 57 KiB each (default 256); beyond, a finished one is "
+                    "Probe sessions kept at once, about 56 KiB each (default 256); beyond, a finished one is "
                     "dropped, else the one quiet longest, and the sender is told")
         ->option_text("N")
         ->check(cli::whole_number(1, static_cast<long long>(udp::max_max_sessions)));

@@ -35,7 +35,7 @@ struct listen_config {
 };
 
 inline constexpr std::size_t default_max_sessions = 256;
-inline constexpr std::size_t max_max_sessions = 1'000'000;
+inline constexpr std::size_t max_max_sessions = 65536;  // 3.5 GiB of sessions: beyond, a typo
 // Addresses whose echo rate is followed at once; a new one beyond gets no echo until
 // some have been quiet for a second.
 inline constexpr std::size_t echo_peers = 4096;

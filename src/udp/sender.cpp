@@ -43,10 +43,9 @@ std::int64_t now_ns() {
 }
 
 // The session id is the stream's only defence against anyone off the path adding to it or
-// closing it, so it must not be guessable: 64 bits from the OS's random source, which is
-// what std::random_device draws from in each standard library we build with
-// (getrandom / /dev/urandom / RDRAND in libstdc++ and libc++, rand_s in MinGW's) -- never a
-// clock or a seeded PRNG.
+// closing it, so it must not be guessable: 64 bits from std::random_device, which is a
+// cryptographic source in each standard library we build with (getrandom, /dev/urandom or
+// RDRAND in libstdc++ and libc++; rand_s, i.e. RtlGenRandom, in MinGW's) -- never a clock.
 std::uint64_t random_session_id() {
     std::random_device rd;
     static_assert(sizeof(std::random_device::result_type) == 4);
