@@ -52,7 +52,7 @@ reason_text text_of(udp::report_reason r) {
 reason_text text_of(udp::refusal r) {
     static constexpr std::array<reason_text, 6> table{{
         {"other_address", "is another address's session: not counted"},
-        {"unknown_fin", "is a fin for a session this listener does not have: answered \"unknown session\""},
+        {"unknown_fin", "is a fin for a session this listener does not have from that address: answered \"unknown session\""},
         {"short_fin", "is a fin smaller than a report: not answered (the sender needs a newer netlab)"},
         {"echo_to_self", "comes from this listener's own address: not echoed"},
         {"echo_rate_limited", "exceeds the echo limit for that address: echoes paused"},

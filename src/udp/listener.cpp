@@ -65,6 +65,7 @@ struct listener::impl {
     evicted_ids evicted{0};
     udp::endpoint bound_at;  // where the socket is bound, for --echo's own-address rule
     std::unique_ptr<echo_limiter> echo_budget;
+    bool echo_no_room_said = false;
 
     // Per batch, reused: replies to send and the storage they point into.
     std::vector<platform::outgoing> replies;
@@ -200,7 +201,9 @@ struct listener::impl {
         if (verdict == echo_verdict::allowed) return true;
         ++summary.echoes_limited;
         if (verdict == echo_verdict::limited_first) refuse(refusal::echo_rate_limited, 0, d.source);
-        if (verdict == echo_verdict::no_room) refuse(refusal::echo_no_room, 0, d.source);
+        // Many spoofed sources would make this one event each: said once, counted always.
+        if (verdict == echo_verdict::no_room && !echo_no_room_said) refuse(refusal::echo_no_room, 0, d.source);
+        echo_no_room_said = echo_no_room_said || verdict == echo_verdict::no_room;
         return false;
     }
 

@@ -60,7 +60,7 @@ enum class refusal {
     short_fin,         // a fin smaller than the least report: no answer (an older sender)
     echo_to_self,      // --echo: the datagram came from this socket's own address
     echo_rate_limited, // --echo: the peer's echo budget is spent (said once per spell)
-    echo_no_room,      // --echo: too many peers to follow; a new one gets no echo
+    echo_no_room,      // --echo: too many peers to follow; a new one gets no echo (said once)
 };
 
 struct refusal_info {

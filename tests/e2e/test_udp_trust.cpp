@@ -17,7 +17,7 @@ namespace {
 
 // Python helpers every script below starts with: a probe header (docs/udp-probe.md), a
 // report's fields, and sockets on 127.0.0.1 whose waits are bounded.
-const std::string python_probe = R"(
+constexpr const char* python_probe = R"(
 import json, socket, struct, sys
 dst = ('127.0.0.1', int(sys.argv[1]))
 def hdr(t, sid, seq, size=64):
@@ -42,7 +42,7 @@ enum field { expected = 0, received = 1, lost = 2, first_sequence = 15, flags = 
 
 nlohmann::json python_lines(const std::string& script, const std::vector<std::string>& args) {
     require_program("python3");
-    std::vector<std::string> argv{"python3", "-c", python_probe + script};
+    std::vector<std::string> argv{"python3", "-c", std::string(python_probe) + script};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto r = run(argv, 60s);
     INFO("python3 stderr: " << r.err);
@@ -72,7 +72,7 @@ std::function<bool(const nlohmann::json&)> is_refusal(const std::string& reason)
 // report built by python expression `body` (over `sid`, `seq`: the session and the
 // sequence it answers), once per fin or for the first data datagram only.
 child fake_listener(const std::string& on, const std::string& body, unsigned short& port) {
-    const std::string script = python_probe + R"(
+    const std::string script = std::string(python_probe) + R"(
 s = sock()
 print(s.getsockname()[1], flush=True)
 s.settimeout(30)
@@ -96,9 +96,6 @@ run_result probe_to(unsigned short port, std::vector<std::string> args) {
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, 60s);
 }
-
-// The 17 fields of an honest report for `n` datagrams of 64 bytes, all received.
-const std::string all_received = "[seq, seq, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, seq * 64, 1000, 0, 0]";
 
 bool can_spoof() { return geteuid() == 0; }
 
@@ -134,7 +131,7 @@ for i in range(1, 10): live.sendto(hdr(1, 0x1111000000000001, i), dst)
 print(json.dumps(answer(live, hdr(2, 0x1111000000000001, 10, 172))))
 )",
                                    {std::to_string(l.port)});
-    const auto f = live["f"];
+    const auto& f = live["f"];
     CHECK(f[expected] == 10);
     CHECK(f[received] == 10);  // before: dropped, begun again, "lost 1"
     CHECK(f[lost] == 0);
@@ -155,12 +152,12 @@ for i in range(1, 5): live.sendto(hdr(1, 0x1111000000000001, i), dst)
 print(json.dumps({'unknown': unknown, 'live': answer(live, hdr(2, 0x1111000000000001, 5, 172))}))
 )",
                                   {std::to_string(l.port)});
-    const auto u = out["unknown"]["f"];
+    const auto& u = out["unknown"]["f"];
     REQUIRE(u.size() > flags);
     CHECK(u[flags] == 2);  // report_flag::unknown_session
     CHECK(u[expected] == 0);
     CHECK(u[received] == 0);
-    const auto f = out["live"]["f"];
+    const auto& f = out["live"]["f"];
     CHECK(f[expected] == 5);
     CHECK(f[received] == 5);  // before: the stranger's fin dropped it and "lost 1"
     CHECK(f[flags] == 0);
@@ -186,7 +183,7 @@ print(json.dumps({'other': other, 'own': answer(a, hdr(2, 0x7777aaaabbbbcccc, 5,
 )",
                                   {std::to_string(l.port)});
     CHECK(out["other"]["f"][flags] == 2);  // "no such session from you"
-    const auto f = out["own"]["f"];
+    const auto& f = out["own"]["f"];
     CHECK(f[expected] == 5);  // before: b's five counted (10) and b's fin closed it
     CHECK(f[received] == 5);
     CHECK(f[lost] == 0);
@@ -262,7 +259,7 @@ TEST_CASE("udp-send says the listener lost track, not a loss figure, when it beg
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("lost track of session") != std::string::npos);
     CHECK(r.err.find("counted only from datagram 17") != std::string::npos);
-    CHECK(r.err.find("%") == std::string::npos);
+    CHECK(r.err.find('%') == std::string::npos);
     CHECK(events_of(json_lines(r.out), "probe_report").empty());
     fake.send_signal(SIGTERM);
     fake.wait(20s);
