@@ -177,8 +177,9 @@ void print_probe(cli::output& out, const udp::send_result& r, std::size_t size) 
                               "CPU {:.3f} s = {:.0f} ns per datagram",
                               session_text(p.session), net::to_string(r.remote), p.sent, size, p.duration_s, rate, p.calls,
                               p.segmentation ? ", GSO" : "", p.cpu_s, cpu_ns));
-    // A report the listener itself marks as partial is no measurement: report_error says why.
-    if (!p.report_received || r.error == send_error::lost_track) return;
+    // A report the listener marks as partial, or one contradicted by another, is no
+    // measurement: report_error says why.
+    if (!p.report_received || r.error == send_error::lost_track || r.error == send_error::invalid_report) return;
     json_object rep;
     rep.add("event", "probe_report").add("view", "listener").add("session", session_text(p.session)).add("final", true);
     add_report_fields(rep, p.report);

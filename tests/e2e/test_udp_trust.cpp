@@ -233,7 +233,13 @@ TEST_CASE("udp-send names an inconsistent report invalid, shows none of it and e
     CHECK(r.err.find("invalid report from 127.0.0.1:" + std::to_string(port)) != std::string::npos);
     CHECK(r.err.find("more were received than expected") != std::string::npos);
     CHECK(events_of(json_lines(r.out), "probe_report").empty());
-    CHECK(events_of(json_lines(r.out), "probe_sent").size() == 1);
+    const auto sent = events_of(json_lines(r.out), "probe_sent");
+    REQUIRE(sent.size() == 1);
+    // The id the sender chose, shown as its first 4 hex digits only.
+    const auto id = sent[0]["session"].get<std::string>();
+    CHECK(id.size() == 4 + std::string("\u2026").size());
+    CHECK(id.find_first_not_of("0123456789abcdef") == 4);
+    CHECK(id.substr(4) == "\u2026");
     fake.send_signal(SIGTERM);
     fake.wait(20s);
 }
