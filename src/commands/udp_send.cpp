@@ -335,8 +335,8 @@ void add_udp_send(CLI::App& app, runner& chosen) {
         "  netlab udp-send host 5000 --probe --rate 0 --duration 3\n"
         "                                                 as fast as possible; both sides' counts\n"
         "Exit codes: 0 sent (ping: a reply came back; probe: the listener reported), 1 network\n"
-        "failure, nothing listening, no reply, 2 usage error (bad port or host, message too long),\n"
-        "130 interrupted.");
+        "failure, nothing listening, no reply, 2 usage error (bad port or host, message or line\n"
+        "too long, a value out of range, --source-port sending to itself), 130 interrupted.");
     sub->callback([opts, &chosen] { chosen = [opts](cli::output& out) { return run(out, *opts); }; });
 }
 
