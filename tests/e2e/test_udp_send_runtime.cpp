@@ -260,3 +260,23 @@ TEST_CASE("a peer that answers and then goes away is said to have gone away afte
     CHECK(r.err.find("UDP 127.0.0.1:" + std::to_string(port) + " went away after 3 replies") != std::string::npos);
     CHECK(r.err.find("nothing listens on") == std::string::npos);
 }
+
+TEST_CASE("a listener killed mid-probe is described as refusing after the datagrams sent, not as never there") {
+    auto l = start_udp_listen({});
+    child p = child::start(netlab_args({"--json", "udp-send", "127.0.0.1", std::to_string(l.port), "--probe", "--rate",
+                                        "1000", "--duration", "60"}));
+    bool sending = false;
+    while (const auto line = p.read_line(20s))
+        if (nlohmann::json::parse(*line)["event"] == "sending") {
+            sending = true;
+            break;
+        }
+    REQUIRE(sending);
+    std::this_thread::sleep_for(300ms);
+    l.process.send_signal(SIGKILL);
+    l.process.wait(20s);
+    CHECK(p.wait(20s) == 1);
+    INFO("stderr: " << p.stderr_text());
+    CHECK(p.stderr_text().find("nothing listens on UDP 127.0.0.1:" + std::to_string(l.port) +
+                               " now: it refused the probe after ") != std::string::npos);
+}
