@@ -191,7 +191,11 @@ TEST_CASE("a socket connected to itself is refused in one line, never a successf
         CAPTURE(mode[0]);
         INFO("stdout: " << r.out);
         CHECK(r.exit_code == 2);
-        CHECK(r.err.find("--source-port " + port + " sends to itself: 127.0.0.1:" + port) != std::string::npos);
+        std::string says = "--source-port ";
+        says += port;
+        says += " sends to itself: 127.0.0.1:";
+        says += port;
+        CHECK(r.err.find(says) != std::string::npos);
         CHECK(r.err.find('\n') == r.err.size() - 1);
         CHECK(r.out.empty());
     }
