@@ -26,13 +26,16 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 namespace {
 
-// C1 controls (U+0080..U+009F) and the bidirectional embeddings, overrides and
-// isolates (U+202A..U+202E, U+2066..U+2069), which reorder what a terminal shows.
+// C1 controls (U+0080..U+009F); Unicode's Bidi_Control characters (U+061C, U+200E,
+// U+200F, U+202A..U+202E, U+2066..U+2069), which reorder what a terminal shows (the
+// "Trojan Source" attack, CVE-2021-42574); and the line and paragraph separators
+// (U+2028, U+2029), which some terminals and viewers take as line breaks.
 bool unsafe_sequence(std::string_view seq) {
     const auto b = [&](std::size_t k) { return static_cast<unsigned char>(seq[k]); };
-    if (seq.size() == 2) return b(0) == 0xC2 && b(1) < 0xA0;
+    if (seq.size() == 2) return (b(0) == 0xC2 && b(1) < 0xA0) || (b(0) == 0xD8 && b(1) == 0x9C);
     if (seq.size() == 3 && b(0) == 0xE2)
-        return (b(1) == 0x80 && b(2) >= 0xAA && b(2) <= 0xAE) || (b(1) == 0x81 && b(2) >= 0xA6 && b(2) <= 0xA9);
+        return (b(1) == 0x80 && (b(2) == 0x8E || b(2) == 0x8F || (b(2) >= 0xA8 && b(2) <= 0xAE))) ||
+               (b(1) == 0x81 && b(2) >= 0xA6 && b(2) <= 0xA9);
     return false;
 }
 

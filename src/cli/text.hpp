@@ -16,8 +16,9 @@ namespace netlab::cli {
 std::size_t utf8_sequence(std::string_view s, std::size_t i);
 
 // Printable ASCII and valid UTF-8 as they are; backslash, \n \r \t \0 as C escapes;
-// other control bytes (C0, DEL, C1), bidirectional overrides and bytes that are not
-// UTF-8 as \xHH. The result never holds a control character.
+// other control bytes (C0, DEL, C1), the bidirectional controls (U+061C, U+200E/F,
+// U+202A..U+202E, U+2066..U+2069), the line and paragraph separators (U+2028/9) and
+// bytes that are not UTF-8 as \xHH. The result never holds a control character.
 std::string escaped_text(std::span<const std::byte> bytes);
 
 // hexdump -C: "00000000  48 65 6c 6c 6f 0a  ...  |Hello.|", one line per 16 bytes, no

@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cmath>
 #include <iostream>
 #include <optional>
 
 #include "cli/exit_codes.hpp"
 #include "cli/output.hpp"
+#include "cli/text.hpp"
 #include "cli/validators.hpp"
 #include "commands/options.hpp"
 #include "commands/registry.hpp"
@@ -48,11 +50,40 @@ constexpr long long max_count = 4'000'000'000;
 
 std::chrono::nanoseconds seconds(double s) { return std::chrono::nanoseconds(static_cast<long long>(s * 1e9)); }
 
+// One line of stdin, read with a bound: a line longer than any datagram is handed over
+// cut at udp::max_line_read bytes (and refused), never held whole.
 std::optional<std::string> read_stdin_line() {
+    auto* in = std::cin.rdbuf();
     std::string line;
-    if (!std::getline(std::cin, line)) return std::nullopt;
+    for (;;) {
+        const auto c = in->sbumpc();
+        if (c == std::char_traits<char>::eof()) {
+            if (line.empty()) return std::nullopt;
+            break;
+        }
+        if (c == '\n') {
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            return line;
+        }
+        line.push_back(static_cast<char>(c));
+        if (line.size() >= udp::max_line_read) return line;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return line;
+}
+
+// --rate: 0, or a rate whose pacing the clock can hold (see udp::min_rate).
+CLI::Validator rate_value() {
+    const auto zero = cli::decimal_number(0, 0);
+    const auto range = cli::decimal_number(udp::min_rate, udp::max_rate);
+    const std::string expected =
+        fmt::format("must be 0 (as fast as possible) or a number {}", cli::range_phrase(udp::min_rate, udp::max_rate, "datagrams per second"));
+    return CLI::Validator(
+        [=](std::string& value) {
+            if (zero(value).empty() || range(value).empty()) return std::string();
+            return fmt::format("{}, not '{}'", expected, value);
+        },
+        "");
 }
 
 // Options that belong to one mode only, named in one line when misused.
@@ -144,12 +175,19 @@ void print_ping_summary(cli::output& out, const udp::send_result& r) {
         .add("late", p.late)
         .add("duplicates", p.duplicates)
         .add("lost_percent", p.lost_percent);
+    if (r.receive_drops) o.add("receive_drops", *r.receive_drops);
+    else o.add_null("receive_drops");
     if (p.received > 0) {
         o.add("min_ms", p.min_ms).add("avg_ms", p.avg_ms).add("max_ms", p.max_ms).add("mdev_ms", p.mdev_ms);
         o.add("p50_ms", p.p50_ms).add("p90_ms", p.p90_ms).add("p99_ms", p.p99_ms);
     }
-    std::string text = fmt::format("--- {} udp ping ---\n{} sent, {} received, {} late, {} duplicates, {:.1f} % lost",
-                                   net::to_string(r.remote), p.sent, p.received, p.late, p.duplicates, p.lost_percent);
+    std::string text = fmt::format("--- {} udp ping ---\n{} sent, {} received, {} late, {}, {:.1f} % lost",
+                                   net::to_string(r.remote), cli::grouped(p.sent), cli::grouped(p.received),
+                                   cli::grouped(p.late), cli::count_of(p.duplicates, "duplicate"), p.lost_percent);
+    // Replies that came back but found our receive buffer full: not the path's loss.
+    if (r.receive_drops.value_or(0) > 0)
+        text += fmt::format(" on the path; {} dropped by this socket's receive buffer",
+                            cli::count_of(*r.receive_drops, "reply", "replies"));
     if (p.received > 0)
         text += fmt::format("\nrtt min/avg/max/mdev = {:.3f}/{:.3f}/{:.3f}/{:.3f} ms, p50/p90/p99 = {:.3f}/{:.3f}/{:.3f} ms",
                             p.min_ms, p.avg_ms, p.max_ms, p.mdev_ms, p.p50_ms, p.p90_ms, p.p99_ms);
@@ -158,7 +196,9 @@ void print_ping_summary(cli::output& out, const udp::send_result& r) {
 
 void print_probe(cli::output& out, const udp::send_result& r, std::size_t size) {
     const auto& p = r.probe;
-    const double rate = p.duration_s > 0 ? static_cast<double>(p.sent) / p.duration_s : 0;
+    // One datagram (or several in one call) has no duration, so no rate.
+    const bool timed = p.sent > 1 && p.duration_s > 0;
+    const double rate = timed ? static_cast<double>(p.sent) / p.duration_s : 0;
     const double cpu_ns = p.sent > 0 ? p.cpu_s * 1e9 / static_cast<double>(p.sent) : 0;
     json_object o;
     o.add("event", "probe_sent")
@@ -167,15 +207,18 @@ void print_probe(cli::output& out, const udp::send_result& r, std::size_t size) 
         .add("sent", p.sent)
         .add("size", static_cast<std::uint64_t>(size))
         .add("bytes", p.bytes)
-        .add("duration_s", p.duration_s)
-        .add("datagrams_per_s", rate)
-        .add("send_calls", p.calls)
+        .add("duration_s", p.duration_s);
+    if (timed) o.add("datagrams_per_s", rate);
+    else o.add_null("datagrams_per_s");
+    o.add("send_calls", p.calls)
         .add("segmentation", p.segmentation)
         .add("cpu_s", p.cpu_s)
         .add("cpu_ns_per_datagram", cpu_ns);
-    out.result(o, fmt::format("probe {} to {}: sent {} datagrams of {} bytes in {:.3f} s ({:.0f}/s, {} send calls{}), "
-                              "CPU {:.3f} s = {:.0f} ns per datagram",
-                              session_text(p.session), net::to_string(r.remote), p.sent, size, p.duration_s, rate, p.calls,
+    const std::string pace = timed ? fmt::format("in {:.3f} s ({}/s, ", p.duration_s, cli::grouped(static_cast<std::uint64_t>(std::llround(rate))))
+                                   : std::string("(");
+    out.result(o, fmt::format("probe {} to {}: sent {} of {} bytes {}{}{}), CPU {:.3f} s = {:.0f} ns per datagram",
+                              session_text(p.session), net::to_string(r.remote), cli::count_of(p.sent, "datagram"),
+                              cli::grouped(size), pace, cli::count_of(p.calls, "send call"),
                               p.segmentation ? ", GSO" : "", p.cpu_s, cpu_ns));
     // A report the listener marks as partial, or one contradicted by another, is no
     // measurement: report_error says why.
@@ -197,6 +240,11 @@ int report_error(cli::output& out, const udp::send_result& r, const udp::send_co
         case send_error::lookup_failed:
             out.error(fmt::format("cannot resolve host '{}': {}", c.host, platform::describe(r.code)));
             return cli::exit_code::failure;
+        case send_error::self_connected:
+            out.error(fmt::format("--source-port {} sends to itself: {} is this socket's own address "
+                                  "(choose another --source-port, or none)",
+                                  c.source_port, r.detail));
+            return cli::exit_code::usage;
         case send_error::bad_address:
             out.error(fmt::format("cannot send from --bind {}: {}", c.bind_address,
                                   r.code ? platform::describe(r.code) : r.detail));
@@ -208,7 +256,15 @@ int report_error(cli::output& out, const udp::send_result& r, const udp::send_co
             out.error(fmt::format("message too long for a datagram: {}", r.code ? platform::describe(r.code) : r.detail));
             return cli::exit_code::usage;
         case send_error::refused:
-            out.error(fmt::format("nothing listens on UDP {} (ICMP port unreachable: {})", target, platform::describe(r.code)));
+            // Something answered before: it was there, and went away.
+            if (r.replies > 0)
+                out.error(fmt::format("UDP {} went away after {}: nothing listens there now (ICMP port unreachable: {})",
+                                      target, cli::count_of(r.replies, "reply", "replies"), platform::describe(r.code)));
+            else if (c.mode == send_mode::probe && r.probe.sent > 0)
+                out.error(fmt::format("nothing listens on UDP {} now: it refused the probe after {} (ICMP port unreachable: {})",
+                                      target, cli::count_of(r.probe.sent, "datagram"), platform::describe(r.code)));
+            else
+                out.error(fmt::format("nothing listens on UDP {} (ICMP port unreachable: {})", target, platform::describe(r.code)));
             return cli::exit_code::failure;
         case send_error::network:
             out.error(fmt::format("UDP {} failed: {}", target, platform::describe(r.code)));
@@ -256,7 +312,7 @@ int run(cli::output& out, const send_options& o) {
         json_object sum;
         sum.add("event", "summary").add("remote", net::to_string(r.remote)).add("sent", r.sent).add("replies", r.replies);
         if (out.json()) out.event(sum, "");
-        else out.detail(1, fmt::format("sent {} datagrams, {} replies", r.sent, r.replies));
+        else out.detail(1, fmt::format("sent {}, {}", cli::count_of(r.sent, "datagram"), cli::count_of(r.replies, "reply", "replies")));
     }
     if (r.error != send_error::none) return report_error(out, r, c);
     // Ctrl-C ends a ping or probe with its summary (exit 0); a message run is cut short.
@@ -297,7 +353,7 @@ void add_udp_send(CLI::App& app, runner& chosen) {
     message->excludes(ping)->excludes(probe);
     sub->add_option("--rate", opts->rate, "--probe datagrams per second; 0: as fast as possible (default 1000)")
         ->option_text("PPS")
-        ->check(cli::decimal_number(0, 100'000'000, "datagrams per second"));
+        ->check(rate_value());
     auto* duration = sub->add_option("--duration", opts->duration_s, "--probe: seconds to send for (default 10)")
                          ->option_text("S")
                          ->check(cli::decimal_number(0.001, 86400, "seconds"));
@@ -317,9 +373,9 @@ void add_udp_send(CLI::App& app, runner& chosen) {
         "  netlab udp-send host 5000 --probe --rate 0 --duration 3\n"
         "                                                 as fast as possible; both sides' counts\n"
         "Exit codes: 0 sent (ping: a reply came back; probe: the listener reported), 1 network\n"
-        "failure, nothing listening, no reply, 2 usage error (bad port or host, message too long),\n"
-        "3 probe: the listener lost track of the session or its report was invalid (no loss\n"
-        "figure), 130 interrupted.");
+        "failure, nothing listening, no reply, 2 usage error (bad port or host, message or line\n"
+        "too long, a value out of range, --source-port sending to itself), 3 probe: the listener\n"
+        "lost track of the session or its report was invalid (no loss figure), 130 interrupted.");
     sub->callback([opts, &chosen] { chosen = [opts](cli::output& out) { return run(out, *opts); }; });
 }
 

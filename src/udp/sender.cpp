@@ -22,6 +22,7 @@
 #include "net/stop_signals.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/process.hpp"
+#include "netlab/platform/socket_options.hpp"
 
 namespace netlab::udp {
 namespace {
@@ -36,6 +37,13 @@ constexpr auto fin_repeat = std::chrono::milliseconds(200);
 // Probe datagrams prepared per send call at most (several GSO calls' worth).
 constexpr std::size_t probe_batch = 256;
 constexpr int probe_send_buffer_bytes = 4 << 20;
+// A flood ping's replies come back as fast as the requests go out: a receive buffer as
+// big as udp-listen's, so that a burst is not dropped at our own socket.
+constexpr int ping_receive_buffer_bytes = 4 << 20;
+constexpr auto flood_ping_interval = std::chrono::milliseconds(10);
+// stdin lines read ahead of sending at most, and sent between two looks at the event loop.
+constexpr std::size_t max_queued_lines = 1024;
+constexpr std::size_t lines_per_turn = 64;
 
 std::int64_t now_ns() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -55,12 +63,28 @@ std::uint64_t random_session_id() {
 
 std::span<const std::byte> bytes_of(std::string_view s) { return std::as_bytes(std::span(s.data(), s.size())); }
 
-// Lines read on a thread of their own, handed to the I/O thread; `closed` (under the
-// mutex) stops the handing over once the I/O side is gone.
+// Lines read on a thread of their own, handed to the I/O thread through a bounded queue
+// (the reader looks again every feed_poll while it is full); `closed` (under the mutex)
+// stops the handing over once the I/O side is gone.
 struct line_feed {
     std::mutex mutex;
+    std::deque<std::string> lines;
+    bool ended = false;
     bool closed = false;
 };
+constexpr auto feed_poll = std::chrono::milliseconds(1);
+
+void shut(line_feed& feed) {
+    std::lock_guard lock(feed.mutex);
+    feed.closed = true;
+}
+
+// When datagram k of a stream at `rate` per second is due, from the start: bounded, so
+// that no count or rate overflows the clock.
+clock::duration due_after(std::uint64_t k, double rate) {
+    const double s = std::min(static_cast<double>(k) / rate, 1e9);
+    return std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s));
+}
 
 struct state {
     state(const send_config& c, const send_events& e) : cfg(c), ev(e) {}
@@ -79,8 +103,6 @@ struct state {
 
     // lines
     std::shared_ptr<line_feed> feed = std::make_shared<line_feed>();
-    std::deque<std::string> lines;
-    bool lines_ended = false;
     // ping and probe
     std::uint64_t session = random_session_id();
     ping_tracker tracker;
@@ -113,6 +135,10 @@ struct state {
         co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 
+    // A loop that is behind its pace never waits on its own: this lets signals, replies
+    // and timers run between two batches.
+    asio::awaitable<void> yield() { co_await asio::post(io, asio::use_awaitable); }
+
     asio::awaitable<bool> send_datagram(std::span<const std::byte> bytes) {
         const platform::outgoing o{bytes};
         const auto r = co_await out->send(std::span(&o, 1));
@@ -127,6 +153,11 @@ struct state {
 
     bool fits(std::size_t size) {
         if (size <= max_payload()) return true;
+        if (size >= max_line_read) {
+            fail(send_error::too_long, {}, fmt::format("a line of more than {} bytes; a datagram holds at most {} over IPv{}",
+                                                       max_line_read - 1, max_payload(), result.remote.address().is_v4() ? 4 : 6));
+            return false;
+        }
         fail(send_error::too_long, {}, fmt::format("{} bytes; a datagram holds at most {} over IPv{}", size, max_payload(),
                                                    result.remote.address().is_v4() ? 4 : 6));
         return false;
@@ -201,6 +232,19 @@ asio::awaitable<bool> state::open() {
     if (ec) {
         fail(send_error::socket_failed, ec, net::to_string(result.remote));
         co_return false;
+    }
+    // --source-port equal to the target's port on this very address: the kernel connects
+    // the socket to itself, and every datagram comes back as its own reply.
+    const udp::endpoint local = socket.local_endpoint(ec);
+    if (!ec && local == result.remote) {
+        fail(send_error::self_connected, {}, net::to_string(local));
+        co_return false;
+    }
+    if (cfg.mode == send_mode::ping && cfg.interval < flood_ping_interval) {
+        std::error_code ignored;
+        socket.set_option(asio::socket_base::receive_buffer_size(ping_receive_buffer_bytes), ignored);
+        net::trace_socket(platform::trace_step::setsockopt, socket, -1, ignored,
+                          fmt::format("SO_RCVBUF={}", ping_receive_buffer_bytes));
     }
     if (cfg.mode == send_mode::probe) {
         std::error_code ignored;
@@ -280,11 +324,16 @@ asio::awaitable<void> state::receive_loop() {
 asio::awaitable<void> state::run_message() {
     auto next = clock::now();
     for (std::uint64_t i = 0; i < cfg.count && !stop_requested; ++i) {
-        while (clock::now() < next && !stop_requested && !failed()) co_await sleep_until(next);
+        bool waited = false;
+        while (clock::now() < next && !stop_requested && !failed()) {
+            co_await sleep_until(next);
+            waited = true;
+        }
         if (stop_requested || failed()) break;
         next += cfg.interval;
         if (!co_await send_datagram(bytes_of(cfg.message))) co_return;
         last_activity = clock::now();
+        if (!waited) co_await yield();
     }
     co_await wait_quiet();
 }
@@ -294,30 +343,47 @@ void state::start_reading_lines() {
         for (;;) {
             auto line = next();
             const bool ended = !line;
-            std::lock_guard lock(feed->mutex);
+            std::unique_lock lock(feed->mutex);
+            while (!feed->closed && feed->lines.size() >= max_queued_lines) {
+                lock.unlock();
+                std::this_thread::sleep_for(feed_poll);
+                lock.lock();
+            }
             if (feed->closed) return;
-            asio::post(ex, [this, line = std::move(line)]() mutable {
-                if (line) lines.push_back(std::move(*line));
-                else lines_ended = true;
-                wake.cancel();
-            });
+            if (line) feed->lines.push_back(std::move(*line));
+            else feed->ended = true;
+            asio::post(ex, [this] { wake.cancel(); });
             if (ended) return;
         }
     }).detach();
 }
 
+// Moves up to lines_per_turn queued lines into `batch`; true once the input has ended
+// and every line has been taken.
+bool take_lines(line_feed& feed, std::vector<std::string>& batch) {
+    batch.clear();
+    std::lock_guard lock(feed.mutex);
+    while (!feed.lines.empty() && batch.size() < lines_per_turn) {
+        batch.push_back(std::move(feed.lines.front()));
+        feed.lines.pop_front();
+    }
+    return feed.ended && feed.lines.empty();
+}
+
 asio::awaitable<void> state::run_lines() {
     start_reading_lines();
     last_activity = clock::now();
+    std::vector<std::string> batch;
     while (!stop_requested && !failed()) {
-        while (!lines.empty() && !failed()) {
-            const std::string line = std::move(lines.front());
-            lines.pop_front();
+        const bool ended = take_lines(*feed, batch);
+        for (const auto& line : batch) {
+            if (stop_requested) break;
             if (!fits(line.size()) || !co_await send_datagram(bytes_of(line))) co_return;
             last_activity = clock::now();
         }
-        if (lines_ended) break;
-        co_await sleep_until(clock::time_point::max());
+        if (ended) break;
+        if (!batch.empty()) co_await yield();
+        else co_await sleep_until(clock::time_point::max());
     }
     co_await wait_quiet();
 }
@@ -346,6 +412,7 @@ asio::awaitable<void> state::run_ping() {
             deadlines.emplace_back(seq, now + cfg.timeout);
             ++seq;
             next_send += cfg.interval;
+            co_await yield();
             continue;
         }
         if (!more && deadlines.empty()) break;
@@ -354,6 +421,12 @@ asio::awaitable<void> state::run_ping() {
         co_await sleep_until(wake_at);
     }
     result.ping = tracker.summary();
+    // Replies our own socket dropped came back: they are not lost on the path.
+    result.receive_drops = platform::receive_drops(static_cast<platform::native_socket>(socket.native_handle()));
+    if (result.receive_drops && result.ping.sent > 0) {
+        const auto arrived = result.ping.received + std::min(*result.receive_drops, result.ping.sent - result.ping.received);
+        result.ping.lost_percent = 100.0 * static_cast<double>(result.ping.sent - arrived) / static_cast<double>(result.ping.sent);
+    }
     if (!failed() && result.ping.received == 0) fail(send_error::no_reply, {}, net::to_string(result.remote));
 }
 
@@ -376,9 +449,7 @@ asio::awaitable<void> state::run_probe() {
             const auto due = static_cast<std::uint64_t>(elapsed * cfg.rate) + 1;
             n = due > p.sent ? std::min<std::uint64_t>(due - p.sent, probe_batch) : 0;
             if (n == 0) {
-                const auto next = start + std::chrono::duration_cast<clock::duration>(
-                                              std::chrono::duration<double>(static_cast<double>(p.sent) / cfg.rate));
-                co_await sleep_until(std::min(next, end));
+                co_await sleep_until(std::min(start + due_after(p.sent, cfg.rate), end));
                 continue;
             }
         }
@@ -390,18 +461,18 @@ asio::awaitable<void> state::run_probe() {
         const auto r = co_await out->send(std::span(&o, 1));
         p.sent += r.datagrams;
         p.calls += r.calls;
+        // Several datagrams in fewer calls than datagrams with GSO still on: segmented.
+        if (r.datagrams > 1 && out->max_segments() > 1) p.segmentation = true;
         last_send = clock::now();
         if (r.error) {
             fail_io(r.error);
             break;
         }
-        // As fast as possible never waits on its own: let replies and Ctrl-C in.
-        if (cfg.rate <= 0) co_await asio::post(io, asio::use_awaitable);
+        co_await yield();
     }
     p.cpu_s = std::chrono::duration<double>(platform::cpu_time() - cpu_start).count();
     p.duration_s = std::chrono::duration<double>(last_send - start).count();
     p.bytes = p.sent * size;
-    p.segmentation = out->max_segments() > 1;
     if (failed()) co_return;
 
     // The closing handshake: the fin says how many were sent; the listener answers each
@@ -429,18 +500,16 @@ asio::awaitable<void> state::main() {
     if (co_await open()) {
         asio::co_spawn(io, receive_loop(), asio::detached);
         last_activity = clock::now();
-        switch (cfg.mode) {
-            case send_mode::message: co_await run_message(); break;
-            case send_mode::lines: co_await run_lines(); break;
-            case send_mode::ping: co_await run_ping(); break;
-            case send_mode::probe: co_await run_probe(); break;
-        }
+        // No co_await in a switch: g++ 12 lays out such a frame wrongly (GCC PR 106188),
+        // and this coroutine's frame was read uninitialised.
+        auto mode_loop = cfg.mode == send_mode::message ? run_message()
+                         : cfg.mode == send_mode::lines ? run_lines()
+                         : cfg.mode == send_mode::ping  ? run_ping()
+                                                        : run_probe();
+        co_await std::move(mode_loop);
     }
     done = true;
-    {
-        std::lock_guard lock(feed->mutex);
-        feed->closed = true;
-    }
+    shut(*feed);
     if (socket.is_open()) net::traced_close(socket);
 }
 
@@ -463,10 +532,7 @@ send_result run_send(const send_config& config, const send_events& events) {
         signals.cancel();
     });
     st.io.run();
-    {
-        std::lock_guard lock(st.feed->mutex);
-        st.feed->closed = true;
-    }
+    shut(*st.feed);
     if (failure) std::rethrow_exception(failure);
     return st.result;
 }

@@ -34,8 +34,9 @@ struct send_config {
     std::uint16_t source_port = 0;  // 0: the OS picks one
     send_mode mode = send_mode::message;
     std::string message;
-    // lines: the next line without its newline, nullopt at the end. Called on a thread
-    // of its own, since it may block (a terminal).
+    // lines: the next line without its newline, nullopt at the end; at most
+    // max_line_read bytes of it (a line cut there is longer than any datagram and
+    // refused). Called on a thread of its own, since it may block (a terminal).
     std::function<std::optional<std::string>()> next_line;
     std::uint64_t count = 1;  // message repeats; ping requests (0: until Ctrl-C); probe datagrams (0: --duration)
     std::chrono::nanoseconds interval{0};
@@ -50,6 +51,13 @@ struct send_config {
 
 // Probe datagrams carry at least the header.
 inline constexpr std::size_t min_probe_size = probe::header_size;
+// A stdin line is read up to this many bytes, one more than any datagram holds: a line
+// that long is refused without the rest of it ever being held in memory.
+inline constexpr std::size_t max_line_read = platform::max_udp_payload_v6 + 1;
+// --rate: 0 (as fast as possible) or within these bounds, so that k / rate stays a
+// time the clock can hold and the loop's sleeps are real sleeps.
+inline constexpr double min_rate = 0.001;
+inline constexpr double max_rate = 100'000'000;
 
 struct send_events {
     std::function<void(const asio::ip::udp::endpoint& local, const asio::ip::udp::endpoint& remote)> on_ready;
@@ -66,6 +74,7 @@ enum class send_error {
     unknown_host,     // the name does not exist (a usage error)
     lookup_failed,    // the resolver failed otherwise (try again)
     bad_address,      // --bind: no such local address, or not of the target's family
+    self_connected,   // --source-port makes the socket its own peer (a usage error)
     socket_failed,    // socket/bind/connect
     too_long,         // a message longer than one datagram
     refused,          // nothing listens there (ICMP port-unreachable)
@@ -82,7 +91,7 @@ struct probe_outcome {
     double duration_s = 0;       // first to last send
     std::uint64_t calls = 0;     // send system calls
     double cpu_s = 0;            // this process's CPU time while sending
-    bool segmentation = false;   // UDP GSO was used
+    bool segmentation = false;   // UDP GSO really carried several datagrams in one call
     bool report_received = false;  // a report that passed every check
     probe::report_body report;     // the listener's view
     // The first report that failed a check, and why: then nothing the listener said is
@@ -100,6 +109,9 @@ struct send_result {
     std::uint64_t replies = 0;
     bool interrupted = false;  // Ctrl-C / SIGTERM ended it early
     ping_summary ping;
+    // ping: replies the kernel dropped at our own socket (its receive buffer was full),
+    // not lost on the path; nullopt where the OS does not say.
+    std::optional<std::uint64_t> receive_drops;
     probe_outcome probe;
 };
 

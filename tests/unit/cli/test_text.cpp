@@ -26,6 +26,26 @@ TEST_CASE("escaped text shows invalid UTF-8, C1 controls and bidi overrides as b
     CHECK(escaped_text(b("\xe2\x82")) == "\\xe2\\x82");                  // cut off
 }
 
+TEST_CASE("escaped text shows every bidi control and the line and paragraph separators as bytes") {
+    // Unicode's Bidi_Control set, each as its UTF-8 bytes, then U+2028 and U+2029.
+    const char* const unsafe[] = {
+        "\xd8\x9c",                                                  // U+061C arabic letter mark
+        "\xe2\x80\x8e", "\xe2\x80\x8f",                             // U+200E, U+200F marks
+        "\xe2\x80\xaa", "\xe2\x80\xab", "\xe2\x80\xac", "\xe2\x80\xad", "\xe2\x80\xae",  // U+202A..E
+        "\xe2\x81\xa6", "\xe2\x81\xa7", "\xe2\x81\xa8", "\xe2\x81\xa9",  // U+2066..9 isolates
+        "\xe2\x80\xa8", "\xe2\x80\xa9",                             // U+2028, U+2029 separators
+    };
+    for (const std::string seq : unsafe) {
+        CAPTURE(hex_string(b(seq)));
+        std::string expected;
+        for (const char c : seq) expected += "\\x" + hex_string(b(std::string(1, c)));
+        CHECK(escaped_text(b("a" + seq + "b")) == "a" + expected + "b");
+    }
+    // Their neighbours are ordinary text and stay as they are.
+    for (const std::string ok : {"\xd8\x9b", "\xe2\x80\x8d", "\xe2\x80\xa7", "\xe2\x80\xaf", "\xe2\x81\xa5", "\xe2\x81\xaa"})
+        CHECK(escaped_text(b(ok)) == ok);
+}
+
 TEST_CASE("hex dumps look like hexdump -C") {
     CHECK(hex_dump(b("Hello, world! 0123456789abcdef\n")) ==
           "00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 20 30 31  |Hello, world! 01|\n"
