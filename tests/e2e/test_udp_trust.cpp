@@ -97,6 +97,18 @@ run_result probe_to(unsigned short port, std::vector<std::string> args) {
     return run(argv, 60s);
 }
 
+// udp-send --probe of `count` datagrams at `rate` against a fake listener (as above),
+// which is ended afterwards; returns what udp-send did and the fake's port.
+std::pair<run_result, unsigned short> probe_against_fake(const std::string& on, const std::string& body,
+                                                         const std::string& count, const std::string& rate) {
+    unsigned short port = 0;
+    auto fake = fake_listener(on, body, port);
+    auto r = probe_to(port, {"--probe", "--count", count, "--rate", rate, "--timeout", "10"});
+    fake.send_signal(SIGTERM);
+    fake.wait(20s);
+    return {std::move(r), port};
+}
+
 bool can_spoof() { return geteuid() == 0; }
 
 // Sends one UDP datagram from 127.0.0.1:`from_port` to 127.0.0.1:`to_port` through a raw
@@ -224,13 +236,12 @@ print(json.dumps(lengths))
 }
 
 TEST_CASE("udp-send names an inconsistent report invalid, shows none of it and exits 3") {
-    unsigned short port = 0;
     // "received 105 of 100, lost 18446744073709551611", as the issue saw it accepted.
-    auto fake = fake_listener("2", "[seq, seq + 5, 2**64 - 5] + [0] * 14", port);
-    const auto r = probe_to(port, {"--probe", "--count", "100", "--rate", "2000", "--timeout", "10"});
+    const auto faked = probe_against_fake("2", "[seq, seq + 5, 2**64 - 5] + [0] * 14", "100", "2000");
+    const run_result& r = faked.first;
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 3);
-    CHECK(r.err.find("invalid report from 127.0.0.1:" + std::to_string(port)) != std::string::npos);
+    CHECK(r.err.find("invalid report from 127.0.0.1:" + std::to_string(faked.second)) != std::string::npos);
     CHECK(r.err.find("more were received than expected") != std::string::npos);
     CHECK(events_of(json_lines(r.out), "probe_report").empty());
     const auto sent = events_of(json_lines(r.out), "probe_sent");
@@ -240,47 +251,36 @@ TEST_CASE("udp-send names an inconsistent report invalid, shows none of it and e
     CHECK(id.size() == 4 + std::string("\u2026").size());
     CHECK(id.find_first_not_of("0123456789abcdef") == 4);
     CHECK(id.substr(4) == "\u2026");
-    fake.send_signal(SIGTERM);
-    fake.wait(20s);
 }
 
 TEST_CASE("udp-send refuses a report that comes before its fin") {
-    unsigned short port = 0;
     // Answers the first data datagram with a report that would pass every other check.
-    auto fake = fake_listener("1", "[20, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20 * 64, 1000, 0, 0]", port);
-    const auto r = probe_to(port, {"--probe", "--count", "20", "--rate", "200", "--timeout", "10"});
+    const auto faked = probe_against_fake("1", "[20, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20 * 64, 1000, 0, 0]", "20", "200");
+    const run_result& r = faked.first;
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 3);  // before: taken as the listener's view, no fin sent, exit 0
     CHECK(r.err.find("came before our fin") != std::string::npos);
     CHECK(events_of(json_lines(r.out), "probe_report").empty());
-    fake.send_signal(SIGTERM);
-    fake.wait(20s);
 }
 
 TEST_CASE("udp-send says the listener lost track, not a loss figure, when it began the session again") {
-    unsigned short port = 0;
-    auto fake = fake_listener("2", "[seq, seq - 17, 17, 0, 0, 0, 0, 1, 17, 0, 0, 0, 0, (seq - 17) * 64, 1000, 17, 1]", port);
-    const auto r = probe_to(port, {"--probe", "--count", "60", "--rate", "2000", "--timeout", "10"});
+    const auto faked = probe_against_fake("2", "[seq, seq - 17, 17, 0, 0, 0, 0, 1, 17, 0, 0, 0, 0, (seq - 17) * 64, 1000, 17, 1]", "60", "2000");
+    const run_result& r = faked.first;
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("lost track of session") != std::string::npos);
     CHECK(r.err.find("counted only from datagram 17") != std::string::npos);
     CHECK(r.err.find('%') == std::string::npos);
     CHECK(events_of(json_lines(r.out), "probe_report").empty());
-    fake.send_signal(SIGTERM);
-    fake.wait(20s);
 }
 
 TEST_CASE("udp-send says the listener has no such session when the answer is 'unknown'") {
-    unsigned short port = 0;
-    auto fake = fake_listener("2", "[0] * 16 + [2]", port);
-    const auto r = probe_to(port, {"--probe", "--count", "10", "--rate", "2000", "--timeout", "10"});
+    const auto faked = probe_against_fake("2", "[0] * 16 + [2]", "10", "2000");
+    const run_result& r = faked.first;
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 3);
     CHECK(r.err.find("has no session") != std::string::npos);
     CHECK(events_of(json_lines(r.out), "probe_report").empty());
-    fake.send_signal(SIGTERM);
-    fake.wait(20s);
 }
 
 TEST_CASE("a live stream dropped for room makes udp-send say the listener lost track, and exit 3") {
