@@ -1,7 +1,6 @@
 #include "udp/sender.hpp"
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
@@ -19,6 +18,7 @@
 #include "net/endpoint.hpp"
 #include "net/listener.hpp"
 #include "net/socket_trace.hpp"
+#include "net/spawn.hpp"
 #include "net/stop_signals.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/process.hpp"
@@ -389,7 +389,7 @@ asio::awaitable<void> state::run_probe() {
 
 asio::awaitable<void> state::main() {
     if (co_await open()) {
-        asio::co_spawn(io, receive_loop(), asio::detached);
+        net::spawn(io, receive_loop());
         last_activity = clock::now();
         switch (cfg.mode) {
             case send_mode::message: co_await run_message(); break;
