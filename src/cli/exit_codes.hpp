@@ -12,6 +12,9 @@ inline constexpr int ok = 0;
 inline constexpr int failure = 1;
 inline constexpr int usage = 2;
 inline constexpr int interrupted = 130;  // 128 + SIGINT, as shells report it
+// udp-listen's reader went away (`| head -1`): what shells report for a writer that
+// SIGPIPE ended, which is what `head` expects. (netlab ignores SIGPIPE, so it says so itself.)
+inline constexpr int reader_gone = 141;  // 128 + SIGPIPE
 }  // namespace exit_code
 
 struct exit_code_doc {
