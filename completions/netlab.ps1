@@ -99,14 +99,14 @@ $script:NetlabCommands = [ordered]@{
     'udp-listen' = @{
         tip = 'Receive UDP datagrams and show each one; echo them; count probe streams'
         options = @(
-            @{ names = @('-b', '--bind'); kind = 'text'; words = @(); repeats = $false; tip = 'Address to listen on (default: all, IPv6 and IPv4)' }
+            @{ names = @('-b', '--bind'); kind = 'text'; words = @(); repeats = $false; tip = 'Address to listen on (default: all, IPv6 and IPv4; localhost: ::1 and 127.0.0.1)' }
             @{ names = @('--echo'); kind = 'flag'; words = @(); repeats = $false; tip = 'Send every datagram back to its sender (probe streams get their report instead)' }
             @{ names = @('--hex'); kind = 'flag'; words = @(); repeats = $false; tip = 'Show payloads as a hex dump instead of escaped text' }
             @{ names = @('--headers'); kind = 'flag'; words = @(); repeats = $false; tip = 'Show each datagram''s UDP header: ports, length, RFC 768 checksum' }
             @{ names = @('--count'); kind = 'text'; words = @(); repeats = $false; tip = 'Stop after N datagrams (default: no limit)' }
             @{ names = @('--timeout'); kind = 'text'; words = @(); repeats = $false; tip = 'Stop after S seconds without a datagram (default: never)' }
             @{ names = @('--no-offload'); kind = 'flag'; words = @(); repeats = $false; tip = 'Take datagrams from the kernel one by one (no UDP GRO), as most programs do' }
-            @{ names = @('--interval'); kind = 'text'; words = @(); repeats = $false; tip = 'Report probe sessions every S seconds (default: at their end)' }
+            @{ names = @('--interval'); kind = 'text'; words = @(); repeats = $false; tip = 'Report traffic (datagrams, kernel drops) and probe sessions every S seconds (default: at the end)' }
         )
         positionals = @(
             @{ names = @(); kind = 'text'; words = @(); repeats = $false; tip = 'UDP port to listen on; 0 picks a free one' }
