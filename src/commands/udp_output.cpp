@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "cli/text.hpp"
 #include "commands/event_time.hpp"
 #include "net/endpoint.hpp"
@@ -95,7 +97,7 @@ std::string report_text(const udp::probe::report_body& r) {
         plural(r.loss_bursts, "burst", "bursts"), cli::grouped(r.longest_burst),
         plural(r.duplicates, "duplicate", "duplicates"), plural(r.out_of_order, "out of order", "out of order"),
         cli::grouped(r.reorder_extent), cli::grouped(r.late), ms(r.jitter_ns), ms(r.ipdv_p50_ns), ms(r.ipdv_p90_ns),
-        ms(r.ipdv_p99_ns), cli::grouped(static_cast<std::uint64_t>(per_second(r.received, r.duration_ns) + 0.5)),
+        ms(r.ipdv_p99_ns), cli::grouped(static_cast<std::uint64_t>(std::llround(per_second(r.received, r.duration_ns)))),
         bit_rate(per_second(r.bytes * 8, r.duration_ns)),
         static_cast<double>(r.duration_ns) / 1e9);
 }

@@ -5,7 +5,6 @@
 // process started is ended by its PID.
 #include <doctest/doctest.h>
 
-#include <signal.h>
 #include <sys/types.h>
 
 #include <chrono>
