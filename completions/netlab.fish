@@ -87,16 +87,16 @@ complete -c netlab -n '__fish_seen_subcommand_from udp-send' -l timeout -x -d 'S
 complete -c netlab -n '__fish_seen_subcommand_from udp-send' -x -a '(__fish_print_hostnames)' -d 'HOST'
 
 # udp-listen
-complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -s b -l bind -x -a '(__fish_print_hostnames)' -d 'Address to listen on (default: all, IPv6 and IPv4)'
+complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -s b -l bind -x -a '(__fish_print_hostnames)' -d 'Address to listen on (default: all, IPv6 and IPv4; localhost: ::1 and 127.0.0.1)'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l echo -d 'Send every datagram back to its sender (probe streams get their report instead); never to this listener\'s own address, and at most --echo-limit a second to one address'
-complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l echo-limit -x -d '--echo: echoes per second to one address, and as many at once (default 1000): one spoofed datagram cannot make two echoing listeners bounce it for ever'
+complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l echo-limit -x -d '--echo: echoes per second to one address, and as many at once (default 10,000): one spoofed datagram cannot make two echoing listeners bounce it for ever'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l max-sessions -x -d 'Probe sessions kept at once, about 56 KiB each (default 256); beyond, a finished one is dropped, else the one quiet longest, and the sender is told'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l hex -d 'Show payloads as a hex dump instead of escaped text'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l headers -d 'Show each datagram\'s UDP header: ports, length, RFC 768 checksum'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l count -x -d 'Stop after N datagrams (default: no limit)'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l timeout -x -d 'Stop after S seconds without a datagram (default: never)'
 complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l no-offload -d 'Take datagrams from the kernel one by one (no UDP GRO), as most programs do'
-complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l interval -x -d 'Report probe sessions every S seconds (default: at their end)'
+complete -c netlab -n '__fish_seen_subcommand_from udp-listen' -l interval -x -d 'Report traffic (datagrams, kernel drops) and probe sessions every S seconds (default: at the end)'
 
 # portscan
 complete -c netlab -n '__fish_seen_subcommand_from portscan' -s p -l ports -x -a 'http telnet https ftp ssh smtp ms-wbt-server pop3 microsoft-ds netbios-ssn imap domain msrpc mysql http-proxy pptp rpcbind pop3s imaps vnc NFS-or-IIS submission sun-answerbook smux h323q931 smtps afp ident hosts2-ns snet-sensor-mgmt shell sip bgp LSA-or-nterm cisco-sccp https-alt http-alt filenet-tms rtsp rsftp ms-sql-s dc printer IIS nrpe ldp upnp pcanywheredata ipp blackice-icecap nfs kerberos-sec finger vnc-http pop3pw ccproxy-ftp nfsd-status X11 login ftps wsdapi svrloc klogin kshell admdog news echo ldap ajp13 squid-http snpp abyss airport-admin realserver aol ppp postgresql mapper-ws_ethd daytime ms-lsa discard ida-agent rsync wms pn-requester radmin jetdirect nntp time' -d 'Ports as nmap: 22,80,8000-8100, \'-\' for all, names such as http (default: the 1000 most common)'

@@ -99,16 +99,16 @@ $script:NetlabCommands = [ordered]@{
     'udp-listen' = @{
         tip = 'Receive UDP datagrams and show each one; echo them; count probe streams'
         options = @(
-            @{ names = @('-b', '--bind'); kind = 'text'; words = @(); repeats = $false; tip = 'Address to listen on (default: all, IPv6 and IPv4)' }
+            @{ names = @('-b', '--bind'); kind = 'text'; words = @(); repeats = $false; tip = 'Address to listen on (default: all, IPv6 and IPv4; localhost: ::1 and 127.0.0.1)' }
             @{ names = @('--echo'); kind = 'flag'; words = @(); repeats = $false; tip = 'Send every datagram back to its sender (probe streams get their report instead); never to this listener''s own address, and at most --echo-limit a second to one address' }
-            @{ names = @('--echo-limit'); kind = 'text'; words = @(); repeats = $false; tip = '--echo: echoes per second to one address, and as many at once (default 1000): one spoofed datagram cannot make two echoing listeners bounce it for ever' }
+            @{ names = @('--echo-limit'); kind = 'text'; words = @(); repeats = $false; tip = '--echo: echoes per second to one address, and as many at once (default 10,000): one spoofed datagram cannot make two echoing listeners bounce it for ever' }
             @{ names = @('--max-sessions'); kind = 'text'; words = @(); repeats = $false; tip = 'Probe sessions kept at once, about 56 KiB each (default 256); beyond, a finished one is dropped, else the one quiet longest, and the sender is told' }
             @{ names = @('--hex'); kind = 'flag'; words = @(); repeats = $false; tip = 'Show payloads as a hex dump instead of escaped text' }
             @{ names = @('--headers'); kind = 'flag'; words = @(); repeats = $false; tip = 'Show each datagram''s UDP header: ports, length, RFC 768 checksum' }
             @{ names = @('--count'); kind = 'text'; words = @(); repeats = $false; tip = 'Stop after N datagrams (default: no limit)' }
             @{ names = @('--timeout'); kind = 'text'; words = @(); repeats = $false; tip = 'Stop after S seconds without a datagram (default: never)' }
             @{ names = @('--no-offload'); kind = 'flag'; words = @(); repeats = $false; tip = 'Take datagrams from the kernel one by one (no UDP GRO), as most programs do' }
-            @{ names = @('--interval'); kind = 'text'; words = @(); repeats = $false; tip = 'Report probe sessions every S seconds (default: at their end)' }
+            @{ names = @('--interval'); kind = 'text'; words = @(); repeats = $false; tip = 'Report traffic (datagrams, kernel drops) and probe sessions every S seconds (default: at the end)' }
         )
         positionals = @(
             @{ names = @(); kind = 'text'; words = @(); repeats = $false; tip = 'UDP port to listen on; 0 picks a free one' }

@@ -23,6 +23,19 @@ void init_process() {
 
 std::vector<int> stop_signals() { return {SIGINT, SIGTERM}; }
 
+void restart_calls_interrupted_by(int signal) {
+    struct sigaction sa {};
+    if (::sigaction(signal, nullptr, &sa) != 0) return;
+    if (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN || (sa.sa_flags & SA_RESTART) != 0) return;
+    sa.sa_flags |= SA_RESTART;
+    ::sigaction(signal, &sa, nullptr);
+}
+
+bool calls_restart_after(int signal) {
+    struct sigaction sa {};
+    return ::sigaction(signal, nullptr, &sa) == 0 && (sa.sa_flags & SA_RESTART) != 0;
+}
+
 std::string_view os_name() {
 #if defined(__APPLE__)
     return "macos";

@@ -17,6 +17,10 @@ void init_process() {
 
 std::vector<int> stop_signals() { return {SIGINT, SIGTERM, SIGBREAK}; }
 
+void restart_calls_interrupted_by(int) {}  // Windows interrupts no call with EINTR
+
+bool calls_restart_after(int) { return true; }
+
 std::string_view os_name() { return "windows"; }
 
 bool running_under_wine() {

@@ -25,6 +25,7 @@ struct background_writer::shared {
         std::size_t pending_bytes = 0;  // queued for this stream, not yet taken by the writer
         std::uint64_t unreported = 0;   // dropped since the last notice
         bool broken = false;            // the handle failed: nothing more can be written
+        std::error_code error;          // why, when broken
     };
     // Consecutive lines for one stream. The streams share one queue, in the order the lines
     // came: a terminal shows stdout and stderr together, and a trace line on stderr must
@@ -41,6 +42,7 @@ struct background_writer::shared {
     std::size_t pending_bytes = 0;  // on both streams
     std::size_t max_pending = 0;
     notice_fn notice;
+    failure_fn on_failure;
     std::atomic<std::uint64_t> dropped{0};
     bool writing = false;   // the writer holds lines it has not written yet
     bool stop = false;
@@ -69,18 +71,26 @@ struct background_writer::shared {
             for (auto& s : streams) s.pending_bytes = 0;
             pending_bytes = 0;
             std::array<bool, 2> broken{streams[0].broken, streams[1].broken};
+            std::array<std::error_code, 2> errors;
             writing = true;
             lock.unlock();
             for (const auto& r : taken) {
                 if (broken[r.stream]) continue;
-                std::error_code ignored;  // a failed stream is counted as dropped lines
-                broken[r.stream] = !platform::write_all(streams[r.stream].file, r.bytes, ignored);
+                // A failed stream is counted as dropped lines. write_all retries a write
+                // that a signal interrupted (EINTR): a Ctrl-C never costs a line.
+                broken[r.stream] = !platform::write_all(streams[r.stream].file, r.bytes, errors[r.stream]);
             }
             // A backlog (a reader that was slow) leaves big buffers: not kept.
             if (taken.capacity() > 64) std::vector<run>().swap(taken);
             taken.clear();
             lock.lock();
-            for (std::size_t i = 0; i < streams.size(); ++i) streams[i].broken = broken[i];
+            for (std::size_t i = 0; i < streams.size(); ++i) {
+                if (broken[i] && !streams[i].broken) {
+                    streams[i].broken = true;
+                    streams[i].error = errors[i];
+                    if (on_failure) on_failure(i == 0 ? stream::out : stream::err, errors[i]);
+                }
+            }
             writing = false;
             idle.notify_all();
         }
@@ -106,14 +116,14 @@ background_writer::~background_writer() {
     state_->idle.wait_for(lock, std::chrono::seconds(1), [&] { return state_->finished; });
 }
 
-bool background_writer::write_line(stream s, std::string_view text) {
+bool background_writer::write_line(stream s, std::string_view text, bool kept) {
     auto& st = *state_;
     std::unique_lock lock(st.mutex);
     const std::size_t index = s == stream::out ? 0 : 1;
     auto& q = st.streams[index];
     // Room for the notice of lines lost before this one, which goes first.
     const std::size_t need = text.size() + 1 + (q.unreported > 0 ? notice_room : 0);
-    if (q.broken || q.pending_bytes + need > st.max_pending) {
+    if (q.broken || (!kept && q.pending_bytes + need > st.max_pending)) {
         ++q.unreported;
         st.dropped.fetch_add(1, std::memory_order_relaxed);
         return false;
@@ -128,6 +138,14 @@ bool background_writer::write_line(stream s, std::string_view text) {
     lock.unlock();
     if (wake) st.work.notify_one();
     return true;
+}
+
+void background_writer::on_failure(failure_fn handler) {
+    std::lock_guard lock(state_->mutex);
+    state_->on_failure = std::move(handler);
+    if (!state_->on_failure) return;
+    for (std::size_t i = 0; i < state_->streams.size(); ++i)
+        if (state_->streams[i].broken) state_->on_failure(i == 0 ? stream::out : stream::err, state_->streams[i].error);
 }
 
 std::uint64_t background_writer::dropped() const { return state_->dropped.load(std::memory_order_relaxed); }

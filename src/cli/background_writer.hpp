@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace netlab::cli {
 
@@ -30,11 +31,20 @@ public:
     background_writer(const background_writer&) = delete;
     background_writer& operator=(const background_writer&) = delete;
 
-    // Queues `text` and a line end; false when the line was dropped.
-    bool write_line(stream s, std::string_view text);
+    // Queues `text` and a line end; false when the line was dropped. A line `kept` is
+    // queued even over the limit (a run's summary: one line, the one a reader needs most).
+    bool write_line(stream s, std::string_view text, bool kept = false);
 
     // Lines dropped so far, on both streams.
     std::uint64_t dropped() const;
+
+    // Called once, from the writer's thread (or from here, if it already happened), when
+    // writing to a stream failed for good (its reader has gone: broken_pipe; a full disk);
+    // an empty function: no call. The call is made under the writer's lock: it must be
+    // short and must not write lines (posting to an event loop is fine); setting a new
+    // handler waits for one that is running, so after it returns the old one is never called.
+    using failure_fn = std::function<void(stream s, const std::error_code& ec)>;
+    void on_failure(failure_fn handler);
 
     // Waits until everything queued before the call has been written, or `timeout` passes;
     // true when it was all written.

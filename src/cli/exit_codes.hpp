@@ -16,6 +16,9 @@ inline constexpr int interrupted = 130;  // 128 + SIGINT, as shells report it
 // but what it said is no measurement of the path -- it lost track of the session, or the
 // report failed the checks (docs/udp-probe.md, "Trust model").
 inline constexpr int no_measurement = 3;
+// udp-listen's reader went away (`| head -1`): what shells report for a writer that
+// SIGPIPE ended, which is what `head` expects. (netlab ignores SIGPIPE, so it says so itself.)
+inline constexpr int reader_gone = 141;  // 128 + SIGPIPE
 }  // namespace exit_code
 
 struct exit_code_doc {

@@ -50,13 +50,24 @@ void output::write_in_background(std::size_t max_pending_bytes) {
 
 std::uint64_t output::dropped_lines() const { return background_ ? background_->dropped() : 0; }
 
+void output::on_stdout_failure(std::function<void(const std::error_code&)> handler) {
+    if (!background_) return;
+    if (!handler) {
+        background_->on_failure(nullptr);
+        return;
+    }
+    background_->on_failure([h = std::move(handler)](background_writer::stream s, const std::error_code& ec) {
+        if (s == background_writer::stream::out) h(ec);
+    });
+}
+
 bool output::flush_lines(std::chrono::milliseconds timeout) {
     return background_ ? background_->flush(timeout) : flush();
 }
 
-void output::write_line(std::FILE* f, std::string_view text) {
+void output::write_line(std::FILE* f, std::string_view text, bool kept) {
     if (background_) {
-        background_->write_line(f == out_ ? background_writer::stream::out : background_writer::stream::err, text);
+        background_->write_line(f == out_ ? background_writer::stream::out : background_writer::stream::err, text, kept);
         return;
     }
     std::lock_guard lock(mutex_);
@@ -69,6 +80,11 @@ void output::write_line(std::FILE* f, std::string_view text) {
 void output::event(const json_object& obj, std::string_view human) {
     if (opts_.json) write_line(out_, obj.view());
     else if (!opts_.quiet) write_line(out_, human);
+}
+
+void output::final_event(const json_object& obj, std::string_view human) {
+    if (opts_.json) write_line(out_, obj.view(), true);
+    else if (!opts_.quiet) write_line(out_, human, true);
 }
 
 void output::result(const json_object& obj, std::string_view human) {

@@ -5,10 +5,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "cli/background_writer.hpp"
 #include "cli/global_options.hpp"
@@ -32,6 +34,11 @@ public:
     void write_in_background(std::size_t max_pending_bytes = 1024 * 1024);
     // Lines dropped because their reader was too slow (0 unless writing in background).
     std::uint64_t dropped_lines() const;
+    // While writing in background: `handler` is called once, from the writer's thread,
+    // when stdout cannot be written any more (its reader has gone: broken_pipe, or a full
+    // disk); it must be short and print nothing. An empty function unsets it; after that
+    // call returns the old handler is never called again.
+    void on_stdout_failure(std::function<void(const std::error_code&)> handler);
     // Waits until every line so far has been written, at most `timeout`; true when written.
     bool flush_lines(std::chrono::milliseconds timeout);
 
@@ -43,6 +50,9 @@ public:
     // An event or result: its JSON object (one line, stdout) with --json, else the human
     // text (stdout) unless -q. `human` may span several lines; a newline is added.
     void event(const json_object& obj, std::string_view human);
+    // An event that ends a run (a summary): as event(), but never dropped for a full queue
+    // while writing in background.
+    void final_event(const json_object& obj, std::string_view human);
     // Same, but the human text is printed even with -q (the result the user asked for).
     void result(const json_object& obj, std::string_view human);
 
@@ -66,7 +76,7 @@ public:
     std::string paint(std::string_view text, style s, bool for_stderr = false) const;
 
 private:
-    void write_line(std::FILE* f, std::string_view text);
+    void write_line(std::FILE* f, std::string_view text, bool kept = false);
 
     global_options opts_;
     std::FILE* out_;

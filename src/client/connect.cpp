@@ -1,7 +1,5 @@
 #include "client/connect.hpp"
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
@@ -11,6 +9,7 @@
 #include <memory>
 
 #include "net/socket_trace.hpp"
+#include "net/spawn.hpp"
 
 namespace netlab::client {
 namespace {
@@ -165,7 +164,7 @@ asio::awaitable<connect_outcome> connect_any(tcp::socket& out, const std::vector
         net::trace_socket(trace_step::socket, *r->sockets.back(), -1, {},
                           net::socket_kind(ep.protocol()) + net::attempt_text(index, endpoints.size()));
         ++r->in_flight;
-        asio::co_spawn(ex, attempt(r, index, ep, &events), asio::detached);
+        net::spawn(ex, attempt(r, index, ep, &events));
     };
 
     while (true) {

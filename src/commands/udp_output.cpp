@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "cli/text.hpp"
 #include "commands/event_time.hpp"
 #include "net/endpoint.hpp"
@@ -27,7 +29,7 @@ std::string bit_rate(double bits_per_s) {
 }
 
 std::string plural(std::uint64_t n, std::string_view one, std::string_view many) {
-    return fmt::format("{} {}", n, n == 1 ? one : many);
+    return fmt::format("{} {}", cli::grouped(n), n == 1 ? one : many);
 }
 
 }  // namespace
@@ -100,11 +102,13 @@ std::string report_text(const udp::probe::report_body& r) {
             : std::string();
     return evicted + fmt::format(
         "  received {} of {}, lost {} ({:.2f} %) in {} (longest {}), {}, {} (reordering extent {}), {} late\n"
-        "  jitter {:.3f} ms, IPDV p50 {:.3f} / p90 {:.3f} / p99 {:.3f} ms, {:.0f} datagrams/s, {} over {:.3f} s",
-        r.received, r.expected, r.lost, lost_percent(r), plural(r.loss_bursts, "burst", "bursts"), r.longest_burst,
+        "  jitter {:.3f} ms, IPDV p50 {:.3f} / p90 {:.3f} / p99 {:.3f} ms, {} datagrams/s, {} over {:.3f} s",
+        cli::grouped(r.received), cli::grouped(r.expected), cli::grouped(r.lost), lost_percent(r),
+        plural(r.loss_bursts, "burst", "bursts"), cli::grouped(r.longest_burst),
         plural(r.duplicates, "duplicate", "duplicates"), plural(r.out_of_order, "out of order", "out of order"),
-        r.reorder_extent, r.late, ms(r.jitter_ns), ms(r.ipdv_p50_ns), ms(r.ipdv_p90_ns), ms(r.ipdv_p99_ns),
-        per_second(r.received, r.duration_ns), bit_rate(per_second(r.bytes * 8, r.duration_ns)),
+        cli::grouped(r.reorder_extent), cli::grouped(r.late), ms(r.jitter_ns), ms(r.ipdv_p50_ns), ms(r.ipdv_p90_ns),
+        ms(r.ipdv_p99_ns), cli::grouped(static_cast<std::uint64_t>(std::llround(per_second(r.received, r.duration_ns)))),
+        bit_rate(per_second(r.bytes * 8, r.duration_ns)),
         static_cast<double>(r.duration_ns) / 1e9);
 }
 

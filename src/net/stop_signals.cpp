@@ -24,7 +24,12 @@ struct stop_signals::impl : std::enable_shared_from_this<impl> {
 
 stop_signals::stop_signals(const asio::any_io_executor& ex, std::function<void(int)> on_signal)
     : impl_(std::make_shared<impl>(ex, std::move(on_signal))) {
-    for (const int sig : platform::stop_signals()) impl_->set.add(sig);
+    for (const int sig : platform::stop_signals()) {
+        impl_->set.add(sig);
+        // A blocked write to stdout (a slow pipe) goes on after Ctrl-C instead of failing
+        // with EINTR and losing its line; asio's handler itself is unchanged.
+        platform::restart_calls_interrupted_by(sig);
+    }
     impl_->wait();
 }
 

@@ -21,6 +21,7 @@
 
 #include "http/chunked.hpp"
 #include "http/request_parser.hpp"
+#include "net/spawn.hpp"
 
 #include "server/config.hpp"
 #include "server/events.hpp"
@@ -31,12 +32,9 @@ namespace netlab::server {
 
 class connection;
 
-// The completion handler for co_spawn: an exception that ends a coroutine is rethrown into
-// the run loop of the thread it ran on, whose barrier reports it (asio::detached would
-// drop it without a word, and a loop like accepting would silently be gone).
-inline constexpr auto rethrow_to_run_loop = [](const std::exception_ptr& e) {
-    if (e) std::rethrow_exception(e);
-};
+// The completion handler for co_spawn (net/spawn.hpp): an exception that ends a coroutine
+// is rethrown into the run loop of the thread it ran on, whose barrier reports it.
+using net::rethrow_to_run_loop;
 
 // Runs `io` until it stops. An exception that escapes a handler is an exception barrier's
 // business (as asio's documentation recommends): reported through `on_error`, then the loop

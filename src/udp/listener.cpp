@@ -1,8 +1,7 @@
 #include "udp/listener.hpp"
 
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
@@ -12,6 +11,7 @@
 
 #include "net/listener.hpp"
 #include "net/socket_trace.hpp"
+#include "net/spawn.hpp"
 #include "net/stop_signals.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/socket_options.hpp"
@@ -35,6 +35,24 @@ std::int64_t now_ns() {
         .count();
 }
 
+// One bound socket: the wildcard, one address, or one of localhost's two.
+struct bound_socket {
+    explicit bound_socket(asio::io_context& io) : socket(io) {}
+    udp::socket socket;
+    udp::endpoint bound_at;  // for --echo's own-address rule
+    std::unique_ptr<platform::datagram_receiver> in;
+    std::unique_ptr<platform::datagram_sender> out;
+};
+
+// A batch's replies and the storage they point into (see receive_loop).
+struct reply_batch {
+    std::vector<platform::outgoing> replies;
+    std::vector<asio::ip::address> reply_sources;
+    std::vector<std::array<std::byte, probe::report_size>> report_buffers;
+};
+
+platform::native_socket handle_of(udp::socket& s) { return static_cast<platform::native_socket>(s.native_handle()); }
+
 struct session {
     session_info info;
     session_stats stats;
@@ -51,7 +69,7 @@ struct listener::impl {
     listen_config config;
     listen_events events;
     asio::io_context io;
-    udp::socket socket{io};
+    std::vector<std::unique_ptr<bound_socket>> sockets;
     std::unique_ptr<net::stop_signals> signals;
     listen_summary summary;
     clock::time_point started;
@@ -63,11 +81,11 @@ struct listener::impl {
     // A dropped id is remembered long after (8 bytes each), so its return is told apart
     // from a stream that lost its first datagrams.
     evicted_ids evicted{0};
-    udp::endpoint bound_at;  // where the socket is bound, for --echo's own-address rule
     std::unique_ptr<echo_limiter> echo_budget;
     bool echo_no_room_said = false;
 
-    // Per batch, reused: replies to send and the storage they point into.
+    // The batch being handled: replies to send and the storage they point into. Each
+    // receive loop swaps its own in while it handles a batch (see receive_loop).
     std::vector<platform::outgoing> replies;
     std::vector<asio::ip::address> reply_sources;
     std::vector<std::array<std::byte, probe::report_size>> report_buffers;
@@ -191,7 +209,7 @@ struct listener::impl {
     // --echo, unless the datagram is our own (an echo would return to us for ever) or its
     // address has had its share (two echoing listeners and one spoofed datagram would
     // otherwise bounce it between them for ever).
-    bool may_echo(const platform::datagram& d, clock::time_point now) {
+    bool may_echo(const platform::datagram& d, const udp::endpoint& bound_at, clock::time_point now) {
         if (is_own_address(d.source, bound_at, d.destination)) {
             ++summary.echoes_to_self;
             refuse(refusal::echo_to_self, 0, d.source);
@@ -213,7 +231,8 @@ struct listener::impl {
         replies.push_back({bytes, &d.source, from, 0});
     }
 
-    asio::awaitable<void> receive_loop();
+    std::optional<std::uint64_t> kernel_drops();
+    asio::awaitable<void> receive_loop(bound_socket& bs);
     asio::awaitable<void> idle_watch();
     asio::awaitable<void> interval_reports();
 };
@@ -225,56 +244,123 @@ listener::listener(listen_config config, listen_events events) : impl_(std::make
 
 listener::~listener() = default;
 
+namespace {
+
+// "localhost" is ::1 and 127.0.0.1 (RFC 6761 §6.3; net::resolve_host gives ::1 first, so
+// udp-send and most programs try it first): a socket on each, on one port. Port 0 lets the
+// OS pick for ::1; if that number is taken on 127.0.0.1 another is tried. Without IPv6 (no
+// ::1), 127.0.0.1 alone.
+constexpr int localhost_port_tries = 16;
+
+}  // namespace
+
 std::error_code listener::start() {
     auto& d = *impl_;
-    const auto ec = net::open_on_listen_address(d.config.bind_address, [&](const asio::ip::address& address) {
-        if (d.socket.is_open()) d.socket.close();
-        return net::open_bound(d.socket, {address, d.config.port});
-    });
+    const auto open = [&d](const asio::ip::address& address, std::uint16_t port) {
+        auto s = std::make_unique<bound_socket>(d.io);
+        const auto ec = net::open_bound(s->socket, {address, port});
+        if (!ec) d.sockets.push_back(std::move(s));
+        return ec;
+    };
+    const auto close_all = [&d] {
+        for (auto& s : d.sockets) net::traced_close(s->socket);
+        d.sockets.clear();
+    };
+    std::error_code ec;
+    if (d.config.bind_address == "localhost") {
+        for (int attempt = 0; attempt < localhost_port_tries; ++attempt) {
+            close_all();
+            if ((ec = open(asio::ip::address_v6::loopback(), d.config.port))) {
+                const auto kind = platform::classify(ec);
+                if (kind == platform::error_kind::address_in_use || kind == platform::error_kind::access_denied) break;
+                ec = open(asio::ip::address_v4::loopback(), d.config.port);  // no IPv6 here
+                break;
+            }
+            std::error_code ignored;
+            const auto port = d.sockets.front()->socket.local_endpoint(ignored).port();
+            ec = open(asio::ip::address_v4::loopback(), port);
+            if (!ec || d.config.port != 0 || platform::classify(ec) != platform::error_kind::address_in_use) break;
+        }
+        if (ec) close_all();
+    } else {
+        ec = net::open_on_listen_address(d.config.bind_address, [&](const asio::ip::address& address) {
+            close_all();
+            return open(address, d.config.port);
+        });
+    }
     if (ec) return ec;
-    const auto handle = static_cast<platform::native_socket>(d.socket.native_handle());
-    // Windows would end the receive loop with WSAECONNRESET after an echo to a closed port.
-    platform::disable_udp_connection_reset(handle);
-    std::error_code ignored;
-    d.socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_bytes), ignored);
-    net::trace_socket(platform::trace_step::setsockopt, d.socket, -1, ignored, fmt::format("SO_RCVBUF={}", receive_buffer_bytes));
-    d.bound_at = d.socket.local_endpoint(ignored);
+    for (auto& s : d.sockets) {
+        // Windows would end the receive loop with WSAECONNRESET after an echo to a closed port.
+        platform::disable_udp_connection_reset(handle_of(s->socket));
+        std::error_code ignored;
+        s->socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer_bytes), ignored);
+        net::trace_socket(platform::trace_step::setsockopt, s->socket, -1, ignored,
+                          fmt::format("SO_RCVBUF={}", receive_buffer_bytes));
+        s->bound_at = s->socket.local_endpoint(ignored);
+    }
     d.evicted = evicted_ids(std::max<std::size_t>(1024, 4 * d.config.max_sessions));
     d.echo_budget = std::make_unique<echo_limiter>(d.config.echo_rate, echo_peers);
     d.signals = std::make_unique<net::stop_signals>(d.io.get_executor(), [&d](int) { d.stop(stop_reason::signal); });
     return {};
 }
 
+void listener::request_stop(stop_reason why) {
+    auto& d = *impl_;
+    asio::post(d.io, [&d, why] { d.stop(why); });
+}
+
 listen_summary listener::run() {
     auto& d = *impl_;
     d.started = d.last_activity = clock::now();
-    // The receiver is made before anyone is told where we listen, so that the
+    // The receivers are made before anyone is told where we listen, so that the
     // destination-address option is on before the first datagram can arrive.
-    asio::co_spawn(d.io, d.receive_loop(), asio::detached);
-    if (d.config.idle_timeout.count() > 0) asio::co_spawn(d.io, d.idle_watch(), asio::detached);
-    if (d.config.report_interval.count() > 0) asio::co_spawn(d.io, d.interval_reports(), asio::detached);
+    for (auto& s : d.sockets) {
+        s->in = std::make_unique<platform::datagram_receiver>(s->socket, platform::receive_options{.coalesce = d.config.offload});
+        s->out = std::make_unique<platform::datagram_sender>(s->socket, false);
+    }
+    if (d.events.on_listening) {
+        listening_info info;
+        for (auto& s : d.sockets) {
+            std::error_code ignored;
+            const auto local = s->socket.local_endpoint(ignored);
+            info.addresses.push_back(local.address().to_string());
+            info.port = local.port();
+            info.dual_stack = info.dual_stack || (local.address().is_v6() && local.address().is_unspecified());
+        }
+        info.address = info.addresses.empty() ? std::string() : info.addresses.front();
+        info.coalescing = !d.sockets.empty() && d.sockets.front()->in->coalescing();
+        d.events.on_listening(info);
+    }
+    // Through net::spawn: an exception that ends a loop (out of memory) comes out of
+    // io.run() and ends the command with its line, never a listener gone deaf.
+    for (auto& s : d.sockets) net::spawn(d.io, d.receive_loop(*s));
+    if (d.config.idle_timeout.count() > 0) net::spawn(d.io, d.idle_watch());
+    if (d.config.report_interval.count() > 0) net::spawn(d.io, d.interval_reports());
     d.io.run();
     for (const auto& [id, s] : d.sessions)
         if (!s->stats.closed()) d.report(*s, report_reason::stopped);
-    d.summary.kernel_drops = platform::receive_drops(static_cast<platform::native_socket>(d.socket.native_handle()));
-    net::traced_close(d.socket);
+    d.summary.kernel_drops = d.kernel_drops();
+    for (auto& s : d.sockets) net::traced_close(s->socket);
     d.summary.uptime_s = std::chrono::duration<double>(clock::now() - d.started).count();
     return d.summary;
 }
 
-asio::awaitable<void> listener::impl::receive_loop() {
-    platform::datagram_receiver in(socket, {.coalesce = config.offload});
-    platform::datagram_sender out(socket, false);
-    if (events.on_listening) {
-        std::error_code ignored;
-        const auto local = socket.local_endpoint(ignored);
-        listening_info info;
-        info.address = local.address().to_string();
-        info.port = local.port();
-        info.dual_stack = local.address().is_v6() && local.address().is_unspecified();
-        info.coalescing = in.coalescing();
-        events.on_listening(info);
+std::optional<std::uint64_t> listener::impl::kernel_drops() {
+    std::uint64_t total = 0;
+    for (auto& s : sockets) {
+        const auto n = platform::receive_drops(handle_of(s->socket));
+        if (!n) return std::nullopt;
+        total += *n;
     }
+    return total;
+}
+
+asio::awaitable<void> listener::impl::receive_loop(bound_socket& bs) {
+    auto& in = *bs.in;
+    auto& out = *bs.out;
+    // This loop's replies: swapped into the shared members while a batch is handled (the
+    // other socket's loop may run while this one waits for its send).
+    reply_batch mine;
     asio::steady_timer pause(io);
     while (!stopping) {
         auto ec = co_await in.receive();
@@ -288,6 +374,9 @@ asio::awaitable<void> listener::impl::receive_loop() {
         const auto now = clock::now();
         last_activity = now;
         const auto batch = in.received();
+        replies.swap(mine.replies);
+        reply_sources.swap(mine.reply_sources);
+        report_buffers.swap(mine.report_buffers);
         replies.clear();
         reply_sources.clear();
         report_buffers.clear();
@@ -301,21 +390,29 @@ asio::awaitable<void> listener::impl::receive_loop() {
             if (dg.truncated) ++summary.truncated;
             if (!take_probe(dg, now)) {
                 if (events.on_datagram) events.on_datagram(dg);
-                if (config.echo && may_echo(dg, now)) {
+                if (config.echo && may_echo(dg, bs.bound_at, now)) {
                     queue_reply(dg, dg.bytes);
                     ++echoes;
                 }
             }
             if (config.count > 0 && summary.datagrams >= config.count) break;
         }
-        if (!replies.empty()) {
-            const auto sent = co_await out.send(replies);
+        // Swapping moves the buffers, not their elements: the pointers in the replies hold.
+        replies.swap(mine.replies);
+        reply_sources.swap(mine.reply_sources);
+        report_buffers.swap(mine.report_buffers);
+        if (!mine.replies.empty()) {
+            const auto sent = co_await out.send(mine.replies);
             // Reports to fins go out in the same call; only echoes count as echoed.
             summary.echoed += sent.error ? std::min(echoes, sent.datagrams) : echoes;
             if (sent.error && events.on_notice)
                 events.on_notice(fmt::format("reply failed: {}", platform::describe(sent.error)));
         }
         if (config.count > 0 && summary.datagrams >= config.count) stop(stop_reason::count);
+        // Under a flood receive() finds datagrams waiting every time and returns without
+        // passing through the event loop: without this, Ctrl-C, --timeout, --interval and
+        // the other socket's loop would wait until the flood ends (seconds).
+        co_await asio::post(io, asio::use_awaitable);
     }
 }
 
@@ -332,16 +429,36 @@ asio::awaitable<void> listener::impl::idle_watch() {
 asio::awaitable<void> listener::impl::interval_reports() {
     asio::steady_timer timer(io);
     auto next = clock::now();
+    auto last = next;
+    std::uint64_t datagrams_before = 0;
+    std::uint64_t bytes_before = 0;
+    auto drops_before = kernel_drops();
     while (!stopping) {
         next += config.report_interval;
         timer.expires_at(next);
         std::error_code ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (stopping) break;
         for (auto& [id, s] : sessions) {
             if (s->stats.closed() || s->stats.received() == s->reported_received) continue;
             s->reported_received = s->stats.received();
             report(*s, report_reason::interval);
         }
+        const auto now = clock::now();
+        interval_traffic t;
+        t.elapsed_s = std::chrono::duration<double>(now - started).count();
+        t.span_s = std::chrono::duration<double>(now - last).count();
+        t.datagrams = summary.datagrams - datagrams_before;
+        t.bytes = summary.bytes - bytes_before;
+        t.total_datagrams = summary.datagrams;
+        t.kernel_drops = kernel_drops();
+        if (t.kernel_drops && drops_before) t.new_kernel_drops = *t.kernel_drops - std::min(*t.kernel_drops, *drops_before);
+        last = now;
+        datagrams_before = summary.datagrams;
+        bytes_before = summary.bytes;
+        drops_before = t.kernel_drops;
+        // A quiet interval says nothing: a listener that waits stays silent.
+        if ((t.datagrams > 0 || t.new_kernel_drops > 0) && events.on_interval) events.on_interval(t);
     }
 }
 

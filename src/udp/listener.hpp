@@ -1,5 +1,6 @@
 // udp-listen's engine: binds (dual-stack on a wildcard, never connected, so it hears any
-// number of peers), receives in batches, hands each ordinary datagram to a callback and
+// number of peers; "localhost" is ::1 and 127.0.0.1, one socket each on one port, since
+// udp-send and most programs try ::1 first), receives in batches, hands each ordinary datagram to a callback and
 // echoes it with --echo, counts probe datagrams into their sessions, answers a sender's
 // fin with the session's report, and stops on --count, --timeout or Ctrl-C/SIGTERM.
 // Reports through listen_events; never prints.
@@ -13,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "netlab/platform/datagram.hpp"
 #include "udp/probe.hpp"
@@ -20,12 +22,12 @@
 namespace netlab::udp {
 
 struct listen_config {
-    std::string bind_address;                      // "": all interfaces, IPv6 and IPv4
+    std::string bind_address;                      // "": all interfaces, IPv6 and IPv4; "localhost": ::1 and 127.0.0.1
     std::uint16_t port = 0;                        // 0: the OS picks one
     bool echo = false;                             // return each ordinary datagram to its sender
     std::uint64_t count = 0;                       // stop after this many datagrams; 0: no limit
     std::chrono::milliseconds idle_timeout{0};     // stop after this long without one; 0: never
-    std::chrono::milliseconds report_interval{0};  // probe sessions report this often; 0: at their end
+    std::chrono::milliseconds report_interval{0};  // probe sessions and traffic report this often; 0: at their end
     bool offload = true;                           // let the kernel coalesce (UDP GRO) where it can
     // Probe sessions kept at most (--max-sessions); beyond, a finished one is dropped, else
     // the one heard from longest ago (reported first). Closed sessions are kept among them
@@ -41,7 +43,8 @@ inline constexpr std::size_t max_max_sessions = 65536;  // 3.5 GiB of sessions: 
 inline constexpr std::size_t echo_peers = 4096;
 
 struct listening_info {
-    std::string address;  // numeric, "::" for all interfaces
+    std::string address;  // numeric, "::" for all interfaces; the first of `addresses`
+    std::vector<std::string> addresses;  // every address listened on, on the same port
     std::uint16_t port = 0;
     bool dual_stack = false;
     bool coalescing = false;  // UDP GRO in use
@@ -78,6 +81,19 @@ enum class report_reason {
     dropped,   // room was needed for a new session
 };
 
+// What arrived during one --interval, all datagrams (probe datagrams included).
+struct interval_traffic {
+    double elapsed_s = 0;  // since the listener started, at the end of this interval
+    double span_s = 0;     // this interval's length
+    std::uint64_t datagrams = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t total_datagrams = 0;  // since the start
+    // The kernel's drop counter (receive buffer full) since the start, and how much it grew
+    // in this interval; nullopt where the OS does not say.
+    std::optional<std::uint64_t> kernel_drops;
+    std::uint64_t new_kernel_drops = 0;
+};
+
 struct listen_events {
     std::function<void(const listening_info&)> on_listening;
     // Every datagram that is not part of a probe stream (pings included).
@@ -87,9 +103,12 @@ struct listen_events {
     // Said once per session (other_address, short_fin) or per spell (echo_rate_limited);
     // every refusal is counted in the summary.
     std::function<void(const refusal_info&)> on_refusal;
+    // Each --interval in which a datagram arrived or the kernel dropped some.
+    std::function<void(const interval_traffic&)> on_interval;
 };
 
-enum class stop_reason { count, timeout, signal };  // in this order in the commands' tables
+// In this order in the commands' tables. `output`: the command asked (its output failed).
+enum class stop_reason { count, timeout, signal, output };
 
 struct listen_summary {
     std::uint64_t datagrams = 0;  // all, probe datagrams included
@@ -105,7 +124,8 @@ struct listen_summary {
     std::uint64_t echoes_to_self = 0;      // echoes not sent: our own address
     std::uint64_t echoes_limited = 0;      // echoes not sent: the peer's rate, or no room to follow it
     // Datagrams the kernel dropped before we could read them (receive buffer full: we
-    // fell behind); nullopt where the OS does not say. Not among `datagrams`.
+    // fell behind); nullopt where the OS does not say. Not among `datagrams`. Probe and
+    // ordinary traffic alike: the kernel counts per socket.
     std::optional<std::uint64_t> kernel_drops;
     double uptime_s = 0;
     stop_reason reason = stop_reason::signal;
@@ -120,8 +140,11 @@ public:
 
     // Opens and binds the socket and reports on_listening.
     std::error_code start();
-    // Receives until a stop condition; reports open sessions, returns the totals.
+    // Receives until a stop condition; reports open sessions, returns the totals. An
+    // exception that ends one of its coroutines (out of memory) comes out of here.
     listen_summary run();
+    // Ends run() soon with `why`; from any thread (a background writer whose reader went).
+    void request_stop(stop_reason why);
 
 private:
     struct impl;

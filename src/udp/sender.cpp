@@ -1,7 +1,6 @@
 #include "udp/sender.hpp"
 
 #include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
@@ -19,6 +18,7 @@
 #include "net/endpoint.hpp"
 #include "net/listener.hpp"
 #include "net/socket_trace.hpp"
+#include "net/spawn.hpp"
 #include "net/stop_signals.hpp"
 #include "netlab/platform/error.hpp"
 #include "netlab/platform/process.hpp"
@@ -498,7 +498,7 @@ asio::awaitable<void> state::run_probe() {
 
 asio::awaitable<void> state::main() {
     if (co_await open()) {
-        asio::co_spawn(io, receive_loop(), asio::detached);
+        net::spawn(io, receive_loop());
         last_activity = clock::now();
         // No co_await in a switch: g++ 12 lays out such a frame wrongly (GCC PR 106188),
         // and this coroutine's frame was read uninitialised.

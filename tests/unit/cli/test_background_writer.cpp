@@ -1,7 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <string>
+#include <system_error>
 
 #include "cli/background_writer.hpp"
 
@@ -87,4 +92,57 @@ TEST_CASE("what is queued when the writer goes away is written first") {
     CHECK(text.rfind("line 0\nline 1\n", 0) == 0);
     CHECK(text.size() > 1000 * 7);
     CHECK(text.substr(text.size() - 9) == "line 999\n");
+}
+
+TEST_CASE("a kept line (a run's summary) is queued even when the queue is full") {
+    files f;
+    {
+        background_writer w(f.out, f.err, 200, notice);
+        const std::string too_long(300, 'x');
+        CHECK_FALSE(w.write_line(background_writer::stream::out, too_long));
+        CHECK(w.write_line(background_writer::stream::out, "summary", true));
+        CHECK(w.flush(std::chrono::seconds(5)));
+        CHECK(w.dropped() == 1);
+    }
+    CHECK(read_all(f.out) == "out lost 1\nsummary\n");
+}
+
+TEST_CASE("a stream that cannot be written is reported once, with why, and its lines are dropped") {
+    // Open for reading only: every write fails (EBADF; on Windows access denied), as one
+    // to a pipe whose reader has gone does (udp-listen's e2e tests cover that case).
+    const auto path = std::filesystem::temp_directory_path() / "netlab-background-writer-read-only.txt";
+    std::ofstream(path) << "x";
+    std::FILE* out = std::fopen(path.string().c_str(), "rb");
+    REQUIRE(out != nullptr);
+    files f;
+    std::mutex m;
+    std::condition_variable told;
+    int calls = 0;
+    std::error_code got;
+    {
+        background_writer w(out, f.err, 1024, notice);
+        w.on_failure([&](background_writer::stream s, const std::error_code& ec) {
+            CHECK(s == background_writer::stream::out);
+            std::lock_guard lock(m);
+            ++calls;
+            got = ec;
+            told.notify_all();
+        });
+        w.write_line(background_writer::stream::out, "lost");
+        {
+            std::unique_lock lock(m);
+            REQUIRE(told.wait_for(lock, std::chrono::seconds(5), [&] { return calls > 0; }));
+        }
+        CHECK_FALSE(w.write_line(background_writer::stream::out, "also lost"));
+        CHECK(w.write_line(background_writer::stream::err, "stderr still works"));
+        CHECK(w.flush(std::chrono::seconds(5)));
+        // Set again after the failure: told at once; unset: never again.
+        w.on_failure([&](background_writer::stream, const std::error_code&) { ++calls; });
+        w.on_failure(nullptr);
+    }
+    std::fclose(out);
+    std::filesystem::remove(path);
+    CHECK(calls == 2);
+    CHECK(static_cast<bool>(got));
+    CHECK(read_all(f.err) == "stderr still works\n");
 }

@@ -15,6 +15,14 @@ void init_process();
 // (Ctrl-Break), since console control events arrive as these through the C runtime.
 std::vector<int> stop_signals();
 
+// For a signal whose handler is installed (asio's signal_set installs its own without
+// SA_RESTART): system calls it interrupts are restarted instead of failing with EINTR, so
+// Ctrl-C never cuts a write to a blocked stdout short (the C library would drop the line:
+// fwrite keeps no unwritten bytes after an error). Nothing to do on Windows (no EINTR).
+void restart_calls_interrupted_by(int signal);
+// True when calls interrupted by `signal` are restarted (SA_RESTART); true on Windows.
+bool calls_restart_after(int signal);
+
 // "linux", "macos", "windows", ...
 std::string_view os_name();
 
