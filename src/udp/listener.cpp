@@ -84,11 +84,9 @@ struct listener::impl {
     std::unique_ptr<echo_limiter> echo_budget;
     bool echo_no_room_said = false;
 
-    // The batch being handled: replies to send and the storage they point into. Each
-    // receive loop swaps its own in while it handles a batch (see receive_loop).
-    std::vector<platform::outgoing> replies;
-    std::vector<asio::ip::address> reply_sources;
-    std::vector<std::array<std::byte, probe::report_size>> report_buffers;
+    // Where the batch being handled puts its replies: the receive loop's own (each socket
+    // has a loop, and one may handle a batch while another waits for its send).
+    reply_batch* filling = nullptr;
 
     void stop(stop_reason why) {
         if (stopping) return;
@@ -163,7 +161,7 @@ struct listener::impl {
             ++summary.short_fins;
             return false;
         }
-        auto& buf = report_buffers.emplace_back();
+        auto& buf = filling->report_buffers.emplace_back();
         const std::size_t n = probe::encode_report(buf, id, now_ns(), r, fields);
         queue_reply(d, std::span<const std::byte>(buf.data(), n));
         return true;
@@ -226,9 +224,10 @@ struct listener::impl {
     }
 
     void queue_reply(const platform::datagram& d, std::span<const std::byte> bytes) {
-        reply_sources.push_back(d.destination.address());
-        const asio::ip::address* from = reply_sources.back().is_unspecified() ? nullptr : &reply_sources.back();
-        replies.push_back({bytes, &d.source, from, 0});
+        auto& sources = filling->reply_sources;
+        sources.push_back(d.destination.address());
+        const asio::ip::address* from = sources.back().is_unspecified() ? nullptr : &sources.back();
+        filling->replies.push_back({bytes, &d.source, from, 0});
     }
 
     std::optional<std::uint64_t> kernel_drops();
@@ -358,9 +357,7 @@ std::optional<std::uint64_t> listener::impl::kernel_drops() {
 asio::awaitable<void> listener::impl::receive_loop(bound_socket& bs) {
     auto& in = *bs.in;
     auto& out = *bs.out;
-    // This loop's replies: swapped into the shared members while a batch is handled (the
-    // other socket's loop may run while this one waits for its send).
-    reply_batch mine;
+    reply_batch mine;  // this loop's replies
     asio::steady_timer pause(io);
     while (!stopping) {
         auto ec = co_await in.receive();
@@ -374,15 +371,13 @@ asio::awaitable<void> listener::impl::receive_loop(bound_socket& bs) {
         const auto now = clock::now();
         last_activity = now;
         const auto batch = in.received();
-        replies.swap(mine.replies);
-        reply_sources.swap(mine.reply_sources);
-        report_buffers.swap(mine.report_buffers);
-        replies.clear();
-        reply_sources.clear();
-        report_buffers.clear();
+        mine.replies.clear();
+        mine.reply_sources.clear();
+        mine.report_buffers.clear();
         // Replies point into these: no reallocation while the batch is handled.
-        reply_sources.reserve(batch.size());
-        report_buffers.reserve(batch.size());
+        mine.reply_sources.reserve(batch.size());
+        mine.report_buffers.reserve(batch.size());
+        filling = &mine;
         std::uint64_t echoes = 0;
         for (const auto& dg : batch) {
             ++summary.datagrams;
@@ -397,10 +392,7 @@ asio::awaitable<void> listener::impl::receive_loop(bound_socket& bs) {
             }
             if (config.count > 0 && summary.datagrams >= config.count) break;
         }
-        // Swapping moves the buffers, not their elements: the pointers in the replies hold.
-        replies.swap(mine.replies);
-        reply_sources.swap(mine.reply_sources);
-        report_buffers.swap(mine.report_buffers);
+        filling = nullptr;
         if (!mine.replies.empty()) {
             const auto sent = co_await out.send(mine.replies);
             // Reports to fins go out in the same call; only echoes count as echoed.
