@@ -49,12 +49,6 @@ std::vector<nlohmann::json> calls(const std::vector<nlohmann::json>& events, con
 std::string host_of(const std::string& endpoint) { return endpoint.substr(0, endpoint.rfind(':')); }
 std::string port_of(const std::string& endpoint) { return endpoint.substr(endpoint.rfind(':') + 1); }
 
-std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
-    auto argv = netlab_command();
-    argv.insert(argv.end(), args);
-    return argv;
-}
-
 // True once a thread of `pid` is blocked in read() on its stdin, as the kernel shows it
 // (/proc/PID/task/TID/syscall: the call's number, then its arguments, the descriptor first).
 bool waits_reading_stdin(pid_t pid, std::chrono::milliseconds timeout) {

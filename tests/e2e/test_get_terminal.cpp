@@ -13,12 +13,6 @@ using namespace netlab::test;
 
 namespace {
 
-std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
-    auto argv = netlab_command();
-    argv.insert(argv.end(), args);
-    return argv;
-}
-
 std::string ok_response(const std::string& body) {
     return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }

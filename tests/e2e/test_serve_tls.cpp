@@ -25,12 +25,6 @@ std::string https(const netlab_server& s, const std::string& host, const std::st
     return "https://" + host + ":" + std::to_string(s.port) + path;
 }
 
-std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
-    auto argv = netlab_command();
-    argv.insert(argv.end(), args);
-    return argv;
-}
-
 // The `tls_handshake_failed` event for this client.
 std::function<bool(const nlohmann::json&)> is_tls_failure(const std::string& client) {
     return [client](const nlohmann::json& e) {

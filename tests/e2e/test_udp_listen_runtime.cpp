@@ -39,17 +39,19 @@ const char* stalled_reader =
     "        if b'\"summary\"' in line or b'\"lines_dropped\"' in line: print(line.decode().strip(), flush=True)\n"
     "print('rc', p.wait(), flush=True)\n";
 
+// udp-listen --json on 127.0.0.1:`port` with its stdout held unread by stalled_reader; the
+// child's first line is udp-listen's PID.
+child start_behind_stalled_reader(unsigned short port) {
+    std::vector<std::string> argv{"python3", "-c", stalled_reader};
+    for (const auto& w : netlab_args({"--json", "udp-listen", std::to_string(port), "-b", "127.0.0.1"})) argv.push_back(w);
+    return child::start_with_stdin(argv);
+}
+
 // python3: sends argv[2] datagrams of 200 bytes to 127.0.0.1:argv[1] as fast as it can.
 const char* python_flood =
     "import socket, sys\n"
     "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
     "for _ in range(int(sys.argv[2])): s.sendto(b'x' * 200, ('127.0.0.1', int(sys.argv[1])))\n";
-
-std::vector<std::string> netlab_args(std::vector<std::string> args) {
-    auto argv = netlab_command();
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-}
 
 // Waits until the kernel holds nothing for the socket on `port`: its program has read all.
 bool wait_until_read(unsigned short port, std::chrono::milliseconds timeout) {
@@ -163,9 +165,7 @@ TEST_CASE("a stalled reader never stops udp-listen receiving: lines are dropped 
         return;
     }
     const auto port = unused_udp_port();
-    std::vector<std::string> argv{"python3", "-c", stalled_reader};
-    for (const auto& w : netlab_args({"--json", "udp-listen", std::to_string(port), "-b", "127.0.0.1"})) argv.push_back(w);
-    auto r = child::start_with_stdin(argv);
+    auto r = start_behind_stalled_reader(port);
     const auto pid_line = r.read_line(20s);
     REQUIRE(pid_line);
     const auto pid = static_cast<pid_t>(std::stol(*pid_line));
@@ -218,9 +218,7 @@ TEST_CASE("a stalled reader never stops udp-listen receiving: lines are dropped 
 TEST_CASE("Ctrl-C ends udp-listen while its reader is stalled") {
     require_program("python3");
     const auto port = unused_udp_port();
-    std::vector<std::string> argv{"python3", "-c", stalled_reader};
-    for (const auto& w : netlab_args({"--json", "udp-listen", std::to_string(port), "-b", "127.0.0.1"})) argv.push_back(w);
-    auto r = child::start_with_stdin(argv);
+    auto r = start_behind_stalled_reader(port);
     const auto pid_line = r.read_line(20s);
     REQUIRE(pid_line);
     const auto pid = static_cast<pid_t>(std::stol(*pid_line));

@@ -40,12 +40,6 @@ const char* python_echo =
     "s.close()\n"
     "print('closed', flush=True)\n";
 
-std::vector<std::string> netlab_args(std::initializer_list<std::string> args) {
-    auto argv = netlab_command();
-    argv.insert(argv.end(), args.begin(), args.end());
-    return argv;
-}
-
 struct interrupted_run {
     int exit_code = -1;
     std::vector<nlohmann::json> events;

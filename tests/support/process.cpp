@@ -118,6 +118,12 @@ std::vector<std::string> netlab_command() {
     return cmd;
 }
 
+std::vector<std::string> netlab_args(const std::vector<std::string>& args) {
+    auto argv = netlab_command();
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+}
+
 std::vector<std::string> native_netlab_command() { return {NETLAB_BIN_PATH}; }
 
 bool under_emulator() {

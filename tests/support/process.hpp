@@ -30,6 +30,9 @@ struct run_result {
 // $NETLAB_BIN or the binary this build produced.
 std::vector<std::string> netlab_command();
 
+// netlab_command() followed by `args`: a whole command line to run.
+std::vector<std::string> netlab_args(const std::vector<std::string>& args);
+
 // The netlab binary this build produced, ignoring $NETLAB_EMULATOR and $NETLAB_BIN: the
 // other end of a mixed pair (netlab.exe under wine talking to the Linux build).
 std::vector<std::string> native_netlab_command();
