@@ -1,9 +1,35 @@
 #include "support/netlab_server.hpp"
 
+#include <cstdio>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
 namespace netlab::test {
+namespace {
+
+// A line of netlab's stdout as JSON. In --json mode every line is one object: a line that
+// is not is shown (control bytes as \xHH) where the failing test's output will have it.
+nlohmann::json parse_event_line(const std::string& line) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded()) {
+        std::string shown;
+        for (const char ch : line) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (c >= 0x20 && c < 0x7f) {
+                shown += ch;
+            } else {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "\\x%02x", c);
+                shown += hex;
+            }
+        }
+        std::cerr << "netlab_server: a stdout line that is not JSON (" << line.size() << " bytes): \"" << shown << "\"\n";
+    }
+    return j;
+}
+
+}  // namespace
 
 std::string netlab_server::url(const std::string& path) const {
     return "http://127.0.0.1:" + std::to_string(port) + path;
@@ -12,14 +38,14 @@ std::string netlab_server::url(const std::string& path) const {
 nlohmann::json netlab_server::next_event(std::chrono::milliseconds timeout) {
     const auto line = process.read_line(timeout);
     if (!line) return nullptr;
-    seen.push_back(nlohmann::json::parse(*line, nullptr, false));
+    seen.push_back(parse_event_line(*line));
     return seen.back();
 }
 
 std::vector<nlohmann::json> netlab_server::remaining_events() {
     std::vector<nlohmann::json> out;
     while (const auto line = process.read_line(1s)) {
-        out.push_back(nlohmann::json::parse(*line, nullptr, false));
+        out.push_back(parse_event_line(*line));
         seen.push_back(out.back());
     }
     return out;
