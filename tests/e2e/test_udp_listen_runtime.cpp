@@ -39,12 +39,22 @@ const char* stalled_reader =
     "        if b'\"summary\"' in line or b'\"lines_dropped\"' in line: print(line.decode().strip(), flush=True)\n"
     "print('rc', p.wait(), flush=True)\n";
 
-// udp-listen --json on 127.0.0.1:`port` with its stdout held unread by stalled_reader; the
-// child's first line is udp-listen's PID.
-child start_behind_stalled_reader(unsigned short port) {
+// udp-listen --json on 127.0.0.1:`port` with its stdout held unread by stalled_reader,
+// once it receives: the wrapper's child and udp-listen's PID.
+struct stalled_listener {
+    child wrapper;
+    pid_t pid;
+};
+
+stalled_listener start_behind_stalled_reader(unsigned short port) {
     std::vector<std::string> argv{"python3", "-c", stalled_reader};
     for (const auto& w : netlab_args({"--json", "udp-listen", std::to_string(port), "-b", "127.0.0.1"})) argv.push_back(w);
-    return child::start_with_stdin(argv);
+    auto r = child::start_with_stdin(argv);
+    const auto pid_line = r.read_line(20s);
+    REQUIRE(pid_line);
+    const auto pid = static_cast<pid_t>(std::stol(*pid_line));
+    REQUIRE(wait_for_udp_port(port, r));
+    return {std::move(r), pid};
 }
 
 // python3: sends argv[2] datagrams of 200 bytes to 127.0.0.1:argv[1] as fast as it can.
@@ -165,11 +175,9 @@ TEST_CASE("a stalled reader never stops udp-listen receiving: lines are dropped 
         return;
     }
     const auto port = unused_udp_port();
-    auto r = start_behind_stalled_reader(port);
-    const auto pid_line = r.read_line(20s);
-    REQUIRE(pid_line);
-    const auto pid = static_cast<pid_t>(std::stol(*pid_line));
-    REQUIRE(wait_for_udp_port(port, r));
+    auto stalled = start_behind_stalled_reader(port);
+    auto& r = stalled.wrapper;
+    const auto pid = stalled.pid;
     // 30,000 datagram lines are some 8 MB: far more than the pipe and the writer's queue.
     constexpr std::uint64_t sent = 30000;
     REQUIRE(run({"python3", "-c", python_flood, std::to_string(port), std::to_string(sent)}, 60s).exit_code == 0);
@@ -218,11 +226,9 @@ TEST_CASE("a stalled reader never stops udp-listen receiving: lines are dropped 
 TEST_CASE("Ctrl-C ends udp-listen while its reader is stalled") {
     require_program("python3");
     const auto port = unused_udp_port();
-    auto r = start_behind_stalled_reader(port);
-    const auto pid_line = r.read_line(20s);
-    REQUIRE(pid_line);
-    const auto pid = static_cast<pid_t>(std::stol(*pid_line));
-    REQUIRE(wait_for_udp_port(port, r));
+    auto stalled = start_behind_stalled_reader(port);
+    auto& r = stalled.wrapper;
+    const auto pid = stalled.pid;
     // Enough lines to fill the pipe: any write of udp-listen's would now block.
     REQUIRE(run({"python3", "-c", python_flood, std::to_string(port), "3000"}, 60s).exit_code == 0);
     if (!under_emulator()) CHECK(wait_until_read(port, 20s));
